@@ -1,0 +1,89 @@
+package dev.riposte;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.riposte.effect.netpolicy.NetPolicyStatus;
+import dev.riposte.intake.ControlService;
+import dev.riposte.match.Reaction;
+import dev.riposte.match.Rejection;
+import dev.riposte.stats.Metrics;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The control socket's commands: {@code stats} and {@code latency-reset}. Thread-safe. */
+final class DaemonControl implements ControlService {
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private final Daemon daemon;
+
+    DaemonControl(Daemon daemon) {
+        this.daemon = daemon;
+    }
+
+    @Override
+    public ObjectNode handle(JsonNode request) {
+        String command = request.path("command").asText("");
+        return switch (command) {
+            case "stats" -> stats();
+            case "latency-reset" -> {
+                daemon.metrics().resetLatency();
+                yield JSON.objectNode().put("ok", true);
+            }
+            default -> JSON.objectNode().put("ok", false)
+                    .put("error", "unknown command \"" + command + "\"; known: stats, latency-reset");
+        };
+    }
+
+    private ObjectNode stats() {
+        Metrics.Snapshot s = daemon.metrics().snapshot();
+        ObjectNode out = JSON.objectNode().put("ok", true);
+        out.put("pid", ProcessHandle.current().pid());
+        out.put("uptime_s", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
+        out.put("rss_kb", rssKb());
+        out.putObject("events")
+                .put("received", s.received())
+                .put("rejected", s.rejected())
+                .put("dropped", s.dropped())
+                .put("deduplicated", s.deduplicated())
+                .put("done", s.eventsDone())
+                .put("queue_depth", daemon.inFlight());
+        out.putObject("runs")
+                .put("ok", s.runsOk())
+                .put("error", s.runsError())
+                .put("timed_out", s.runsTimedOut())
+                .put("skipped", s.runsSkipped());
+        Metrics.Latency l = s.latencyMicros();
+        out.putObject("latency_us")
+                .put("count", l.count()).put("p50", l.p50()).put("p90", l.p90()).put("p99", l.p99()).put("max", l.max());
+        ObjectNode reactions = out.putObject("reactions");
+        var loaded = reactions.putArray("loaded");
+        for (Reaction r : daemon.reactions().loaded()) {
+            loaded.addObject().put("name", r.name()).put("file", r.file().toString()).put("enabled", r.enabled());
+        }
+        var rejected = reactions.putArray("rejected");
+        for (Rejection r : daemon.reactions().rejected()) {
+            rejected.add(r.toString());
+        }
+        NetPolicyStatus net = daemon.netPolicy().status();
+        out.putObject("netpolicy")
+                .put("backend", net.backend()).put("active", net.active()).put("reason", net.reason())
+                .put("blocked", net.blocked());
+        return out;
+    }
+
+    /** The resident set size from /proc/self/status, or -1. */
+    static long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

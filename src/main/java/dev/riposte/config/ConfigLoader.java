@@ -1,0 +1,335 @@
+package dev.riposte.config;
+
+import dev.riposte.effect.netpolicy.Cidr;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Reads {@code riposte.yaml} strictly: unknown keys and bad values are errors that name the key path,
+ * each in the shape {@code <key>: <rule>. Found: <value>}. All problems of a file are reported at once.
+ * Thread-safe (stateless).
+ */
+public final class ConfigLoader {
+    public static final List<String> DEFAULT_NEVER_BLOCK =
+            List.of("127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10");
+
+    private ConfigLoader() {}
+
+    public static RiposteConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of("cannot read the file: " + e.getMessage()));
+        }
+        return parse(text, file.toString());
+    }
+
+    public static RiposteConfig parse(String yaml, String source) throws ConfigException {
+        Object document;
+        try {
+            document = new Load(LoadSettings.builder().setAllowDuplicateKeys(false).build()).loadFromString(yaml);
+        } catch (YamlEngineException e) {
+            throw new ConfigException(source, List.of("not valid YAML: " + e.getMessage().replace('\n', ' ')));
+        }
+        if (document == null) {
+            document = Map.of();
+        }
+        if (!(document instanceof Map<?, ?> map)) {
+            throw new ConfigException(source, List.of("(top level): must be a mapping of sections. Found: " + describe(document)));
+        }
+        List<String> problems = new ArrayList<>();
+        RiposteConfig config = build(new Section("", map, problems));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+        return config;
+    }
+
+    static RiposteConfig fromMap(Map<?, ?> map, String source) {
+        List<String> problems = new ArrayList<>();
+        RiposteConfig config = build(new Section("", map, problems));
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(source + ": " + problems);
+        }
+        return config;
+    }
+
+    private static RiposteConfig build(Section root) {
+        Section in = root.section("intake");
+        var intake = new RiposteConfig.Intake(
+                in.path("socket", "/run/riposte/events.sock"),
+                in.string("group", ""),
+                in.ids("allow_uids"),
+                in.ids("allow_gids"),
+                (int) in.integer("max_event_bytes", 1 << 20, 256, 64L << 20),
+                in.path("control_socket", "/run/riposte/control.sock"));
+        in.finish();
+
+        Section di = root.section("dispatch");
+        int workers = (int) di.integer("workers", 0, 0, 256);
+        var dispatch = new RiposteConfig.Dispatch(
+                (int) di.integer("queue_capacity", 10_000, 1, 10_000_000),
+                di.choice("overflow", RiposteConfig.Overflow.BACKPRESSURE, RiposteConfig.Overflow.class),
+                workers == 0 ? Runtime.getRuntime().availableProcessors() : workers,
+                di.duration("dedup_window", Duration.ofSeconds(60), Duration.ZERO));
+        di.finish();
+
+        Section re = root.section("reactions");
+        var reactions = new RiposteConfig.Reactions(
+                re.path("dir", "/etc/riposte/reactions.d"),
+                re.duration("default_timeout", Duration.ofSeconds(1), Duration.ofMillis(1)),
+                re.integer("max_alloc_bytes", 256L << 20, 1L << 20, 1L << 40));
+        re.finish();
+
+        Section ev = root.section("evidence");
+        var evidence = new RiposteConfig.Evidence(
+                ev.path("dir", "/var/lib/riposte/evidence"),
+                ev.integer("max_file_bytes", 16L << 20, 1, 1L << 40));
+        ev.finish();
+
+        Section fi = root.section("files");
+        var files = new RiposteConfig.Files(fi.paths("write_roots"));
+        fi.finish();
+
+        Section np = root.section("netpolicy");
+        var netpolicy = new RiposteConfig.NetPolicy(
+                np.choice("backend", RiposteConfig.Backend.AUTO, RiposteConfig.Backend.class),
+                np.cidrs("never_block", DEFAULT_NEVER_BLOCK),
+                np.strings("nft_command", List.of("nft"), false));
+        np.finish();
+
+        root.finish();
+        return new RiposteConfig(intake, dispatch, reactions, evidence, files, netpolicy);
+    }
+
+    static String describe(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof String s) {
+            return "\"" + s + "\"";
+        }
+        if (value instanceof Map<?, ?>) {
+            return "a mapping";
+        }
+        if (value instanceof List<?>) {
+            return "a list";
+        }
+        return String.valueOf(value);
+    }
+
+    /** One mapping of the file, with its key path; remembers which keys were read. */
+    private static final class Section {
+        private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)");
+        private final String path;
+        private final Map<String, Object> values = new LinkedHashMap<>();
+        private final List<String> problems;
+
+        Section(String path, Map<?, ?> map, List<String> problems) {
+            this.path = path;
+            this.problems = problems;
+            map.forEach((k, v) -> values.put(String.valueOf(k), v));
+        }
+
+        private String key(String name) {
+            return path.isEmpty() ? name : path + "." + name;
+        }
+
+        private void problem(String name, String rule, Object found) {
+            problems.add(key(name) + ": " + rule + ". Found: " + describe(found));
+        }
+
+        private Object take(String name) {
+            return values.remove(name);
+        }
+
+        Section section(String name) {
+            Object v = take(name);
+            if (v == null) {
+                return new Section(key(name), Map.of(), problems);
+            }
+            if (v instanceof Map<?, ?> m) {
+                return new Section(key(name), m, problems);
+            }
+            problem(name, "must be a mapping", v);
+            return new Section(key(name), Map.of(), problems);
+        }
+
+        void finish() {
+            for (Map.Entry<String, Object> unknown : values.entrySet()) {
+                if (unknown.getValue() instanceof Map<?, ?> && path.isEmpty()) {
+                    problems.add(key(unknown.getKey()) + ": is not a known section. Found: a mapping");
+                } else {
+                    problems.add(key(unknown.getKey()) + ": is not a known key. Found: " + describe(unknown.getValue()));
+                }
+            }
+        }
+
+        String string(String name, String fallback) {
+            Object v = take(name);
+            if (v == null) {
+                return fallback;
+            }
+            if (v instanceof String s) {
+                return s;
+            }
+            problem(name, "must be a string", v);
+            return fallback;
+        }
+
+        Path path(String name, String fallback) {
+            Object v = take(name);
+            if (v == null) {
+                return Path.of(fallback);
+            }
+            if (v instanceof String s && !s.isBlank() && s.indexOf('\0') < 0) {
+                return Path.of(s);
+            }
+            problem(name, "must be a non-empty path", v);
+            return Path.of(fallback);
+        }
+
+        long integer(String name, long fallback, long min, long max) {
+            Object v = take(name);
+            if (v == null) {
+                return fallback;
+            }
+            if (v instanceof Integer || v instanceof Long) {
+                long n = ((Number) v).longValue();
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            }
+            problem(name, "must be an integer from " + min + " to " + max, v);
+            return fallback;
+        }
+
+        Duration duration(String name, Duration fallback, Duration min) {
+            Object v = take(name);
+            if (v == null) {
+                return fallback;
+            }
+            if (v instanceof String s) {
+                Duration d = parseDuration(s);
+                if (d != null && d.compareTo(min) >= 0) {
+                    return d;
+                }
+            }
+            problem(name, "must be a duration such as 500ms, 30s, 5m or 1h, at least " + format(min), v);
+            return fallback;
+        }
+
+        static Duration parseDuration(String text) {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches() || m.group(1).length() > 9) {
+                return null;
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+
+        <E extends Enum<E>> E choice(String name, E fallback, Class<E> type) {
+            Object v = take(name);
+            if (v == null) {
+                return fallback;
+            }
+            TreeSet<String> allowed = new TreeSet<>();
+            for (E e : type.getEnumConstants()) {
+                String spelled = e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+                allowed.add(spelled);
+                if (spelled.equals(v)) {
+                    return e;
+                }
+            }
+            problem(name, "must be one of " + String.join(", ", allowed), v);
+            return fallback;
+        }
+
+        List<String> strings(String name, List<String> fallback, boolean allowEmpty) {
+            Object v = take(name);
+            if (v == null) {
+                return fallback;
+            }
+            if (v instanceof List<?> list && list.stream().allMatch(e -> e instanceof String s && !s.isEmpty())) {
+                List<String> out = new ArrayList<>();
+                list.forEach(e -> out.add((String) e));
+                if (allowEmpty || !out.isEmpty()) {
+                    return out;
+                }
+            }
+            problem(name, allowEmpty ? "must be a list of non-empty strings" : "must be a non-empty list of non-empty strings", v);
+            return fallback;
+        }
+
+        List<Path> paths(String name) {
+            List<Path> out = new ArrayList<>();
+            for (String s : strings(name, List.of(), true)) {
+                if (s.startsWith("/")) {
+                    out.add(Path.of(s).normalize());
+                } else {
+                    problem(name, "must list absolute paths", s);
+                }
+            }
+            return out;
+        }
+
+        List<String> cidrs(String name, List<String> fallback) {
+            List<String> out = new ArrayList<>();
+            for (String s : strings(name, fallback, true)) {
+                try {
+                    Cidr.parse(s);
+                    out.add(s);
+                } catch (IllegalArgumentException e) {
+                    problem(name, "must list IP addresses or CIDR ranges such as 10.0.0.0/8", s);
+                }
+            }
+            return out;
+        }
+
+        List<Integer> ids(String name) {
+            Object v = take(name);
+            if (v == null) {
+                return List.of();
+            }
+            if (v instanceof List<?> list && list.stream().allMatch(e -> e instanceof Integer i && i >= 0)) {
+                List<Integer> out = new ArrayList<>();
+                list.forEach(e -> out.add((Integer) e));
+                return out;
+            }
+            problem(name, "must be a list of numeric ids (0 or more)", v);
+            return List.of();
+        }
+    }
+
+    /** Formats a duration the way the configuration spells it. */
+    public static String format(Duration d) {
+        if (d.toMillis() % 1000 != 0 || d.isZero()) {
+            return d.toMillis() + "ms";
+        }
+        return d.toSeconds() + "s";
+    }
+
+    /** Parses a duration the way the configuration spells it ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}), or null. */
+    public static Duration parseDuration(String text) {
+        return Section.parseDuration(text);
+    }
+}

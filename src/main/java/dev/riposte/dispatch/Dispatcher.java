@@ -1,0 +1,196 @@
+package dev.riposte.dispatch;
+
+import dev.riposte.config.RiposteConfig;
+import dev.riposte.event.Event;
+import dev.riposte.match.Reaction;
+import dev.riposte.match.ReactionIndex;
+import dev.riposte.stats.LogLimiter;
+import dev.riposte.stats.Metrics;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits events, matches them, and runs their reactions on a fixed pool of workers. At most
+ * {@code queue_capacity} events are in the daemon at once (queued or running); beyond that,
+ * {@link #submit} answers {@link Admission#FULL} (backpressure) or drops and counts the event.
+ * Thread-safe: {@link #submit} may be called from any thread.
+ */
+public final class Dispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final RiposteConfig.Dispatch config;
+    private final ReactionRunner runner;
+    private final List<RunListener> listeners;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final Semaphore admitted;
+    private final Dedup dedup;
+    private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
+    private final AtomicReference<ReactionIndex> reactions = new AtomicReference<>(new ReactionIndex(List.of()));
+    private final List<Thread> workers = new ArrayList<>();
+    private final LogLimiter dropLog = new LogLimiter(10, System::nanoTime);
+    private volatile boolean running = true;
+
+    public Dispatcher(RiposteConfig.Dispatch config, ReactionRunner runner, List<RunListener> listeners,
+                      Metrics metrics, Clock clock) {
+        this.config = config;
+        this.runner = runner;
+        this.listeners = List.copyOf(listeners);
+        this.metrics = metrics;
+        this.clock = clock;
+        this.admitted = new Semaphore(config.queueCapacity());
+        this.dedup = new Dedup(config.dedupWindow(), System::nanoTime);
+    }
+
+    /** Starts the workers. */
+    public void start() {
+        for (int i = 0; i < config.workers(); i++) {
+            workers.add(Thread.ofPlatform().name("riposte-worker-" + i).start(this::work));
+        }
+    }
+
+    /** Swaps in a new set of reactions; events already matched keep the versions they matched. */
+    public void setReactions(ReactionIndex index) {
+        reactions.set(index);
+    }
+
+    public ReactionIndex reactions() {
+        return reactions.get();
+    }
+
+    /** Events admitted and not yet done (queued or running). */
+    public int inFlight() {
+        return config.queueCapacity() - admitted.availablePermits();
+    }
+
+    /** Offers an event. Never blocks. */
+    public Admission submit(Event event) {
+        if (!running || !admitted.tryAcquire()) {
+            if (config.overflow() == RiposteConfig.Overflow.BACKPRESSURE) {
+                return Admission.FULL;
+            }
+            metrics.dropped();
+            long held = dropLog.admit();
+            if (held >= 0) {
+                LOG.warn("queue full ({} events): dropped event uuid={} name={}{}", config.queueCapacity(),
+                        event.uuid(), event.name(), held > 0 ? " (" + held + " more drops not logged)" : "");
+            }
+            return Admission.DROPPED;
+        }
+        List<Task> runs = new ArrayList<>();
+        InFlight flight = new InFlight(event);
+        for (Reaction reaction : reactions.get().match(event)) {
+            if (!reaction.enabled()) {
+                skip(reaction, event, "the reaction is disabled (@enabled false)", false);
+            } else if (!dedup.claim(reaction.name(), event.uuid())) {
+                skip(reaction, event, "uuid already handled within dispatch.dedup_window", true);
+            } else {
+                runs.add(new Task(reaction, flight));
+            }
+        }
+        if (runs.isEmpty()) {
+            done(event);
+        } else {
+            flight.remaining.set(runs.size());
+            tasks.addAll(runs);
+        }
+        return Admission.ACCEPTED;
+    }
+
+    private void skip(Reaction reaction, Event event, String reason, boolean duplicate) {
+        RunResult result = new RunResult(new Outcome.Skipped(reason), List.of(), 0);
+        metrics.run(result.outcome().label(), duplicate);
+        publish(new RunRecord(clock.instant(), reaction, event, result));
+    }
+
+    private void done(Event event) {
+        metrics.eventDone(System.nanoTime() - event.receivedNanos());
+        admitted.release();
+    }
+
+    private void work() {
+        try {
+            while (running) {
+                runner.prepareAhead();
+                Task task = tasks.poll(100, TimeUnit.MILLISECONDS);
+                if (task == null) {
+                    continue;
+                }
+                Event event = task.flight().event();
+                RunResult result = runner.run(task.reaction(), event);
+                metrics.run(result.outcome().label(), false);
+                publish(new RunRecord(clock.instant(), task.reaction(), event, result));
+                if (task.flight().remaining.decrementAndGet() == 0) {
+                    done(event);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            LOG.error("worker {} stopped by an unexpected error; the daemon is degraded", Thread.currentThread().getName(), e);
+            throw e;
+        }
+    }
+
+    private void publish(RunRecord record) {
+        for (RunListener listener : listeners) {
+            try {
+                listener.onRun(record);
+            } catch (RuntimeException e) {
+                LOG.error("run listener {} failed", listener, e);
+            }
+        }
+    }
+
+    /**
+     * Stops admitting, lets queued runs finish for up to {@code grace}, then stops the workers.
+     *
+     * @return whether everything admitted was done in time
+     */
+    public boolean drain(java.time.Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean idle = false;
+        while (System.nanoTime() < deadline && !(idle = inFlight() == 0)) {
+            Thread.sleep(10);
+        }
+        return idle;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        for (Thread worker : workers) {
+            try {
+                worker.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private record Task(Reaction reaction, InFlight flight) {}
+
+    /** An admitted event and how many of its runs have yet to finish. */
+    private static final class InFlight {
+        private final Event event;
+        private final AtomicInteger remaining = new AtomicInteger();
+
+        InFlight(Event event) {
+            this.event = event;
+        }
+
+        Event event() {
+            return event;
+        }
+    }
+}

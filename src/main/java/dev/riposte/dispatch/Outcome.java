@@ -1,0 +1,50 @@
+package dev.riposte.dispatch;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** How one run of a reaction ended. */
+public sealed interface Outcome {
+
+    /** The audit label: {@code ok}, {@code error}, {@code timed_out} or {@code skipped}. */
+    String label();
+
+    record Ok() implements Outcome {
+        @Override
+        public String label() {
+            return "ok";
+        }
+    }
+
+    /**
+     * A JavaScript exception, a stop for using too much memory, or a script that cannot run.
+     *
+     * @param line the script line the error points at, 0 when unknown
+     */
+    record Failed(String message, int line) implements Outcome {
+        public Failed {
+            Objects.requireNonNull(message);
+        }
+
+        @Override
+        public String label() {
+            return "error";
+        }
+    }
+
+    /** The run passed its deadline and was cancelled. */
+    record TimedOut(Duration deadline) implements Outcome {
+        @Override
+        public String label() {
+            return "timed_out";
+        }
+    }
+
+    /** The run did not happen: a duplicate uuid within the dedup window, or a disabled reaction. */
+    record Skipped(String reason) implements Outcome {
+        @Override
+        public String label() {
+            return "skipped";
+        }
+    }
+}

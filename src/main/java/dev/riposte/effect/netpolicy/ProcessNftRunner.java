@@ -1,0 +1,75 @@
+package dev.riposte.effect.netpolicy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the configured {@code nft} command as a child process, logging each batch and its result. */
+public final class ProcessNftRunner implements NftRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessNftRunner.class);
+    private static final long TIMEOUT_SECONDS = 10;
+    private final List<String> command;
+
+    public ProcessNftRunner(List<String> command) {
+        this.command = List.copyOf(command);
+    }
+
+    @Override
+    public Result run(String script, boolean json) throws NftUnavailableException {
+        List<String> argv = new ArrayList<>(command);
+        if (json) {
+            argv.add("-j");
+        }
+        argv.add("-f");
+        argv.add("-");
+        Process process;
+        try {
+            process = new ProcessBuilder(argv).start();
+        } catch (IOException e) {
+            throw new NftUnavailableException("cannot run " + String.join(" ", command) + ": " + e.getMessage()
+                    + " (is the nftables package installed?)");
+        }
+        try {
+            CompletableFuture<String> out = drain(process.getInputStream());
+            CompletableFuture<String> err = drain(process.getErrorStream());
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(script.getBytes(StandardCharsets.UTF_8));
+            }
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new Result(-1, "", "nft did not finish within " + TIMEOUT_SECONDS + " s");
+            }
+            Result result = new Result(process.exitValue(), out.join(), err.join());
+            if (result.ok()) {
+                LOG.debug("nft batch ok: {}", script.strip().replace('\n', ';'));
+            } else {
+                LOG.warn("nft batch failed ({}): {}", result.firstError(), script.strip().replace('\n', ';'));
+            }
+            return result;
+        } catch (IOException e) {
+            process.destroyForcibly();
+            return new Result(-1, "", "talking to nft failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            return new Result(-1, "", "interrupted while waiting for nft");
+        }
+    }
+
+    private static CompletableFuture<String> drain(InputStream stream) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (stream) {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        }, Thread::startVirtualThread);
+    }
+}

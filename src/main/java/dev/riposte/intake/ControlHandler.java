@@ -1,0 +1,55 @@
+package dev.riposte.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One JSON request line in, one JSON response line out. */
+final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ControlService service;
+
+    ControlHandler(ControlService service) {
+        this.service = service;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) throws Exception {
+        ObjectNode response;
+        try {
+            JsonNode request = JSON.readTree(line.toString(StandardCharsets.UTF_8));
+            response = request != null && request.isObject() ? service.handle(request)
+                    : error("a request is one JSON object per line, such as {\"command\":\"stats\"}");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            response = error("not JSON: " + e.getOriginalMessage());
+        }
+        byte[] bytes = (JSON.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8);
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+    }
+
+    static ObjectNode error(String message) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("ok", false);
+        node.put("error", message);
+        return node;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            ctx.writeAndFlush(Unpooled.copiedBuffer(error("request too long").toString() + "\n", StandardCharsets.UTF_8));
+            return;
+        }
+        LOG.debug("control: connection ended: {}", cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,11 @@
+package dev.riposte.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Answers control requests ({@code {"command":"stats"}}, ...). Called from the event loop; must be quick. */
+@FunctionalInterface
+public interface ControlService {
+    /** The response object for one request; {@code ok: false} with an {@code error} for requests it does not know. */
+    ObjectNode handle(JsonNode request);
+}

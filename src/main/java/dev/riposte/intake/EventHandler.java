@@ -1,0 +1,72 @@
+package dev.riposte.intake;
+
+import dev.riposte.dispatch.Admission;
+import dev.riposte.dispatch.Dispatcher;
+import dev.riposte.event.Event;
+import dev.riposte.stats.Metrics;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Last in the events pipeline: hands each event to the dispatcher. When the dispatcher is full
+ * (backpressure), the connection stops reading and keeps its decoded events, in order, until they are
+ * accepted; nothing is lost. One instance per connection.
+ */
+final class EventHandler extends SimpleChannelInboundHandler<Event> {
+    static final long RETRY_MILLIS = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(EventHandler.class);
+    private final Dispatcher dispatcher;
+    private final Metrics metrics;
+    private final BadLines badLines;
+    private final int maxLineBytes;
+    private final ArrayDeque<Event> waiting = new ArrayDeque<>();
+
+    EventHandler(Dispatcher dispatcher, Metrics metrics, BadLines badLines, int maxLineBytes) {
+        this.dispatcher = dispatcher;
+        this.metrics = metrics;
+        this.badLines = badLines;
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Event event) {
+        metrics.received();
+        if (!waiting.isEmpty() || dispatcher.submit(event) == Admission.FULL) {
+            waiting.addLast(event);
+            if (waiting.size() == 1) {
+                ctx.channel().config().setAutoRead(false);
+                ctx.executor().schedule(() -> retry(ctx), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void retry(ChannelHandlerContext ctx) {
+        while (!waiting.isEmpty() && dispatcher.submit(waiting.peekFirst()) != Admission.FULL) {
+            waiting.removeFirst();
+        }
+        if (waiting.isEmpty()) {
+            ctx.channel().config().setAutoRead(true);
+        } else {
+            ctx.executor().schedule(() -> retry(ctx), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            badLines.reject(ctx.channel(), "line longer than intake.max_event_bytes (" + maxLineBytes + " bytes)", "");
+        } else if (cause instanceof IOException) {
+            LOG.debug("intake: connection from {} ended: {}", ctx.channel().attr(PeerCheck.PEER).get(), cause.toString());
+            ctx.close();
+        } else {
+            LOG.warn("intake: closing connection from {} after an unexpected error", ctx.channel().attr(PeerCheck.PEER).get(), cause);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.riposte.match;
+
+import dev.riposte.config.ConfigLoader;
+import dev.riposte.event.Importance;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a reaction's leading comment block ({@code //} lines and blank lines before the first line of
+ * code) without running anything. Directives: {@code @on} (one or more), {@code @name},
+ * {@code @timeout}, {@code @enabled}. Thread-safe (stateless).
+ */
+public final class HeaderParser {
+    public static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern DIRECTIVE = Pattern.compile("@(\\S*)\\s*(.*)");
+    private static final Pattern LATE_DIRECTIVE = Pattern.compile("\\s*//\\s*@(on|name|timeout|enabled)\\b.*");
+    private static final List<String> FIELDS = List.of("name", "kind", "tactic", "technique");
+
+    private HeaderParser() {}
+
+    /**
+     * Parses the header of a file whose text is {@code text}.
+     *
+     * @throws ReactionException with the 1-based line of the first problem
+     */
+    public static ReactionHeader parse(String text) throws ReactionException {
+        String[] lines = text.split("\r?\n", -1);
+        List<Selector> selectors = new ArrayList<>();
+        String name = null;
+        Duration timeout = null;
+        Boolean enabled = null;
+        int i = 0;
+        for (; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (!line.startsWith("//")) {
+                break;
+            }
+            String comment = line.substring(2).strip();
+            Matcher m = DIRECTIVE.matcher(comment);
+            if (!m.matches()) {
+                continue;
+            }
+            int lineNo = i + 1;
+            String value = m.group(2).strip();
+            switch (m.group(1)) {
+                case "on" -> selectors.add(selector(value, lineNo));
+                case "name" -> {
+                    requireOnce(name, "@name", lineNo);
+                    if (!NAME.matcher(value).matches()) {
+                        throw new ReactionException(lineNo, "@name must be 1 to 64 characters of A-Z a-z 0-9 . _ - "
+                                + "starting with a letter or digit, got \"" + value + "\"");
+                    }
+                    name = value;
+                }
+                case "timeout" -> {
+                    requireOnce(timeout, "@timeout", lineNo);
+                    Duration d = ConfigLoader.parseDuration(value);
+                    if (d == null || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
+                        throw new ReactionException(lineNo, "@timeout must be a duration from 1ms to 60s such as "
+                                + "500ms or 2s, got \"" + value + "\"");
+                    }
+                    timeout = d;
+                }
+                case "enabled" -> {
+                    requireOnce(enabled, "@enabled", lineNo);
+                    if (!value.equals("true") && !value.equals("false")) {
+                        throw new ReactionException(lineNo, "@enabled must be true or false, got \"" + value + "\"");
+                    }
+                    enabled = Boolean.parseBoolean(value);
+                }
+                default -> throw new ReactionException(lineNo, "unknown directive @" + m.group(1)
+                        + " (known: @on, @name, @timeout, @enabled)");
+            }
+        }
+        for (int j = i; j < lines.length; j++) {
+            Matcher late = LATE_DIRECTIVE.matcher(lines[j]);
+            if (late.matches()) {
+                throw new ReactionException(j + 1, "@" + late.group(1) + " after the first line of code is not read; "
+                        + "move it into the leading comment block");
+            }
+        }
+        if (selectors.isEmpty()) {
+            throw new ReactionException(1, "no @on line in the leading comment block; add one such as "
+                    + "\"// @on name=crypto_miner_execution\" or \"// @on *\" (the header uses // comments)");
+        }
+        return new ReactionHeader(selectors, Optional.ofNullable(name), Optional.ofNullable(timeout),
+                enabled == null || enabled);
+    }
+
+    private static void requireOnce(Object previous, String directive, int line) throws ReactionException {
+        if (previous != null) {
+            throw new ReactionException(line, directive + " is given more than once");
+        }
+    }
+
+    private static Selector selector(String value, int line) throws ReactionException {
+        if (value.isEmpty()) {
+            throw new ReactionException(line, "@on needs terms (name=, kind=, tactic=, technique=, importance>=) or *");
+        }
+        String[] words = value.split("\\s+");
+        if (words.length == 1 && words[0].equals("*")) {
+            return new Selector(List.of());
+        }
+        List<Term> terms = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String word : words) {
+            if (word.equals("*")) {
+                throw new ReactionException(line, "@on * matches every event and cannot be combined with other terms");
+            }
+            if (word.startsWith("importance>=")) {
+                String level = word.substring("importance>=".length());
+                Importance importance = Importance.parse(level).orElseThrow(() -> new ReactionException(line,
+                        "importance>= must be low, medium, high or critical, got \"" + level + "\""));
+                if (!seen.add("importance")) {
+                    throw new ReactionException(line, "importance>= is given twice on one @on line");
+                }
+                terms.add(new Term.MinImportance(importance));
+                continue;
+            }
+            int eq = word.indexOf('=');
+            String field = eq < 0 ? word : word.substring(0, eq);
+            if (eq < 0 || !FIELDS.contains(field)) {
+                throw new ReactionException(line, "unknown @on term \"" + word
+                        + "\"; expected name=, kind=, tactic=, technique= or importance>=");
+            }
+            String glob = word.substring(eq + 1);
+            if (glob.isEmpty()) {
+                throw new ReactionException(line, "@on term " + field + "= needs a value");
+            }
+            if (!seen.add(field)) {
+                throw new ReactionException(line, field + "= is given twice on one @on line");
+            }
+            terms.add(Term.FieldGlob.of(field, glob));
+        }
+        return new Selector(terms);
+    }
+}

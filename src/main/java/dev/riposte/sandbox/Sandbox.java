@@ -1,0 +1,260 @@
+package dev.riposte.sandbox;
+
+import dev.riposte.dispatch.Outcome;
+import dev.riposte.dispatch.ReactionRunner;
+import dev.riposte.dispatch.RunResult;
+import dev.riposte.event.Event;
+import dev.riposte.helpers.Helpers;
+import dev.riposte.helpers.RunScope;
+import dev.riposte.match.Reaction;
+import dev.riposte.match.ReactionException;
+import dev.riposte.match.ScriptValidator;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.SandboxPolicy;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where reaction code runs. A shared {@link Engine} caches each reaction's parsed
+ * source; each run gets a fresh {@link Context}, used once and closed. Contexts are built and
+ * initialised ahead of need on the worker that will use them ({@link #prepareAhead()}), which takes
+ * the JS realm's set-up off the event's path. Thread-safe; each worker thread keeps its own prepared
+ * context.
+ */
+public final class Sandbox implements ReactionRunner, ScriptValidator, AutoCloseable {
+    /** Globals that the engine defines outside ECMAScript and that a reaction must not see. */
+    static final List<String> REMOVED_GLOBALS = List.of("arguments");
+    private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+    /** Host access that allows nothing, not even the default mutable mappings (CONSTRAINED forbids them). */
+    private static final HostAccess NO_HOST_ACCESS = HostAccess.newBuilder().allowMutableTargetMappings().build();
+
+    private final Engine engine;
+    private final Helpers helpers;
+    private final Helpers checkingHelpers;
+    private final Duration checkTimeout;
+    private final RunWatchdog watchdog;
+    private final ThreadLocal<Prepared> prepared = new ThreadLocal<>();
+    private final Set<Prepared> unused = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param helpers the helpers runs get
+     * @param checkingHelpers the helpers a script sees while it is checked at load (effects refused)
+     * @param checkTimeout how long a script's top level may run while it is checked
+     * @param maxAllocBytes the allocation budget of one run
+     */
+    public Sandbox(Helpers helpers, Helpers checkingHelpers, Duration checkTimeout, long maxAllocBytes) {
+        this.helpers = helpers;
+        this.checkingHelpers = checkingHelpers;
+        this.checkTimeout = checkTimeout;
+        this.engine = Engine.newBuilder("js")
+                .sandbox(SandboxPolicy.CONSTRAINED)
+                .out(OutputStream.nullOutputStream())
+                .err(OutputStream.nullOutputStream())
+                .option("engine.WarnInterpreterOnly", "false")
+                .build();
+        this.watchdog = new RunWatchdog(maxAllocBytes);
+    }
+
+    /** A new context with the lockdown spelled out in one place. */
+    private Context newContext() {
+        return Context.newBuilder("js")
+                .engine(engine)
+                .sandbox(SandboxPolicy.CONSTRAINED)
+                .allowHostAccess(NO_HOST_ACCESS)
+                .allowIO(IOAccess.NONE)
+                .allowPolyglotAccess(PolyglotAccess.NONE)
+                .allowCreateThread(false)
+                .allowCreateProcess(false)
+                .allowNativeAccess(false)
+                .allowEnvironmentAccess(org.graalvm.polyglot.EnvironmentAccess.NONE)
+                .allowExperimentalOptions(false)
+                .out(OutputStream.nullOutputStream())
+                .err(OutputStream.nullOutputStream())
+                .option("js.print", "false")
+                .option("js.load", "false")
+                .option("js.graal-builtin", "false")
+                .option("js.console", "false")
+                .build();
+    }
+
+    private Prepared prepare(Helpers with) {
+        Context context = newContext();
+        try {
+            Value bindings = context.getBindings("js");
+            for (String name : REMOVED_GLOBALS) {
+                bindings.removeMember(name);
+            }
+            RunScope scope = new RunScope();
+            with.install(bindings, scope);
+            return new Prepared(context, bindings, bindings.getMember("JSON").getMember("parse"), scope);
+        } catch (RuntimeException e) {
+            context.close(true);
+            throw e;
+        }
+    }
+
+    @Override
+    public void prepareAhead() {
+        if (prepared.get() == null) {
+            Prepared p = prepare(helpers);
+            prepared.set(p);
+            unused.add(p);
+        }
+    }
+
+    private Prepared take() {
+        Prepared p = prepared.get();
+        if (p == null) {
+            return prepare(helpers);
+        }
+        prepared.remove();
+        unused.remove(p);
+        return p;
+    }
+
+    @Override
+    public RunResult run(Reaction reaction, Event event) {
+        long start = System.nanoTime();
+        Prepared p = take();
+        p.scope().begin(reaction.name(), event);
+        RunWatchdog.Watch watch = watchdog.start(p.context(), reaction.timeout());
+        Outcome outcome;
+        try {
+            Value bindings = p.bindings();
+            bindings.putMember("kind", event.kind());
+            bindings.putMember("name", event.name());
+            bindings.putMember("uuid", event.uuid());
+            Value data = p.jsonParse().execute(event.json());
+            bindings.putMember("data", data);
+            p.context().eval(reaction.script());
+            Value process = bindings.getMember("process");
+            if (process == null || !process.canExecute()) {
+                outcome = new Outcome.Failed("process is not a function", 0);
+            } else {
+                process.execute(data);
+                outcome = new Outcome.Ok();
+            }
+        } catch (PolyglotException e) {
+            outcome = outcome(e, watch, reaction);
+        } catch (IllegalStateException e) {
+            // The watchdog closed the context between two host-side steps.
+            outcome = watch.stopped() != null ? stopped(watch, reaction) : internal(e, reaction);
+        } finally {
+            watchdog.finish(watch);
+            p.context().close(true);
+        }
+        return new RunResult(outcome, p.scope().calls(), System.nanoTime() - start);
+    }
+
+    private Outcome outcome(PolyglotException e, RunWatchdog.Watch watch, Reaction reaction) {
+        if (e.isCancelled() || watch.stopped() != null) {
+            return stopped(watch, reaction);
+        }
+        if (e.isHostException() || e.isInternalError()) {
+            return internal(e, reaction);
+        }
+        return new Outcome.Failed(e.getMessage(), line(e, reaction.file().toString()));
+    }
+
+    private Outcome stopped(RunWatchdog.Watch watch, Reaction reaction) {
+        if (watch.stopped() == RunWatchdog.Stop.MEMORY) {
+            return new Outcome.Failed("stopped: the run allocated more than reactions.max_alloc_bytes", 0);
+        }
+        return new Outcome.TimedOut(reaction.timeout());
+    }
+
+    private static Outcome internal(Exception e, Reaction reaction) {
+        LOG.error("internal error while running reaction {}", reaction, e);
+        return new Outcome.Failed("internal error: " + e.getMessage(), 0);
+    }
+
+    /** The line in {@code fileName} that the error points at, or 0. */
+    private static int line(PolyglotException e, String fileName) {
+        for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
+            if (frame.isGuestFrame() && frame.getSourceLocation() != null
+                    && frame.getSourceLocation().getSource().getName().equals(fileName)) {
+                return frame.getSourceLocation().getStartLine();
+            }
+        }
+        return e.getSourceLocation() != null ? e.getSourceLocation().getStartLine() : 0;
+    }
+
+    /**
+     * Parses the script and runs its top level once in a context whose helpers refuse every effect,
+     * within the check timeout, then requires a {@code process} function.
+     */
+    @Override
+    public Source validate(String fileName, String text) throws ReactionException {
+        Source source = Source.newBuilder("js", text, fileName).cached(true).buildLiteral();
+        Prepared p = prepare(checkingHelpers);
+        p.scope().begin(fileName, null);
+        RunWatchdog.Watch watch = watchdog.start(p.context(), checkTimeout);
+        try {
+            p.context().parse(source);
+            Value bindings = p.bindings();
+            bindings.putMember("kind", "");
+            bindings.putMember("name", "");
+            bindings.putMember("uuid", "");
+            bindings.putMember("data", p.jsonParse().execute("{}"));
+            String topLevelError = null;
+            int topLevelLine = 1;
+            try {
+                p.context().eval(source);
+            } catch (PolyglotException e) {
+                if (e.isSyntaxError() || e.isCancelled() || watch.stopped() != null) {
+                    throw e;
+                }
+                topLevelError = e.getMessage();
+                topLevelLine = Math.max(1, line(e, fileName));
+            }
+            Value process = bindings.getMember("process");
+            if (process == null || !process.canExecute()) {
+                throw new ReactionException(topLevelLine, topLevelError != null
+                        ? "the top-level code failed before process was defined: " + topLevelError
+                        : "no process function; a reaction defines function process(data) { ... }");
+            }
+            if (topLevelError != null) {
+                LOG.warn("{}:{}: the top-level code failed while the file was checked (kept, process exists): {}",
+                        fileName, topLevelLine, topLevelError);
+            }
+            return source;
+        } catch (PolyglotException e) {
+            if (e.isCancelled() || watch.stopped() != null) {
+                throw new ReactionException(1, "the top-level code did not finish within " + checkTimeout.toMillis()
+                        + " ms (or used too much memory) while the file was checked");
+            }
+            if (e.isSyntaxError()) {
+                throw new ReactionException(Math.max(1, line(e, fileName)), "syntax error: " + e.getMessage());
+            }
+            throw new ReactionException(Math.max(1, line(e, fileName)), e.getMessage());
+        } finally {
+            watchdog.finish(watch);
+            p.context().close(true);
+        }
+    }
+
+    @Override
+    public void close() {
+        watchdog.close();
+        for (Prepared p : unused) {
+            p.context().close(true);
+        }
+        unused.clear();
+        engine.close(true);
+    }
+
+    /** A context built and initialised ahead of its one run. */
+    private record Prepared(Context context, Value bindings, Value jsonParse, RunScope scope) {}
+}

@@ -1,0 +1,79 @@
+package dev.riposte.stats;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/** The daemon's counters and the ingest-to-done latency histogram. Thread-safe. */
+public final class Metrics {
+    private static final long MAX_TRACKED_MICROS = TimeUnit.HOURS.toMicros(1);
+
+    private final LongAdder received = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder deduplicated = new LongAdder();
+    private final LongAdder eventsDone = new LongAdder();
+    private final LongAdder runsOk = new LongAdder();
+    private final LongAdder runsError = new LongAdder();
+    private final LongAdder runsTimedOut = new LongAdder();
+    private final LongAdder runsSkipped = new LongAdder();
+    private final Recorder latency = new Recorder(MAX_TRACKED_MICROS, 3);
+    private final Histogram total = new Histogram(MAX_TRACKED_MICROS, 3);
+
+    /** A line became an event. */
+    public void received() {
+        received.increment();
+    }
+
+    /** A line was not an event. */
+    public void rejected() {
+        rejected.increment();
+    }
+
+    /** An event was dropped because the queue was full ({@code dispatch.overflow: drop}). */
+    public void dropped() {
+        dropped.increment();
+    }
+
+    /** An event left the daemon: every run it caused ended ({@code latencyNanos} since intake). */
+    public void eventDone(long latencyNanos) {
+        eventsDone.increment();
+        latency.recordValue(Math.min(MAX_TRACKED_MICROS, Math.max(0, latencyNanos / 1000)));
+    }
+
+    /** A run ended with the outcome labelled {@code label}; a dedup skip also counts as deduplicated. */
+    public void run(String label, boolean duplicate) {
+        switch (label) {
+            case "ok" -> runsOk.increment();
+            case "error" -> runsError.increment();
+            case "timed_out" -> runsTimedOut.increment();
+            case "skipped" -> runsSkipped.increment();
+            default -> throw new IllegalArgumentException("unknown outcome " + label);
+        }
+        if (duplicate) {
+            deduplicated.increment();
+        }
+    }
+
+    /** Forgets the latencies recorded so far (for benchmarks that measure one batch). */
+    public synchronized void resetLatency() {
+        latency.getIntervalHistogram();
+        total.reset();
+    }
+
+    public synchronized Snapshot snapshot() {
+        total.add(latency.getIntervalHistogram());
+        return new Snapshot(received.sum(), rejected.sum(), dropped.sum(), deduplicated.sum(), eventsDone.sum(),
+                runsOk.sum(), runsError.sum(), runsTimedOut.sum(), runsSkipped.sum(),
+                new Latency(total.getTotalCount(), total.getValueAtPercentile(50), total.getValueAtPercentile(90),
+                        total.getValueAtPercentile(99), total.getMaxValue()));
+    }
+
+    /** Counters at one moment. */
+    public record Snapshot(long received, long rejected, long dropped, long deduplicated, long eventsDone,
+                           long runsOk, long runsError, long runsTimedOut, long runsSkipped, Latency latencyMicros) {}
+
+    /** Ingest-to-done latency percentiles in microseconds over {@code count} events. */
+    public record Latency(long count, long p50, long p90, long p99, long max) {}
+}
