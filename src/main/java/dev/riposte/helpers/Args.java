@@ -11,7 +11,7 @@ final class Args {
     static void count(Value[] args, int min, int max) throws ArgumentException {
         if (args.length < min || args.length > max) {
             String expected = min == max ? String.valueOf(min) : min + " to " + max;
-            throw new ArgumentException("expected " + expected + " argument" + (max == 1 ? "" : "s")
+            throw new ArgumentException("expected " + expected + " argument" + (min == 1 && max == 1 ? "" : "s")
                     + ", got " + args.length);
         }
     }
@@ -64,6 +64,6 @@ final class Args {
 
     static String quote(String s) {
         String cut = s.length() > MAX_SUMMARY_CHARS ? s.substring(0, MAX_SUMMARY_CHARS) + "..." : s;
-        return "\"" + Text.escape(cut) + "\"";
+        return "\"" + Text.escape(cut.replace("\\", "\\\\").replace("\"", "\\\"")) + "\"";
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.graalvm.polyglot.proxy.ProxyObject;
@@ -31,6 +32,24 @@ public final class Helpers {
     private static final Logger REACTION_LOG = LoggerFactory.getLogger("riposte.reaction");
     private static final Logger LOG = LoggerFactory.getLogger(Helpers.class);
 
+    /**
+     * Jibril's {@code Error(msg)} helper shares its name with ECMAScript's Error constructor. This
+     * wrapper keeps both: called, it logs; with {@code new} (or {@code extends}), it constructs the
+     * real Error, whose prototype it shares, so {@code instanceof Error} holds for every error.
+     */
+    private static final Source ERROR_BOTH_WAYS_SOURCE = Source.create("js", """
+            (function (original, log) {
+              function Error(...args) {
+                return new.target ? Reflect.construct(original, args, new.target) : log(...args);
+              }
+              Object.setPrototypeOf(Error, Object.getPrototypeOf(original));
+              Object.defineProperty(Error, 'prototype', { value: original.prototype });
+              Object.defineProperty(original.prototype, 'constructor',
+                  { value: Error, writable: true, configurable: true, enumerable: false });
+              if (original.captureStackTrace) Error.captureStackTrace = original.captureStackTrace;
+              return Error;
+            })""");
+
     private final FileEffects files;
     private final NetPolicy net;
 
@@ -41,9 +60,11 @@ public final class Helpers {
 
     /** Puts the helper functions into {@code bindings}, all reporting to {@code scope}. */
     public void install(Value bindings, RunScope scope) {
+        Value errorBothWays = bindings.getContext().eval(ERROR_BOTH_WAYS_SOURCE);
         bindings.putMember("Info", code(scope, "Info", args -> log(scope, Level.INFO, args)));
         bindings.putMember("Warn", code(scope, "Warn", args -> log(scope, Level.WARN, args)));
-        bindings.putMember("Error", code(scope, "Error", args -> log(scope, Level.ERROR, args)));
+        bindings.putMember("Error", errorBothWays.execute(bindings.getMember("Error"),
+                code(scope, "Error", args -> log(scope, Level.ERROR, args))));
         bindings.putMember("Errno", (ProxyExecutable) args -> scope.errno());
         bindings.putMember("CreateTempDir", value(scope, "CreateTempDir", args -> {
             Args.count(args, 1, 1);

@@ -23,6 +23,7 @@ import org.graalvm.polyglot.SandboxPolicy;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,8 +144,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             if (process == null || !process.canExecute()) {
                 outcome = new Outcome.Failed("process is not a function", 0);
             } else {
-                process.execute(data);
-                outcome = new Outcome.Ok();
+                outcome = settled(process.execute(data), reaction);
             }
         } catch (PolyglotException e) {
             outcome = outcome(e, watch, reaction);
@@ -156,6 +156,31 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             p.context().close(true);
         }
         return new RunResult(outcome, p.scope().calls(), System.nanoTime() - start);
+    }
+
+    /**
+     * A plain return is ok. An async {@code process} returns a promise: the engine runs its jobs when
+     * the host call returns (nothing else can resolve it: there are no timers or I/O), so by then it is
+     * settled, and a rejection is an error like a throw.
+     */
+    private static Outcome settled(Value returned, Reaction reaction) {
+        if (returned == null || returned.isNull() || !returned.canInvokeMember("then")) {
+            return new Outcome.Ok();
+        }
+        Value[] rejection = new Value[1];
+        boolean[] fulfilled = new boolean[1];
+        returned.invokeMember("then",
+                (ProxyExecutable) args -> fulfilled[0] = true,
+                (ProxyExecutable) args -> rejection[0] = args.length > 0 ? args[0] : null);
+        if (fulfilled[0]) {
+            return new Outcome.Ok();
+        }
+        if (rejection[0] != null) {
+            Value reason = rejection[0];
+            return new Outcome.Failed(reason.canInvokeMember("toString") ? reason.invokeMember("toString").asString()
+                    : reason.toString(), 0);
+        }
+        return new Outcome.Failed("process returned a promise that never settled", 0);
     }
 
     private Outcome outcome(PolyglotException e, RunWatchdog.Watch watch, Reaction reaction) {

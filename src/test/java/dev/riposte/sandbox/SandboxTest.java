@@ -1,0 +1,194 @@
+package dev.riposte.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.riposte.dispatch.Outcome;
+import dev.riposte.dispatch.RunResult;
+import dev.riposte.event.Event;
+import dev.riposte.match.Reaction;
+import dev.riposte.testing.Samples;
+import dev.riposte.testing.TestSandboxes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SandboxTest {
+    /** ECMAScript's own globals as GraalJS defines them (plus Intl, SharedArrayBuffer and Atomics, all standard). */
+    static final List<String> ECMASCRIPT = List.of("AggregateError", "Array", "ArrayBuffer", "Atomics", "BigInt",
+            "BigInt64Array", "BigUint64Array", "Boolean", "DataView", "Date", "Error", "EvalError", "FinalizationRegistry",
+            "Float16Array", "Float32Array", "Float64Array", "Function", "Infinity", "Int16Array", "Int32Array",
+            "Int8Array", "Intl", "Iterator", "JSON", "Map", "Math", "NaN", "Number", "Object", "Promise", "Proxy",
+            "RangeError", "ReferenceError", "Reflect", "RegExp", "Set", "SharedArrayBuffer", "String", "Symbol",
+            "SyntaxError", "TypeError", "URIError", "Uint16Array", "Uint32Array", "Uint8Array", "Uint8ClampedArray",
+            "WeakMap", "WeakRef", "WeakSet", "decodeURI", "decodeURIComponent", "encodeURI", "encodeURIComponent",
+            "escape", "eval", "globalThis", "isFinite", "isNaN", "parseFloat", "parseInt", "undefined", "unescape");
+    static final List<String> RIPOSTE = List.of("kind", "name", "uuid", "data", "process",
+            "Info", "Warn", "Error", "Errno", "CreateTempDir", "WriteFile", "NetBlockIp", "console");
+
+    private static Sandbox sandbox;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        sandbox = TestSandboxes.withoutEffects();
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    private RunResult run(String body) throws Exception {
+        return run(body, Samples.event("01"));
+    }
+
+    private RunResult run(String body, Event event) throws Exception {
+        Reaction r = TestSandboxes.load(sandbox, dir, "r", "// @on *\n// @timeout 300ms\n" + body);
+        return sandbox.run(r, event);
+    }
+
+    /** Runs code that throws its findings, and returns the message. */
+    private String report(String body) throws Exception {
+        Outcome outcome = run(body).outcome();
+        assertInstanceOf(Outcome.Failed.class, outcome);
+        String message = ((Outcome.Failed) outcome).message();
+        assertTrue(message.startsWith("Error: REPORT "), message);
+        return message.substring("Error: REPORT ".length());
+    }
+
+    @Test
+    void globalThis_holdsOnlyEcmascriptBuiltins_theEventGlobals_andTheHelpers() throws Exception {
+        String names = report("function process(data) { throw new Error('REPORT ' + Object.getOwnPropertyNames(globalThis).join(',')); }");
+        TreeSet<String> expected = new TreeSet<>(ECMASCRIPT);
+        expected.addAll(RIPOSTE);
+        assertEquals(expected, new TreeSet<>(Arrays.asList(names.split(","))));
+    }
+
+    @Test
+    void eventGlobals_carryTheEvent() throws Exception {
+        assertEquals("crypto_miner_execution|crypto_miner_execution|fc76e4b9-eefa-45a7-adb7-9e86509665e4|20934|true",
+                report("function process(d) { throw new Error('REPORT ' + [kind, name, uuid, d.process.pid, d === data].join('|')); }"));
+    }
+
+    @Test
+    void unicodeEvent_arrivesIntact() throws Exception {
+        Outcome o = run("function process(d) { throw new Error('REPORT ' + [...d.process.args].length + ' ' + d.process.args.length); }",
+                Samples.event("10")).outcome();
+        assertEquals(new Outcome.Failed("Error: REPORT 5000 5087", 3), o, "5,000 code points, 5,087 UTF-16 units");
+    }
+
+    @Test
+    void hostAndEngineEscapes_areUndefinedOrRefused() throws Exception {
+        assertEquals("undefined,undefined,undefined,undefined,undefined,undefined,undefined,undefined,undefined,undefined",
+                report("function process(d) { throw new Error('REPORT ' + [typeof Java, typeof Packages, typeof Polyglot, "
+                        + "typeof Graal, typeof load, typeof loadWithNewGlobal, typeof print, typeof printErr, typeof quit, "
+                        + "typeof read].join(',')); }"));
+        for (String attempt : List.of("Java.type('java.lang.Runtime')", "Packages.java.lang.System.exit(1)",
+                "Polyglot.eval('js', '1')", "load('/etc/passwd')", "require('fs')")) {
+            Outcome o = run("function process(d) { " + attempt + "; }").outcome();
+            assertEquals("ReferenceError", ((Outcome.Failed) o).message().split(":")[0], attempt);
+        }
+    }
+
+    @Test
+    void dynamicImport_ofAHostFile_isRefused() throws Exception {
+        String outcome = report("""
+                async function process(d) {
+                  let seen;
+                  try { await import('/etc/passwd'); seen = 'LOADED'; } catch (e) { seen = 'refused'; }
+                  throw new Error('REPORT ' + seen);
+                }""");
+        assertEquals("refused", outcome);
+    }
+
+    @Test
+    void asyncProcess_thatResolves_isOk() throws Exception {
+        assertEquals(new Outcome.Ok(), run("async function process(d) { await null; Info('done'); }").outcome());
+    }
+
+    @Test
+    void asyncProcess_thatNeverSettles_isAnError() throws Exception {
+        assertEquals(new Outcome.Failed("process returned a promise that never settled", 0),
+                run("function process(d) { return new Promise(() => {}); }").outcome());
+    }
+
+    @Test
+    void globalObjectFromFunctionConstructor_exposesNoHostObjects() throws Exception {
+        assertEquals("undefined,undefined,undefined,true", report("""
+                function process(d) {
+                  const g = Function('return this')();
+                  throw new Error('REPORT ' + [typeof g.Java, typeof Info.getClass, typeof Object.getPrototypeOf(Info).getClass,
+                      g === globalThis].join(','));
+                }"""));
+    }
+
+    @Test
+    void aGlobalLeftBehind_isNotSeenByTheNextRun() throws Exception {
+        assertInstanceOf(Outcome.Ok.class, run("function process(d) { globalThis.leak = 42; Object.prototype.polluted = 1; }").outcome());
+        assertEquals("undefined,undefined", report(
+                "function process(d) { throw new Error('REPORT ' + typeof leak + ',' + typeof ({}).polluted); }"));
+    }
+
+    @Test
+    void infiniteLoop_timesOut_andTheEngineKeepsServing() throws Exception {
+        RunResult r = run("function process(d) { while (true) {} }");
+        assertEquals(new Outcome.TimedOut(Duration.ofMillis(300)), r.outcome());
+        assertTrue(r.durationNanos() >= Duration.ofMillis(300).toNanos());
+        assertInstanceOf(Outcome.Ok.class, run("function process(d) { Info('still alive'); }").outcome());
+    }
+
+    @Test
+    void loopInsideAHelperHeavyRun_timesOut() throws Exception {
+        assertInstanceOf(Outcome.TimedOut.class, run("function process(d) { for (;;) { Info('spam'); } }").outcome());
+    }
+
+    @Test
+    void memoryBomb_isStopped_beforeTheHeapRunsShort() throws Exception {
+        Reaction r = TestSandboxes.load(sandbox, dir, "bomb",
+                "// @on *\n// @timeout 30s\nfunction process(d) { let a = []; while (true) a.push(new Array(1e6).fill(1)); }");
+        RunResult result = sandbox.run(r, Samples.event("01"));
+        assertEquals(new Outcome.Failed("stopped: the run allocated more than reactions.max_alloc_bytes", 0), result.outcome());
+        assertInstanceOf(Outcome.Ok.class, run("function process(d) { Info('after the bomb'); }").outcome());
+    }
+
+    @Test
+    void thrownError_isAnErrorOutcome_withTheScriptLine() throws Exception {
+        Outcome o = run("function process(d) {\n  const x = 1;\n  throw new Error('boom');\n}").outcome();
+        assertEquals(new Outcome.Failed("Error: boom", 5), o);
+    }
+
+    @Test
+    void typeError_fromBadFieldAccess_isAnErrorOutcome() throws Exception {
+        Outcome o = run("function process(d) { return d.nothing.here; }").outcome();
+        assertEquals("TypeError: Cannot read property 'here' of undefined", ((Outcome.Failed) o).message());
+    }
+
+    @Test
+    void errorHelper_logs_whileNewErrorStillConstructs() throws Exception {
+        RunResult r = run("""
+                function process(d) {
+                  Error('logged');
+                  const e = new Error('built');
+                  class Mine extends Error {}
+                  if (!(e instanceof Error) || !(new TypeError('t') instanceof Error) || !(new Mine('m') instanceof Error)) throw 'broken';
+                }""");
+        assertEquals(new Outcome.Ok(), r.outcome());
+        assertEquals("[Error(\"logged\")=0]", r.calls().toString());
+    }
+
+    @Test
+    void stackOverflow_isAnErrorOutcome() throws Exception {
+        Outcome o = run("function f() { return f() + 1; }\nfunction process(d) { f(); }").outcome();
+        assertInstanceOf(Outcome.Failed.class, o);
+        assertTrue(((Outcome.Failed) o).message().contains("RangeError"), o.toString());
+    }
+}
