@@ -56,7 +56,7 @@ public final class NftNetPolicy implements NetPolicy {
      * @throws NftUnavailableException with the reason nftables cannot be used
      */
     public static NftNetPolicy start(NftRunner nft) throws NftUnavailableException {
-        NftRunner.Result setup = nft.run(SETUP, false);
+        NftRunner.Result setup = nft.batch(SETUP);
         if (!setup.ok()) {
             throw new NftUnavailableException(explain(setup));
         }
@@ -109,7 +109,7 @@ public final class NftNetPolicy implements NetPolicy {
         String set = address instanceof Inet4Address ? "block4" : "block6";
         String script = verb + " element inet " + TABLE + " " + set + " { " + address.getHostAddress() + " }\n";
         try {
-            NftRunner.Result result = nft.run(script, false);
+            NftRunner.Result result = nft.batch(script);
             return result.ok() ? EffectResult.done() : EffectResult.failed(explain(result));
         } catch (NftUnavailableException e) {
             return EffectResult.failed(e.getMessage());
@@ -117,7 +117,7 @@ public final class NftNetPolicy implements NetPolicy {
     }
 
     private Set<InetAddress> readElements(String set) throws NftUnavailableException {
-        NftRunner.Result list = nft.run("list set inet " + TABLE + " " + set + "\n", true);
+        NftRunner.Result list = nft.listJson("list", "set", "inet", TABLE, set);
         if (!list.ok()) {
             throw new NftUnavailableException("cannot list set " + set + ": " + list.firstError());
         }

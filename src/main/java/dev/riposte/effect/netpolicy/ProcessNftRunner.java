@@ -22,18 +22,16 @@ public final class ProcessNftRunner implements NftRunner {
     }
 
     @Override
-    public Result run(String script, boolean json) throws NftUnavailableException {
+    public Result run(List<String> args, String script) throws NftUnavailableException {
         List<String> argv = new ArrayList<>(command);
-        if (json) {
-            argv.add("-j");
-        }
-        argv.add("-f");
-        argv.add("-");
+        argv.addAll(args);
         Process process;
         try {
             process = new ProcessBuilder(argv).start();
         } catch (IOException e) {
-            throw new NftUnavailableException("cannot run " + String.join(" ", command) + ": " + e.getMessage()
+            String why = e.getMessage() != null && e.getMessage().contains("No such file") ? "command not found"
+                    : e.getMessage();
+            throw new NftUnavailableException("cannot run " + String.join(" ", command) + ": " + why
                     + " (is the nftables package installed?)");
         }
         try {
@@ -48,9 +46,9 @@ public final class ProcessNftRunner implements NftRunner {
             }
             Result result = new Result(process.exitValue(), out.join(), err.join());
             if (result.ok()) {
-                LOG.debug("nft batch ok: {}", script.strip().replace('\n', ';'));
+                LOG.debug("nft {} ok: {}", args, script.strip().replace('\n', ';'));
             } else {
-                LOG.warn("nft batch failed ({}): {}", result.firstError(), script.strip().replace('\n', ';'));
+                LOG.warn("nft {} failed ({}): {}", args, result.firstError(), script.strip().replace('\n', ';'));
             }
             return result;
         } catch (IOException e) {

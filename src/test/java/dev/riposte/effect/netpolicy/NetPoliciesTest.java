@@ -1,0 +1,67 @@
+package dev.riposte.effect.netpolicy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.riposte.config.ConfigLoader;
+import dev.riposte.config.RiposteConfig;
+import dev.riposte.testing.NetNamespace;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which backend runs, and the one-sentence reason, for each way nft can be missing or refused. */
+class NetPoliciesTest {
+
+    private static RiposteConfig.NetPolicy config(RiposteConfig.Backend backend, List<String> nft) {
+        return new RiposteConfig.NetPolicy(backend, ConfigLoader.DEFAULT_NEVER_BLOCK, nft);
+    }
+
+    private static NetPolicyStatus status(RiposteConfig.Backend backend, List<String> nft) {
+        return NetPolicies.create(config(backend, nft)).status();
+    }
+
+    @Test
+    void disabledByConfiguration() {
+        assertEquals(new NetPolicyStatus("disabled", false, "netpolicy.backend is disabled in the configuration", 0),
+                status(RiposteConfig.Backend.DISABLED, List.of("nft")));
+    }
+
+    @Test
+    void dryRun() {
+        NetPolicyStatus s = status(RiposteConfig.Backend.DRY_RUN, List.of("nft"));
+        assertEquals("dry-run", s.backend());
+        assertTrue(s.active());
+    }
+
+    @Test
+    void auto_withoutTheNftTool_isDisabled_withTheReason() {
+        NetPolicyStatus s = status(RiposteConfig.Backend.AUTO, List.of("/nonexistent/nft"));
+        assertEquals("disabled", s.backend());
+        assertEquals("netpolicy.backend is auto but nftables cannot be used: cannot run /nonexistent/nft: "
+                + "command not found (is the nftables package installed?)",
+                s.reason());
+    }
+
+    @Test
+    void nftables_withoutCapNetAdmin_isDisabled_withTheReason() throws Exception {
+        try (NetNamespace ns = new NetNamespace()) {
+            List<String> withoutCap = new ArrayList<>(ns.exec("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin", "nft"));
+            NetPolicyStatus s = status(RiposteConfig.Backend.NFTABLES, withoutCap);
+            assertEquals("disabled", s.backend());
+            assertFalse(s.active());
+            assertTrue(s.reason().startsWith("netpolicy.backend is nftables but nftables cannot be used: nft is not permitted "
+                    + "to change the firewall (riposte needs CAP_NET_ADMIN): "), s.reason());
+            assertTrue(s.reason().contains("Operation not permitted"), s.reason());
+        }
+    }
+
+    @Test
+    void auto_withAWorkingNft_isNftables() throws Exception {
+        try (NetNamespace ns = new NetNamespace()) {
+            NetPolicyStatus s = status(RiposteConfig.Backend.AUTO, ns.exec("nft"));
+            assertEquals(new NetPolicyStatus("nftables", true, "table inet riposte is managed with nft", 0), s);
+        }
+    }
+}
