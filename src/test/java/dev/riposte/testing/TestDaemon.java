@@ -35,6 +35,11 @@ public final class TestDaemon implements AutoCloseable {
      * @param reactions file name to content
      */
     public TestDaemon(Path dir, String extraYaml, java.util.Map<String, String> reactions) throws Exception {
+        this(dir, "", extraYaml, reactions);
+    }
+
+    /** @param intakeYaml more keys of the intake section, each line indented by two spaces */
+    public TestDaemon(Path dir, String intakeYaml, String extraYaml, java.util.Map<String, String> reactions) throws Exception {
         this.dir = dir;
         Path reactionsDir = dir.resolve("reactions.d");
         Files.createDirectories(reactionsDir);
@@ -45,18 +50,25 @@ public final class TestDaemon implements AutoCloseable {
                 intake:
                   socket: %s
                   control_socket: %s
+                %s
                 reactions:
                   dir: %s
                 evidence:
                   dir: %s
-                """.formatted(dir.resolve("run/events.sock"), dir.resolve("run/control.sock"), reactionsDir,
+                """.formatted(dir.resolve("run/events.sock"), dir.resolve("run/control.sock"), intakeYaml, reactionsDir,
                 dir.resolve("evidence")) + extraYaml;
-        RiposteConfig config = ConfigLoader.parse(yaml, "test.yaml");
+        Files.writeString(configFile(), yaml);
+        RiposteConfig config = ConfigLoader.load(configFile());
         daemon = Daemon.start(config, List.of(runs::add));
     }
 
     public Path dir() {
         return dir;
+    }
+
+    /** The configuration file the daemon was started from (for CLI tests). */
+    public Path configFile() {
+        return dir.resolve("riposte.yaml");
     }
 
     public Path evidence() {

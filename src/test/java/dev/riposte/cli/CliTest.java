@@ -1,0 +1,81 @@
+package dev.riposte.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.riposte.Main;
+import dev.riposte.testing.Samples;
+import dev.riposte.testing.TestDaemon;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The subcommands against a daemon started in-process, through the same sockets an operator's CLI uses. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    static Result riposte(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = new CommandLine(new Main()).execute(args);
+            return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void send_thenStats_reportWhatHappened() throws Exception {
+        try (TestDaemon d = new TestDaemon(dir, "netpolicy:\n  backend: dry-run\n",
+                Map.of("all.js", "// @on *\nfunction process(data) { Info(name); }\n"))) {
+            Result sent = riposte("send", "--config", d.configFile().toString(), Samples.NDJSON.toString());
+            assertEquals(0, sent.code(), sent.err());
+            assertEquals("sent 12 events (" + Files.size(Samples.NDJSON) + " bytes) to " + d.socket() + "\n", sent.out());
+            d.awaitFinished(12);
+            Result json = riposte("stats", "--json", "--config", d.configFile().toString());
+            assertEquals(0, json.code(), json.err());
+            JsonNode stats = new ObjectMapper().readTree(json.out());
+            assertEquals(12, stats.path("runs").path("ok").asLong());
+            Result text = riposte("stats", "--config", d.configFile().toString());
+            assertTrue(text.out().contains("runs      ok 12  error 0  timed_out 0  skipped 0"), text.out());
+            assertTrue(text.out().contains("netpolicy dry-run (active)"), text.out());
+        }
+    }
+
+    @Test
+    void stats_withoutADaemon_saysSo() throws Exception {
+        Path config = dir.resolve("c.yaml");
+        Files.writeString(config, "intake:\n  control_socket: " + dir.resolve("none.sock") + "\n");
+        Result r = riposte("stats", "--config", config.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("riposte: cannot connect to " + dir.resolve("none.sock") + " (is riposte running?)"), r.err());
+    }
+
+    @Test
+    void badConfiguration_isReportedKeyByKey_withExitCode2() throws Exception {
+        Path config = dir.resolve("c.yaml");
+        Files.writeString(config, "intake:\n  sockett: /x\ndispatch:\n  workers: many\n");
+        Result r = riposte("stats", "--config", config.toString());
+        assertEquals(2, r.code());
+        assertEquals("riposte: invalid configuration " + config + ":\n"
+                + "  intake.sockett: is not a known key. Found: \"/x\"\n"
+                + "  dispatch.workers: must be an integer from 0 to 256. Found: \"many\"\n", r.err());
+    }
+}
