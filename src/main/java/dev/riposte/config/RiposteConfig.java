@@ -38,8 +38,11 @@ public record RiposteConfig(
 
     public enum Overflow { BACKPRESSURE, DROP }
 
-    /** @param workers size of the run pool; already resolved (0 in the file means the number of CPUs) */
-    public record Dispatch(int queueCapacity, Overflow overflow, int workers, Duration dedupWindow) {}
+    /**
+     * @param queueMaxBytes the most event text (in characters, which is bytes for ASCII) admitted at once
+     * @param workers size of the run pool; already resolved (0 in the file means the number of CPUs)
+     */
+    public record Dispatch(int queueCapacity, long queueMaxBytes, Overflow overflow, int workers, Duration dedupWindow) {}
 
     public record Reactions(Path dir, Duration defaultTimeout, long maxAllocBytes) {}
 

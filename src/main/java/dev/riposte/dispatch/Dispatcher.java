@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Metrics metrics;
     private final Clock clock;
     private final Semaphore admitted;
+    private final AtomicLong admittedBytes = new AtomicLong();
     private final Dedup dedup;
     private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private final AtomicReference<ReactionIndex> reactions = new AtomicReference<>(new ReactionIndex(List.of()));
@@ -74,7 +76,7 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Offers an event. Never blocks. */
     public Admission submit(Event event) {
-        if (!running || !admitted.tryAcquire()) {
+        if (!running || !admit(event)) {
             if (config.overflow() == RiposteConfig.Overflow.BACKPRESSURE) {
                 return Admission.FULL;
             }
@@ -106,6 +108,20 @@ public final class Dispatcher implements AutoCloseable {
         return Admission.ACCEPTED;
     }
 
+    /** Takes an event slot and the event's bytes from the queue's budget, or nothing. */
+    private boolean admit(Event event) {
+        if (!admitted.tryAcquire()) {
+            return false;
+        }
+        long size = event.json().length();
+        if (admittedBytes.addAndGet(size) > config.queueMaxBytes()) {
+            admittedBytes.addAndGet(-size);
+            admitted.release();
+            return false;
+        }
+        return true;
+    }
+
     private void skip(Reaction reaction, Event event, String reason, boolean duplicate) {
         RunResult result = new RunResult(new Outcome.Skipped(reason), List.of(), 0);
         metrics.run(result.outcome().label(), duplicate);
@@ -114,6 +130,7 @@ public final class Dispatcher implements AutoCloseable {
 
     private void done(Event event) {
         metrics.eventDone(System.nanoTime() - event.receivedNanos());
+        admittedBytes.addAndGet(-event.json().length());
         admitted.release();
     }
 
@@ -126,7 +143,13 @@ public final class Dispatcher implements AutoCloseable {
                     continue;
                 }
                 Event event = task.flight().event();
-                RunResult result = runner.run(task.reaction(), event);
+                RunResult result;
+                try {
+                    result = runner.run(task.reaction(), event);
+                } catch (RuntimeException e) {
+                    LOG.error("internal error while running {}", task.reaction(), e);
+                    result = new RunResult(new Outcome.Failed("internal error: " + e, 0), List.of(), 0);
+                }
                 metrics.run(result.outcome().label(), false);
                 publish(new RunRecord(clock.instant(), task.reaction(), event, result));
                 if (task.flight().remaining.decrementAndGet() == 0) {
@@ -135,8 +158,9 @@ public final class Dispatcher implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            LOG.error("worker {} stopped by an unexpected error; the daemon is degraded", Thread.currentThread().getName(), e);
+        } catch (Error e) {
+            // The launcher runs the JVM with -XX:+ExitOnOutOfMemoryError; anything else this fatal is logged loudly.
+            LOG.error("worker {} stopped by a fatal error; the daemon is degraded", Thread.currentThread().getName(), e);
             throw e;
         }
     }

@@ -21,6 +21,7 @@ class ConfigLoaderTest {
         assertEquals(Path.of("/run/riposte/control.sock"), c.intake().controlSocket());
         assertEquals(1 << 20, c.intake().maxEventBytes());
         assertEquals(10_000, c.dispatch().queueCapacity());
+        assertEquals(64L << 20, c.dispatch().queueMaxBytes());
         assertEquals(RiposteConfig.Overflow.BACKPRESSURE, c.dispatch().overflow());
         assertEquals(Runtime.getRuntime().availableProcessors(), c.dispatch().workers());
         assertEquals(Duration.ofSeconds(60), c.dispatch().dedupWindow());
@@ -87,6 +88,12 @@ class ConfigLoaderTest {
                         dispatch: {workers: -1, overflow: block, dedup_window: 60}
                         netpolicy: {backend: nft, never_block: [localhost], nft_command: []}
                         """));
+    }
+
+    @Test
+    void queueMaxBytes_mustHoldAtLeastOneLargestEvent() {
+        assertEquals(List.of("dispatch.queue_max_bytes: must be an integer from 2000000 to 1099511627776. Found: 1000000"),
+                problems("intake: {max_event_bytes: 2000000}\ndispatch: {queue_max_bytes: 1000000}"));
     }
 
     @Test

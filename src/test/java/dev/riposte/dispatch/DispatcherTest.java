@@ -61,7 +61,12 @@ class DispatcherTest {
     }
 
     Dispatcher start(int capacity, RiposteConfig.Overflow overflow, int workers, ReactionRunner runner, Reaction... reactions) {
-        dispatcher = new Dispatcher(new RiposteConfig.Dispatch(capacity, overflow, workers, Duration.ofSeconds(60)),
+        return start(capacity, 64L << 20, overflow, workers, runner, reactions);
+    }
+
+    Dispatcher start(int capacity, long maxBytes, RiposteConfig.Overflow overflow, int workers, ReactionRunner runner,
+                     Reaction... reactions) {
+        dispatcher = new Dispatcher(new RiposteConfig.Dispatch(capacity, maxBytes, overflow, workers, Duration.ofSeconds(60)),
                 runner, List.of(records::add), metrics, Clock.systemUTC());
         dispatcher.setReactions(new ReactionIndex(List.of(reactions)));
         dispatcher.start();
@@ -143,6 +148,20 @@ class DispatcherTest {
         assertEquals(Admission.ACCEPTED, dispatcher.submit(Samples.event("03")));
         awaitDone(3);
         assertEquals(0, metrics.snapshot().dropped());
+    }
+
+    @Test
+    void byteBudget_boundsTheQueue_evenWithFreeSlots() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        Event first = Samples.event("01");
+        start(100, first.json().length() + 100, RiposteConfig.Overflow.BACKPRESSURE, 1, new LatchRunner(0, gate),
+                reaction("a", "// @on *\n"));
+        assertEquals(Admission.ACCEPTED, dispatcher.submit(first));
+        assertEquals(Admission.FULL, dispatcher.submit(Samples.event("02")));
+        gate.countDown();
+        awaitDone(1);
+        assertEquals(Admission.ACCEPTED, dispatcher.submit(Samples.event("02")));
+        awaitDone(2);
     }
 
     @Test

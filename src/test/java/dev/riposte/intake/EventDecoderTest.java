@@ -31,7 +31,7 @@ class EventDecoderTest {
 
     @BeforeEach
     void pipeline() {
-        dispatcher = new Dispatcher(new RiposteConfig.Dispatch(100, RiposteConfig.Overflow.BACKPRESSURE, 1, Duration.ofSeconds(60)),
+        dispatcher = new Dispatcher(new RiposteConfig.Dispatch(100, 64L << 20, RiposteConfig.Overflow.BACKPRESSURE, 1, Duration.ofSeconds(60)),
                 (r, e) -> new RunResult(new Outcome.Ok(), List.of(), 0), List.of(), metrics, Clock.systemUTC());
         dispatcher.setReactions(new ReactionIndex(List.of()));
         BadLines badLines = new BadLines(metrics);

@@ -46,7 +46,7 @@ class IntakeServerTest {
     IntakeServer start(String intakeYaml) throws Exception {
         RiposteConfig.Intake config = ConfigLoader.parse("intake:\n  socket: " + dir.resolve("events.sock")
                 + "\n  control_socket: " + dir.resolve("control.sock") + "\n" + intakeYaml, "t").intake();
-        dispatcher = new Dispatcher(new RiposteConfig.Dispatch(100, RiposteConfig.Overflow.BACKPRESSURE, 1, Duration.ofSeconds(60)),
+        dispatcher = new Dispatcher(new RiposteConfig.Dispatch(100, 64L << 20, RiposteConfig.Overflow.BACKPRESSURE, 1, Duration.ofSeconds(60)),
                 (r, e) -> new RunResult(new Outcome.Ok(), List.of(), 0), List.of(), metrics, Clock.systemUTC());
         dispatcher.setReactions(new ReactionIndex(List.of()));
         IntakeServer s = new IntakeServer(config, dispatcher, metrics,
