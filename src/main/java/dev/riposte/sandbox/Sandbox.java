@@ -153,7 +153,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             outcome = watch.stopped() != null ? stopped(watch, reaction) : internal(e, reaction);
         } finally {
             watchdog.finish(watch);
-            p.context().close(true);
+            close(p.context(), watch);
         }
         return new RunResult(outcome, p.scope().calls(), System.nanoTime() - start);
     }
@@ -181,6 +181,19 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
                     : reason.toString(), 0);
         }
         return new Outcome.Failed("process returned a promise that never settled", 0);
+    }
+
+    /** A plain close for a run that ended by itself; a cancelling one when the watchdog may be closing it too. */
+    private static void close(Context context, RunWatchdog.Watch watch) {
+        if (watch.stopped() != null) {
+            context.close(true);
+            return;
+        }
+        try {
+            context.close();
+        } catch (IllegalStateException | PolyglotException e) {
+            context.close(true); // the watchdog cancelled it between the check and the close
+        }
     }
 
     private Outcome outcome(PolyglotException e, RunWatchdog.Watch watch, Reaction reaction) {
