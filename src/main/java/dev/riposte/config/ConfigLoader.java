@@ -83,7 +83,7 @@ public final class ConfigLoader {
         int workers = (int) di.integer("workers", 0, 0, 256);
         var dispatch = new RiposteConfig.Dispatch(
                 (int) di.integer("queue_capacity", 10_000, 1, 10_000_000),
-                di.integer("queue_max_bytes", 64L << 20, intake.maxEventBytes(), 1L << 40),
+                di.integer("queue_max_bytes", 16L << 20, intake.maxEventBytes(), 1L << 40),
                 di.choice("overflow", RiposteConfig.Overflow.BACKPRESSURE, RiposteConfig.Overflow.class),
                 workers == 0 ? Runtime.getRuntime().availableProcessors() : workers,
                 di.duration("dedup_window", Duration.ofSeconds(60), Duration.ZERO));

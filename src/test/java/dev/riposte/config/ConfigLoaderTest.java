@@ -21,7 +21,7 @@ class ConfigLoaderTest {
         assertEquals(Path.of("/run/riposte/control.sock"), c.intake().controlSocket());
         assertEquals(1 << 20, c.intake().maxEventBytes());
         assertEquals(10_000, c.dispatch().queueCapacity());
-        assertEquals(64L << 20, c.dispatch().queueMaxBytes());
+        assertEquals(16L << 20, c.dispatch().queueMaxBytes());
         assertEquals(RiposteConfig.Overflow.BACKPRESSURE, c.dispatch().overflow());
         assertEquals(Runtime.getRuntime().availableProcessors(), c.dispatch().workers());
         assertEquals(Duration.ofSeconds(60), c.dispatch().dedupWindow());

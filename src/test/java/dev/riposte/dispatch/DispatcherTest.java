@@ -198,4 +198,16 @@ class DispatcherTest {
         now[0] = Duration.ofSeconds(61).toNanos();
         assertTrue(dedup.claim("a", "u"));
     }
+
+    @Test
+    void dedup_tellsUuidsApart_inCanonicalAndOtherForms() {
+        Dedup dedup = new Dedup(Duration.ofSeconds(60), () -> 0);
+        assertTrue(dedup.claim("a", "fc76e4b9-eefa-45a7-adb7-9e86509665e4"));
+        assertTrue(!dedup.claim("a", "fc76e4b9-eefa-45a7-adb7-9e86509665e4"));
+        assertTrue(dedup.claim("a", "FC76E4B9-EEFA-45A7-ADB7-9E86509665E4"), "another string is another uuid");
+        assertTrue(dedup.claim("a", "fc76e4b9-eefa-45a7-adb7-9e86509665e5"));
+        assertTrue(dedup.claim("a", "1-2-3-4-5"));
+        assertTrue(!dedup.claim("a", "1-2-3-4-5"));
+        assertEquals(4, dedup.size());
+    }
 }
