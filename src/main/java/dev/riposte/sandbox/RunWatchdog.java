@@ -1,6 +1,10 @@
 package dev.riposte.sandbox;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,16 +16,25 @@ import org.graalvm.polyglot.Context;
  * Cancels runs that pass their deadline or allocate more than their budget, by closing their context
  * from this watchdog's thread (the guest stops within milliseconds, also inside host calls). One
  * thread watches every run. Thread-safe.
+ *
+ * <p>The per-run budget counts bytes allocated, so several runs that each stay under it could still
+ * fill a small heap together. A second guard watches the old generation: when a collection leaves it
+ * more than {@link #HEAP_GUARD_RATIO} full, the run that has allocated the most (at least
+ * {@link #HEAP_GUARD_MIN_BYTES}) is stopped the same way, before the heap runs out.
  */
 final class RunWatchdog implements AutoCloseable {
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    static final double HEAP_GUARD_RATIO = 0.8;
+    static final long HEAP_GUARD_MIN_BYTES = 16L << 20;
 
-    enum Stop { DEADLINE, MEMORY }
+    enum Stop { DEADLINE, MEMORY, HEAP }
 
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final Set<Watch> active = ConcurrentHashMap.newKeySet();
     private final long maxAllocBytes;
+    private final MemoryPoolMXBean oldGen = oldGeneration();
+    private long oldGenCollections;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -46,14 +59,61 @@ final class RunWatchdog implements AutoCloseable {
         while (running) {
             LockSupport.parkNanos(TICK_NANOS);
             long now = System.nanoTime();
+            Watch biggest = null;
+            long biggestBytes = 0;
             for (Watch w : active) {
+                long allocated = threads.getThreadAllocatedBytes(w.threadId) - w.allocatedAtStart;
                 if (now - w.deadlineNanos > 0) {
                     w.stop(Stop.DEADLINE);
-                } else if (threads.getThreadAllocatedBytes(w.threadId) - w.allocatedAtStart > maxAllocBytes) {
+                } else if (allocated > maxAllocBytes) {
                     w.stop(Stop.MEMORY);
+                } else if (allocated > biggestBytes) {
+                    biggest = w;
+                    biggestBytes = allocated;
+                }
+            }
+            if (biggest != null && biggestBytes >= HEAP_GUARD_MIN_BYTES && heapNearlyFull()) {
+                biggest.stop(Stop.HEAP);
+            }
+        }
+    }
+
+    /** True once per old-generation collection that left the old generation over the guard ratio. */
+    private boolean heapNearlyFull() {
+        if (oldGen == null) {
+            return false;
+        }
+        long collections = oldGenCollections();
+        if (collections == oldGenCollections) {
+            return false;
+        }
+        oldGenCollections = collections;
+        MemoryUsage after = oldGen.getCollectionUsage();
+        return after != null && after.getMax() > 0 && after.getUsed() > HEAP_GUARD_RATIO * after.getMax();
+    }
+
+    private long oldGenCollections() {
+        long count = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            for (String pool : gc.getMemoryPoolNames()) {
+                if (pool.equals(oldGen.getName())) {
+                    count += gc.getCollectionCount();
                 }
             }
         }
+        return count;
+    }
+
+    /** The heap pool that holds long-lived objects (Tenured Gen, G1 Old Gen, PS Old Gen, ...), or null. */
+    private static MemoryPoolMXBean oldGeneration() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            String name = pool.getName();
+            if (pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()
+                    && (name.contains("Old") || name.contains("Tenured"))) {
+                return pool;
+            }
+        }
+        return null;
     }
 
     @Override

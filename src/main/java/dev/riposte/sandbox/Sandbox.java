@@ -210,6 +210,9 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
         if (watch.stopped() == RunWatchdog.Stop.MEMORY) {
             return new Outcome.Failed("stopped: the run allocated more than reactions.max_alloc_bytes", 0);
         }
+        if (watch.stopped() == RunWatchdog.Stop.HEAP) {
+            return new Outcome.Failed("stopped: the daemon's heap was nearly full and this run had allocated the most", 0);
+        }
         return new Outcome.TimedOut(reaction.timeout());
     }
 

@@ -1,0 +1,89 @@
+package dev.riposte.functional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.riposte.testing.Samples;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two memory bombs at once in a daemon with a small heap (its own JVM, -Xmx160m, as the launcher would
+ * start it): both are stopped, the daemon survives and keeps serving. Each bomb alone stays under the
+ * default per-run budget long enough that only the heap guard can save the daemon.
+ */
+class HeapGuardTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void concurrentMemoryBombs_areStopped_andTheDaemonSurvives() throws Exception {
+        Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
+        for (String name : List.of("bomb1", "bomb2")) {
+            Files.writeString(reactions.resolve(name + ".js"), "// @on name=crypto_miner_execution\n// @timeout 30s\n"
+                    + "function process(d) { let a = []; while (true) a.push(new Array(1e6).fill(1)); }\n");
+        }
+        Files.writeString(reactions.resolve("ok.js"), "// @on *\nfunction process(d) { Info(uuid); }\n");
+        Path config = dir.resolve("riposte.yaml");
+        Files.writeString(config, """
+                intake: {socket: %s, control_socket: %s}
+                reactions: {dir: %s}
+                evidence: {dir: %s}
+                dispatch: {workers: 2}
+                netpolicy: {backend: dry-run}
+                """.formatted(dir.resolve("e.sock"), dir.resolve("c.sock"), reactions, dir.resolve("ev")));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process daemon = new ProcessBuilder(java, "-Xmx160m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+                "-Dpolyglot.engine.WarnInterpreterOnly=false", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
+                "dev.riposte.Main", "run", "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
+        try {
+            for (int i = 0; i < 600 && !Files.exists(dir.resolve("c.sock")); i++) {
+                Thread.sleep(50);
+            }
+            try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                ch.connect(UnixDomainSocketAddress.of(dir.resolve("e.sock")));
+                ch.write(ByteBuffer.wrap((String.join("\n", Samples.lines()) + "\n").getBytes(StandardCharsets.UTF_8)));
+            }
+            JsonNode stats = null;
+            for (int i = 0; i < 600; i++) {
+                stats = stats();
+                if (stats.path("events").path("done").asLong() == 12) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertTrue(daemon.isAlive(), Files.readString(dir.resolve("daemon.log")));
+            assertEquals(12, stats.path("events").path("done").asLong());
+            assertEquals(2, stats.path("runs").path("error").asLong(), "both bombs stopped");
+            assertEquals(12, stats.path("runs").path("ok").asLong(), "every event's ok.js ran");
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private JsonNode stats() throws Exception {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(dir.resolve("c.sock")));
+            ch.write(ByteBuffer.wrap("{\"command\":\"stats\"}\n".getBytes(StandardCharsets.UTF_8)));
+            return new ObjectMapper().readTree(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
+                    StandardCharsets.UTF_8)).readLine());
+        }
+    }
+}
