@@ -128,6 +128,9 @@ public final class Daemon implements AutoCloseable {
                 LOG.warn("error while stopping {}", c, e);
             }
         }
+        if (!started.isEmpty()) {
+            LOG.info("stopped");
+        }
         started.clear();
     }
 }

@@ -182,11 +182,13 @@ public final class Dispatcher implements AutoCloseable {
      */
     public boolean drain(java.time.Duration grace) throws InterruptedException {
         long deadline = System.nanoTime() + grace.toNanos();
-        boolean idle = false;
-        while (System.nanoTime() < deadline && !(idle = inFlight() == 0)) {
+        while (inFlight() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
             Thread.sleep(10);
         }
-        return idle;
+        return true;
     }
 
     @Override

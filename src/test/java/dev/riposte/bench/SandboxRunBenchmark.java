@@ -34,14 +34,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * context, through the real sandbox and helpers (netpolicy dry-run behind the real guard).
  * {@code cold}: the context is built on the run's path. {@code prepared}: built ahead by
  * {@link Sandbox#prepareAhead()} outside the measured call, as the daemon's idle workers do.
- * Run with bench/jmh.
+ * The log is at WARN so that the figure is the sandbox's, not console output's. Run with bench/jmh.
  */
 @State(Scope.Thread)
 @BenchmarkMode({Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx256m", "-Dpolyglot.engine.WarnInterpreterOnly=false",
+@Fork(value = 1, jvmArgsAppend = {"-Xmx256m", "-XX:+UseSerialGC", "-DRIPOSTE_LOG_LEVEL=WARN", "-Dpolyglot.engine.WarnInterpreterOnly=false",
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class SandboxRunBenchmark {
     Sandbox sandbox;
