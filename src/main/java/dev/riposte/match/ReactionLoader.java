@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads every {@code *.js} file of a reactions directory. A bad file is rejected with
+ * Loads every {@code *.js} file of a reactions directory. A file that anyone but root or riposte's own
+ * user could have written (another owner, or writable by every user) is refused. A bad file is rejected with
  * {@code file:line: what is wrong} and never affects the others. Thread-safe (stateless apart from
  * its immutable settings).
  */
@@ -31,6 +32,8 @@ public final class ReactionLoader {
     /** Larger files are refused: a reaction is a short script, and the whole file is hashed and parsed. */
     public static final int MAX_FILE_BYTES = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ReactionLoader.class);
+    /** Reactions run with riposte's privileges, so only root and riposte itself may own them. */
+    private static final int OWN_UID = ownUid();
 
     private final ScriptValidator validator;
     private final Duration defaultTimeout;
@@ -103,6 +106,11 @@ public final class ReactionLoader {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
                 throw new ReactionException(1, "not a regular file");
             }
+            int owner = (Integer) Files.getAttribute(file, "unix:uid");
+            if (owner != 0 && owner != OWN_UID) {
+                throw new ReactionException(1, "the file is owned by uid " + owner + "; reactions must belong to root "
+                        + "or to riposte's own user");
+            }
             if (Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_WRITE)) {
                 throw new ReactionException(1, "the file is writable by every user; refusing to run it "
                         + "(chmod o-w)");
@@ -114,6 +122,14 @@ public final class ReactionLoader {
             return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new ReactionException(1, "cannot read the file: " + e);
+        }
+    }
+
+    private static int ownUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read riposte's own uid from /proc/self", e);
         }
     }
 

@@ -107,6 +107,14 @@ class ReactionLoaderTest {
     }
 
     @Test
+    void fileOwnedByAnotherUser_isRefused() throws Exception {
+        write("a.js", "// @on *\nfunction process(data) {}\n");
+        Files.setAttribute(dir.resolve("a.js"), "unix:uid", 65534);
+        assertEquals(dir.resolve("a.js") + ":1: the file is owned by uid 65534; reactions must belong to root or to riposte's own user",
+                load().rejected().getFirst().toString());
+    }
+
+    @Test
     void invalidUtf8_isRefused() throws Exception {
         Files.write(dir.resolve("a.js"), new byte[] {'/', '/', ' ', '@', 'o', 'n', ' ', '*', '\n', (byte) 0xff, '\n'});
         assertEquals(dir.resolve("a.js") + ":1: the file is not valid UTF-8", load().rejected().getFirst().toString());
