@@ -91,10 +91,6 @@ public final class Daemon implements AutoCloseable {
         return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
-    public RiposteConfig config() {
-        return config;
-    }
-
     public Metrics metrics() {
         return metrics;
     }

@@ -65,10 +65,6 @@ public final class Dispatcher implements AutoCloseable {
         reactions.set(index);
     }
 
-    public ReactionIndex reactions() {
-        return reactions.get();
-    }
-
     /** Events admitted and not yet done (queued or running). */
     public int inFlight() {
         return config.queueCapacity() - admitted.availablePermits();

@@ -57,10 +57,6 @@ public final class ReactionIndex {
         return ordered;
     }
 
-    public List<Reaction> all() {
-        return all;
-    }
-
     private static boolean matches(Reaction r, Event event) {
         for (Selector s : r.header().selectors()) {
             if (s.matches(event)) {

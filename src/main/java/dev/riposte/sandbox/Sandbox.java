@@ -144,7 +144,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             if (process == null || !process.canExecute()) {
                 outcome = new Outcome.Failed("process is not a function", 0);
             } else {
-                outcome = settled(process.execute(data), reaction);
+                outcome = settled(process.execute(data));
             }
         } catch (PolyglotException e) {
             outcome = outcome(e, watch, reaction);
@@ -163,7 +163,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
      * the host call returns (nothing else can resolve it: there are no timers or I/O), so by then it is
      * settled, and a rejection is an error like a throw.
      */
-    private static Outcome settled(Value returned, Reaction reaction) {
+    private static Outcome settled(Value returned) {
         if (returned == null || returned.isNull() || !returned.canInvokeMember("then")) {
             return new Outcome.Ok();
         }
