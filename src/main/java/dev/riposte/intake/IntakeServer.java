@@ -16,6 +16,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ public final class IntakeServer implements AutoCloseable {
             new DefaultThreadFactory("riposte-intake", true), EpollIoHandler.newFactory());
     private final List<Channel> channels = new ArrayList<>();
     private final List<Path> published = new ArrayList<>();
+    private final List<FileChannel> locks = new ArrayList<>();
 
     public IntakeServer(RiposteConfig.Intake config, Dispatcher dispatcher, Metrics metrics, ControlService control,
                         int ownUid) {
@@ -84,6 +86,7 @@ public final class IntakeServer implements AutoCloseable {
             throws IOException {
         Path absolute = path.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
+        locks.add(SocketFiles.lock(absolute));
         SocketFiles.checkReplaceable(absolute);
         Path temporary = SocketFiles.temporary(absolute);
         Files.deleteIfExists(temporary);
@@ -125,5 +128,12 @@ public final class IntakeServer implements AutoCloseable {
             }
         }
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+        for (FileChannel lock : locks) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                LOG.warn("cannot release a socket lock: {}", e.getMessage());
+            }
+        }
     }
 }

@@ -3,13 +3,17 @@ package dev.riposte.intake;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /** Placing a listening socket file safely: refuse a live one, replace a stale one, and set mode and group before it is visible. */
 final class SocketFiles {
@@ -17,6 +21,29 @@ final class SocketFiles {
     private static final int S_IFSOCK = 0140000;
 
     private SocketFiles() {}
+
+    /**
+     * Takes an exclusive lock on {@code <path>.lock} for as long as the returned channel stays open, so
+     * that two daemons started at once cannot both pass {@link #checkReplaceable} and rename their
+     * sockets over each other. The lock file itself is left in place (removing it would reopen the race).
+     */
+    static FileChannel lock(Path path) throws IOException {
+        Path lockFile = path.resolveSibling(path.getFileName() + ".lock");
+        FileChannel channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            if (channel.tryLock() == null) {
+                throw new IOException("another process holds " + lockFile + " (is riposte already running?)");
+            }
+        } catch (OverlappingFileLockException e) {
+            channel.close();
+            throw new IOException("another process holds " + lockFile + " (is riposte already running?)");
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return channel;
+    }
 
     /** Fails if {@code path} exists and is not a socket, or another process answers on it. */
     static void checkReplaceable(Path path) throws IOException {

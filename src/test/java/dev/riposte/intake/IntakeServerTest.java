@@ -44,6 +44,9 @@ class IntakeServerTest {
     IntakeServer server;
 
     IntakeServer start(String intakeYaml) throws Exception {
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
         RiposteConfig.Intake config = ConfigLoader.parse("intake:\n  socket: " + dir.resolve("events.sock")
                 + "\n  control_socket: " + dir.resolve("control.sock") + "\n" + intakeYaml, "t").intake();
         dispatcher = new Dispatcher(new RiposteConfig.Dispatch(100, 64L << 20, RiposteConfig.Overflow.BACKPRESSURE, 1, Duration.ofSeconds(60)),
@@ -51,7 +54,12 @@ class IntakeServerTest {
         dispatcher.setReactions(new ReactionIndex(List.of()));
         IntakeServer s = new IntakeServer(config, dispatcher, metrics,
                 request -> JsonNodeFactory.instance.objectNode().put("ok", true).put("echo", request.path("command").asText()), 0);
-        s.start();
+        try {
+            s.start();
+        } catch (java.io.IOException e) {
+            s.close();
+            throw e;
+        }
         return s;
     }
 
@@ -105,17 +113,29 @@ class IntakeServerTest {
     }
 
     @Test
-    void liveSocket_isRefused_withAClearMessage() throws Exception {
+    void socketSomeoneElseAnswersOn_isRefused_withAClearMessage() throws Exception {
+        try (ServerSocketChannel other = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            other.bind(UnixDomainSocketAddress.of(dir.resolve("events.sock")));
+            var e = assertThrows(java.io.IOException.class, () -> server = start(""));
+            server = null;
+            assertEquals("another process is answering on " + dir.resolve("events.sock") + " (is riposte already running?)",
+                    e.getMessage());
+            try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                assertTrue(ch.connect(UnixDomainSocketAddress.of(dir.resolve("events.sock"))), "the other still answers");
+            }
+        }
+    }
+
+    @Test
+    void secondServerOnTheSamePaths_isRefusedByTheLock_evenBeforeTheSocketAnswers() throws Exception {
         server = start("");
+        Files.delete(dir.resolve("events.sock")); // as if the first had not published its socket yet
         IntakeServer second = new IntakeServer(ConfigLoader.parse("intake:\n  socket: " + dir.resolve("events.sock")
                 + "\n  control_socket: " + dir.resolve("other.sock") + "\n", "t").intake(), dispatcher, metrics, r -> null, 0);
         var e = assertThrows(java.io.IOException.class, second::start);
         second.close();
-        assertEquals("another process is answering on " + dir.resolve("events.sock") + " (is riposte already running?)",
-                e.getMessage());
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            assertTrue(ch.connect(UnixDomainSocketAddress.of(dir.resolve("events.sock"))), "the first daemon still answers");
-        }
+        assertEquals("another process holds " + dir.resolve("events.sock.lock") + " (is riposte already running?)", e.getMessage());
+        assertFalse(Files.exists(dir.resolve("events.sock")), "the refused server published nothing");
     }
 
     @Test
