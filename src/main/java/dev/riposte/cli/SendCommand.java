@@ -52,7 +52,7 @@ public final class SendCommand implements Callable<Integer> {
             System.err.println("riposte: send failed after " + lines + " events: " + e.getMessage());
             return 1;
         }
-        System.out.println("sent " + lines + " events (" + bytes + " bytes) to " + socket);
+        System.out.println("sent " + lines + (lines == 1 ? " event (" : " events (") + bytes + " bytes) to " + socket);
         return 0;
     }
 }
