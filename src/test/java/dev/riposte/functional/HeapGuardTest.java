@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.riposte.testing.Samples;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.riposte.testing.TestDaemon;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,11 +76,6 @@ class HeapGuardTest {
     }
 
     private JsonNode stats() throws Exception {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(dir.resolve("c.sock")));
-            ch.write(ByteBuffer.wrap("{\"command\":\"stats\"}\n".getBytes(StandardCharsets.UTF_8)));
-            return new ObjectMapper().readTree(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
-                    StandardCharsets.UTF_8)).readLine());
-        }
+        return TestDaemon.control(dir.resolve("c.sock"), "{\"command\":\"stats\"}");
     }
 }

@@ -104,8 +104,13 @@ public final class TestDaemon implements AutoCloseable {
 
     /** One control request over the real control socket. */
     public JsonNode control(String request) throws IOException {
+        return control(controlSocket(), request);
+    }
+
+    /** One control request to any daemon's control socket. */
+    public static JsonNode control(Path controlSocket, String request) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(controlSocket()));
+            ch.connect(UnixDomainSocketAddress.of(controlSocket));
             ch.write(ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
             return JSON.readTree(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8)).readLine());
         }
