@@ -59,15 +59,6 @@ public final class ConfigLoader {
         return config;
     }
 
-    static RiposteConfig fromMap(Map<?, ?> map, String source) {
-        List<String> problems = new ArrayList<>();
-        RiposteConfig config = build(new Section("", map, problems));
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException(source + ": " + problems);
-        }
-        return config;
-    }
-
     private static RiposteConfig build(Section root) {
         Section in = root.section("intake");
         var intake = new RiposteConfig.Intake(

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The whole configuration. Every section has the defaults documented in {@code config/riposte.yaml};
- * {@link #defaults()} is what an empty file gives.
+ * The whole configuration. Every section has the defaults documented in {@code config/riposte.yaml},
+ * which is what an empty file gives.
  */
 public record RiposteConfig(
         Intake intake, Dispatch dispatch, Reactions reactions, Evidence evidence, Files files, NetPolicy netpolicy) {
@@ -19,10 +19,6 @@ public record RiposteConfig(
         Objects.requireNonNull(evidence);
         Objects.requireNonNull(files);
         Objects.requireNonNull(netpolicy);
-    }
-
-    public static RiposteConfig defaults() {
-        return ConfigLoader.fromMap(java.util.Map.of(), "defaults");
     }
 
     /**

@@ -130,6 +130,9 @@ public final class Helpers {
 
     private static EffectResult log(RunScope scope, Level level, Value[] args) throws ArgumentException {
         Args.count(args, 1, 1);
+        if (!REACTION_LOG.isEnabledForLevel(level)) {
+            return EffectResult.done();
+        }
         Event event = scope.event();
         REACTION_LOG.atLevel(level)
                 .addKeyValue("REACTION", scope.reaction())

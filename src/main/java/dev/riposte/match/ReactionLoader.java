@@ -64,7 +64,7 @@ public final class ReactionLoader {
                 Reaction reaction = load(file);
                 Path previous = names.putIfAbsent(reaction.name(), file);
                 if (previous != null) {
-                    int line = reaction.header().name().isPresent() ? nameLine(file) : 1;
+                    int line = reaction.header().name().isPresent() ? nameLine(reaction) : 1;
                     throw new ReactionException(line, "reaction name \"" + reaction.name() + "\" is already used by "
                             + previous);
                 }
@@ -133,16 +133,13 @@ public final class ReactionLoader {
         }
     }
 
-    private static int nameLine(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).matches("\\s*//\\s*@name\\b.*")) {
-                    return i + 1;
-                }
+    /** The line of the {@code @name} directive, from the text already loaded (no second read of the file). */
+    private static int nameLine(Reaction reaction) {
+        List<String> lines = reaction.script().getCharacters().toString().lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).matches("\\s*//\\s*@name\\b.*")) {
+                return i + 1;
             }
-        } catch (IOException e) {
-            return 1;
         }
         return 1;
     }
