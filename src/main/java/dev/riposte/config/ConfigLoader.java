@@ -25,6 +25,9 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 public final class ConfigLoader {
     public static final List<String> DEFAULT_NEVER_BLOCK =
             List.of("127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10");
+    /** Secrets no reaction needs as evidence: password hashes, private keys, kernel memory. */
+    public static final List<String> DEFAULT_READ_DENY = List.of("/etc/shadow", "/etc/shadow-", "/etc/gshadow",
+            "/etc/gshadow-", "/etc/ssh/ssh_host_*_key", "/root/.ssh", "/home/*/.ssh", "/proc/kcore", "/dev", "/sys");
 
     private ConfigLoader() {}
 
@@ -90,11 +93,17 @@ public final class ConfigLoader {
         Section ev = root.section("evidence");
         var evidence = new RiposteConfig.Evidence(
                 ev.path("dir", "/var/lib/riposte/evidence"),
-                ev.integer("max_file_bytes", 16L << 20, 1, 1L << 40));
+                ev.integer("max_file_bytes", 16L << 20, 1, 1L << 40),
+                ev.duration("retention", Duration.ofDays(7), Duration.ofMinutes(1)),
+                ev.integer("max_bytes", 1L << 30, 1 << 20, 1L << 50));
         ev.finish();
 
         Section fi = root.section("files");
-        var files = new RiposteConfig.Files(fi.paths("write_roots"));
+        var files = new RiposteConfig.Files(
+                fi.paths("write_roots", List.of()),
+                fi.paths("read_roots", List.of("/")),
+                fi.pathGlobs("read_deny", DEFAULT_READ_DENY),
+                fi.integer("max_read_bytes", 1 << 20, 1, 64L << 20));
         fi.finish();
 
         Section np = root.section("netpolicy");
@@ -104,8 +113,24 @@ public final class ConfigLoader {
                 np.strings("nft_command", List.of("nft"), false));
         np.finish();
 
+        Section st = root.section("state");
+        var state = new RiposteConfig.State(
+                st.path("path", "/var/lib/riposte/state.db"),
+                (int) st.integer("max_keys_per_reaction", 10_000, 1, 10_000_000),
+                st.duration("audit_retention", Duration.ofDays(30), Duration.ofMinutes(1)),
+                st.integer("audit_max_records", 1_000_000, 100, 1_000_000_000));
+        st.finish();
+
+        Section ki = root.section("kill");
+        var kill = new RiposteConfig.Kill(ki.integer("min_pid", 300, 1, 4_194_304));
+        ki.finish();
+
+        Section em = root.section("emergency");
+        var emergency = new RiposteConfig.Emergency(em.bool("enabled", false));
+        em.finish();
+
         root.finish();
-        return new RiposteConfig(intake, dispatch, reactions, evidence, files, netpolicy);
+        return new RiposteConfig(intake, dispatch, reactions, evidence, files, netpolicy, state, kill, emergency);
     }
 
     static String describe(Object value) {
@@ -126,7 +151,7 @@ public final class ConfigLoader {
 
     /** One mapping of the file, with its key path; remembers which keys were read. */
     private static final class Section {
-        private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)");
+        private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
         private final String path;
         private final Map<String, Object> values = new LinkedHashMap<>();
         private final List<String> problems;
@@ -221,7 +246,7 @@ public final class ConfigLoader {
                     return d;
                 }
             }
-            problem(name, "must be a duration such as 500ms, 30s, 5m or 1h, at least " + format(min), v);
+            problem(name, "must be a duration such as 500ms, 30s, 5m, 1h or 7d, at least " + format(min), v);
             return fallback;
         }
 
@@ -235,7 +260,8 @@ public final class ConfigLoader {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
             };
         }
 
@@ -272,13 +298,38 @@ public final class ConfigLoader {
             return fallback;
         }
 
-        List<Path> paths(String name) {
+        boolean bool(String name, boolean fallback) {
+            Object v = take(name);
+            if (v == null) {
+                return fallback;
+            }
+            if (v instanceof Boolean b) {
+                return b;
+            }
+            problem(name, "must be true or false", v);
+            return fallback;
+        }
+
+        List<Path> paths(String name, List<String> fallback) {
             List<Path> out = new ArrayList<>();
-            for (String s : strings(name, List.of(), true)) {
+            for (String s : strings(name, fallback, true)) {
                 if (s.startsWith("/")) {
                     out.add(Path.of(s).normalize());
                 } else {
                     problem(name, "must list absolute paths", s);
+                }
+            }
+            return out;
+        }
+
+        /** Absolute paths in which {@code *} may stand for part of one name. */
+        List<String> pathGlobs(String name, List<String> fallback) {
+            List<String> out = new ArrayList<>();
+            for (String s : strings(name, fallback, true)) {
+                if (s.startsWith("/") && !s.contains("**") && !s.matches(".*[?\\[\\]{}\\\\].*")) {
+                    out.add(s);
+                } else {
+                    problem(name, "must list absolute paths, where * stands for part of one name", s);
                 }
             }
             return out;

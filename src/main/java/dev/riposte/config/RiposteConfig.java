@@ -10,7 +10,8 @@ import java.util.Objects;
  * which is what an empty file gives.
  */
 public record RiposteConfig(
-        Intake intake, Dispatch dispatch, Reactions reactions, Evidence evidence, Files files, NetPolicy netpolicy) {
+        Intake intake, Dispatch dispatch, Reactions reactions, Evidence evidence, Files files, NetPolicy netpolicy,
+        State state, Kill kill, Emergency emergency) {
 
     public RiposteConfig {
         Objects.requireNonNull(intake);
@@ -19,6 +20,9 @@ public record RiposteConfig(
         Objects.requireNonNull(evidence);
         Objects.requireNonNull(files);
         Objects.requireNonNull(netpolicy);
+        Objects.requireNonNull(state);
+        Objects.requireNonNull(kill);
+        Objects.requireNonNull(emergency);
     }
 
     /**
@@ -42,13 +46,36 @@ public record RiposteConfig(
 
     public record Reactions(Path dir, Duration defaultTimeout, long maxAllocBytes) {}
 
-    public record Evidence(Path dir, long maxFileBytes) {}
+    /**
+     * @param retention evidence older than this (by modification time) is removed by the daemon
+     * @param maxBytes when the evidence directory holds more, the oldest entries are removed first
+     */
+    public record Evidence(Path dir, long maxFileBytes, Duration retention, long maxBytes) {}
 
-    public record Files(List<Path> writeRoots) {
+    /**
+     * @param readDeny paths (a {@code *} matches within one name) that ReadFile and Stat refuse, with
+     *     everything under them, even inside {@code readRoots}
+     */
+    public record Files(List<Path> writeRoots, List<Path> readRoots, List<String> readDeny, long maxReadBytes) {
         public Files {
             writeRoots = List.copyOf(writeRoots);
+            readRoots = List.copyOf(readRoots);
+            readDeny = List.copyOf(readDeny);
         }
     }
+
+    /**
+     * @param maxKeysPerReaction keys one reaction's namespace may hold
+     * @param auditRetention audit records older than this are deleted
+     * @param auditMaxRecords at most this many audit records are kept (the oldest go first)
+     */
+    public record State(Path path, int maxKeysPerReaction, Duration auditRetention, long auditMaxRecords) {}
+
+    /** @param minPid the kill helpers refuse this pid and every lower one */
+    public record Kill(long minPid) {}
+
+    /** @param enabled whether PowerOff() and Panic() may act at all */
+    public record Emergency(boolean enabled) {}
 
     public enum Backend { AUTO, NFTABLES, DRY_RUN, DISABLED }
 

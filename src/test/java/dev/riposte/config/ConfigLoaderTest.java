@@ -32,6 +32,50 @@ class ConfigLoaderTest {
         assertEquals(RiposteConfig.Backend.AUTO, c.netpolicy().backend());
         assertEquals(List.of("127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10"), c.netpolicy().neverBlock());
         assertEquals(List.of("nft"), c.netpolicy().nftCommand());
+        assertEquals(Duration.ofDays(7), c.evidence().retention());
+        assertEquals(1L << 30, c.evidence().maxBytes());
+        assertEquals(List.of(Path.of("/")), c.files().readRoots());
+        assertEquals(ConfigLoader.DEFAULT_READ_DENY, c.files().readDeny());
+        assertEquals(1 << 20, c.files().maxReadBytes());
+        assertEquals(Path.of("/var/lib/riposte/state.db"), c.state().path());
+        assertEquals(10_000, c.state().maxKeysPerReaction());
+        assertEquals(Duration.ofDays(30), c.state().auditRetention());
+        assertEquals(1_000_000, c.state().auditMaxRecords());
+        assertEquals(300, c.kill().minPid());
+        assertEquals(false, c.emergency().enabled());
+    }
+
+    @Test
+    void stateKillEmergencyAndReadKeys_areRead() throws Exception {
+        RiposteConfig c = ConfigLoader.parse("""
+                state: {path: /tmp/s.db, max_keys_per_reaction: 5, audit_retention: 2d, audit_max_records: 100}
+                kill: {min_pid: 1000}
+                emergency: {enabled: true}
+                files: {read_roots: [/var/log/], read_deny: ["/var/log/secret*"], max_read_bytes: 10}
+                evidence: {retention: 12h, max_bytes: 2097152}
+                """, "t");
+        assertEquals(new RiposteConfig.State(Path.of("/tmp/s.db"), 5, Duration.ofDays(2), 100), c.state());
+        assertEquals(1000, c.kill().minPid());
+        assertEquals(true, c.emergency().enabled());
+        assertEquals(List.of(Path.of("/var/log")), c.files().readRoots());
+        assertEquals(List.of("/var/log/secret*"), c.files().readDeny());
+        assertEquals(Duration.ofHours(12), c.evidence().retention());
+    }
+
+    @Test
+    void badStateKillEmergencyAndReadKeys_areEachReported() {
+        assertEquals(List.of(
+                        "files.read_roots: must list absolute paths. Found: \"var\"",
+                        "files.read_deny: must list absolute paths, where * stands for part of one name. Found: \"/a/**\"",
+                        "state.max_keys_per_reaction: must be an integer from 1 to 10000000. Found: 0",
+                        "kill.min_pid: must be an integer from 1 to 4194304. Found: -5",
+                        "emergency.enabled: must be true or false. Found: \"yes\""),
+                problems("""
+                        files: {read_roots: [var], read_deny: [/a/**]}
+                        state: {max_keys_per_reaction: 0}
+                        kill: {min_pid: -5}
+                        emergency: {enabled: "yes"}
+                        """));
     }
 
     @Test
@@ -79,7 +123,7 @@ class ConfigLoaderTest {
                 "intake.max_event_bytes: must be an integer from 256 to 67108864. Found: \"big\"",
                 "dispatch.workers: must be an integer from 0 to 256. Found: -1",
                 "dispatch.overflow: must be one of backpressure, drop. Found: \"block\"",
-                "dispatch.dedup_window: must be a duration such as 500ms, 30s, 5m or 1h, at least 0ms. Found: 60",
+                "dispatch.dedup_window: must be a duration such as 500ms, 30s, 5m, 1h or 7d, at least 0ms. Found: 60",
                 "netpolicy.backend: must be one of auto, disabled, dry-run, nftables. Found: \"nft\"",
                 "netpolicy.never_block: must list IP addresses or CIDR ranges such as 10.0.0.0/8. Found: \"localhost\"",
                 "netpolicy.nft_command: must be a non-empty list of non-empty strings. Found: a list"),
@@ -104,7 +148,7 @@ class ConfigLoaderTest {
 
     @Test
     void timeoutBelowOneMillisecond_isRefused() {
-        assertEquals(List.of("reactions.default_timeout: must be a duration such as 500ms, 30s, 5m or 1h, at least 1ms. "
+        assertEquals(List.of("reactions.default_timeout: must be a duration such as 500ms, 30s, 5m, 1h or 7d, at least 1ms. "
                 + "Found: \"0s\""), problems("reactions: {default_timeout: 0s}"));
     }
 
