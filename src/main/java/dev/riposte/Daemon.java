@@ -4,9 +4,13 @@ import dev.riposte.audit.RunLog;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.dispatch.Dispatcher;
 import dev.riposte.dispatch.RunListener;
-import dev.riposte.effect.files.DisabledFiles;
+import dev.riposte.effect.Effects;
+import dev.riposte.effect.emergency.Emergency;
+import dev.riposte.effect.emergency.HostEmergency;
+import dev.riposte.effect.emergency.RefusingEmergency;
+import dev.riposte.effect.files.EvidenceRetention;
 import dev.riposte.effect.files.LocalFiles;
-import dev.riposte.effect.netpolicy.DisabledNetPolicy;
+import dev.riposte.effect.process.LocalProcesses;
 import dev.riposte.effect.netpolicy.NetPolicies;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.helpers.Helpers;
@@ -15,6 +19,11 @@ import dev.riposte.match.ReactionIndex;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
 import dev.riposte.sandbox.Sandbox;
+import dev.riposte.state.KeyValues;
+import dev.riposte.state.SqliteKeyValues;
+import dev.riposte.state.StateStore;
+import dev.riposte.state.StoreException;
+import dev.riposte.state.UnavailableKeyValues;
 import dev.riposte.stats.Metrics;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -22,8 +31,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
     static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
+    static final Duration RETENTION_PERIOD = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final RiposteConfig config;
@@ -42,6 +56,7 @@ public final class Daemon implements AutoCloseable {
     private NetPolicy netPolicy;
     private Dispatcher dispatcher;
     private ReactionSet reactions;
+    private StateStore store;
 
     private Daemon(RiposteConfig config) {
         this.config = config;
@@ -60,13 +75,18 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void startAll(List<RunListener> listeners) throws IOException {
-        LocalFiles files = new LocalFiles(config.evidence().dir(), config.files().writeRoots(),
-                config.evidence().maxFileBytes());
+        KeyValues keyValues = openStore();
+        Path db = config.state().path().toAbsolutePath();
+        LocalFiles files = new LocalFiles(config.evidence(), config.files(),
+                List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"), Path.of(db + "-journal")));
         files.prepare();
+        startRetention();
         netPolicy = NetPolicies.create(config.netpolicy());
-        String checking = "effects are refused while a reaction file is checked";
-        Sandbox sandbox = new Sandbox(new Helpers(files, netPolicy),
-                new Helpers(new DisabledFiles(checking), new DisabledNetPolicy(checking)),
+        Emergency emergency = config.emergency().enabled() ? new HostEmergency()
+                : new RefusingEmergency("emergency helpers are disabled (emergency.enabled is false)");
+        Effects effects = new Effects(files, netPolicy, new LocalProcesses(config.kill().minPid()), keyValues, emergency);
+        Sandbox sandbox = new Sandbox(new Helpers(effects),
+                new Helpers(Effects.refusing("effects are refused while a reaction file is checked")),
                 config.reactions().defaultTimeout(), config.reactions().maxAllocBytes());
         started.add(sandbox);
         reactions = new ReactionLoader(sandbox, config.reactions().defaultTimeout())
@@ -85,6 +105,46 @@ public final class Daemon implements AutoCloseable {
         long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         LOG.info("ready: {} reactions loaded, {} rejected, netpolicy {}; {} ms after JVM start",
                 reactions.loaded().size(), reactions.rejected().size(), netPolicy.status().backend(), sinceJvmStart);
+    }
+
+    /**
+     * Opens the state store. If it cannot be opened (damaged, unreadable), the daemon still runs: the
+     * store helpers fail with the reason, which is logged here once.
+     */
+    private KeyValues openStore() {
+        try {
+            StateStore opened = StateStore.open(config.state().path());
+            started.add(opened);
+            store = opened;
+            return new SqliteKeyValues(opened, config.state().maxKeysPerReaction());
+        } catch (StoreException e) {
+            LOG.error("state store unavailable, the Data* helpers will fail until it is repaired: {}", e.getMessage());
+            return new UnavailableKeyValues(e.getMessage());
+        }
+    }
+
+    /** Sweeps the evidence directory at start and every {@link #RETENTION_PERIOD}. */
+    private void startRetention() {
+        EvidenceRetention retention = new EvidenceRetention(config.evidence().dir(), config.evidence().retention(),
+                config.evidence().maxBytes());
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "riposte-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                retention.sweep(Instant.now());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("evidence retention: sweep failed: {}", e.getMessage());
+            }
+        }, 0, RETENTION_PERIOD.toSeconds(), TimeUnit.SECONDS);
+        started.add(timer::shutdownNow);
+    }
+
+    /** The state store, or null when it could not be opened. */
+    public StateStore store() {
+        return store;
     }
 
     private static int ownUid() throws IOException {

@@ -3,6 +3,7 @@ package dev.riposte.event;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,14 +19,18 @@ public final class RemotePeers {
 
     private RemotePeers() {}
 
-    /** The distinct remote address strings, in the order above, exactly as the event wrote them. */
-    public static List<String> addresses(Event event) {
-        JsonNode root;
+    /** The event as a tree (parsed again: only the rare helpers that need it pay for it). */
+    static JsonNode tree(Event event) {
         try {
-            root = JSON.readTree(event.json());
+            return JSON.readTree(event.json());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("intake accepted an event that is not JSON", e);
         }
+    }
+
+    /** The distinct remote address strings, in the order above, exactly as the event wrote them. */
+    public static List<String> addresses(Event event) {
+        JsonNode root = tree(event);
         Set<String> out = new LinkedHashSet<>();
         add(out, root.path("flow").path("remote").path("address"));
         JsonNode background = root.path("background");
@@ -45,6 +50,45 @@ public final class RemotePeers {
         }
         add(out, root.path("ip"));
         return List.copyOf(out);
+    }
+
+    /**
+     * The distinct remote host names: each remote's {@code name} and the entries of its {@code names}
+     * that are not IP literals (same places as the addresses), a drop-IP event's {@code names} and a
+     * legacy drop-domain event's {@code domain}. Exactly as the event wrote them.
+     */
+    public static List<String> names(Event event) {
+        JsonNode root = tree(event);
+        List<JsonNode> remotes = new ArrayList<>();
+        remotes.add(root.path("flow").path("remote"));
+        JsonNode background = root.path("background");
+        background.path("flow_list").forEach(f -> remotes.add(f.path("remote")));
+        JsonNode flows = background.path("flows");
+        if (flows.isArray()) {
+            flows.forEach(f -> remotes.add(f.path("remote")));
+        }
+        for (JsonNode protocol : flows.path("protocols")) {
+            protocol.path("pairs").forEach(pair -> remotes.add(pair.path("nodes").path("remote")));
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode remote : remotes) {
+            addName(out, remote.path("name"));
+            remote.path("names").forEach(n -> addName(out, n));
+        }
+        root.path("names").forEach(n -> addName(out, n));
+        addName(out, root.path("domain"));
+        return List.copyOf(out);
+    }
+
+    private static void addName(Set<String> out, JsonNode node) {
+        if (node.isTextual() && !node.textValue().isEmpty() && !looksLikeAddress(node.textValue())) {
+            out.add(node.textValue());
+        }
+    }
+
+    /** IP literals appear among a remote's names; they are addresses, not names. */
+    private static boolean looksLikeAddress(String s) {
+        return s.contains(":") || s.matches("[0-9.]+");
     }
 
     private static void add(Set<String> out, JsonNode node) {

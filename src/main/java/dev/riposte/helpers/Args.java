@@ -5,6 +5,8 @@ import org.graalvm.polyglot.Value;
 /** Reading helper arguments with messages that say what was expected. */
 final class Args {
     static final int MAX_SUMMARY_CHARS = 80;
+    /** 2^53 - 1: larger integers lose precision as JavaScript numbers. */
+    static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
 
     private Args() {}
 
@@ -23,6 +25,45 @@ final class Args {
                     + typeOf(v));
         }
         return v.asString();
+    }
+
+    /** A string, number or boolean, as the text JavaScript's String() gives it (how the store keeps values). */
+    static String scalar(Value[] args, int index, String name) throws ArgumentException {
+        Value v = args[index];
+        if (v.isString()) {
+            return v.asString();
+        }
+        if (v.isNumber() || v.isBoolean()) {
+            return v.toString();
+        }
+        throw new ArgumentException("argument " + (index + 1) + " (" + name + ") must be a string, number or boolean, got "
+                + typeOf(v));
+    }
+
+    /** A whole number within JavaScript's safe integer range. */
+    static long integer(Value[] args, int index, String name) throws ArgumentException {
+        Value v = args[index];
+        if (v.isNumber()) {
+            if (v.fitsInLong()) {
+                long n = v.asLong();
+                if (Math.abs(n) <= MAX_SAFE_INTEGER) {
+                    return n;
+                }
+            }
+        }
+        throw new ArgumentException("argument " + (index + 1) + " (" + name + ") must be a whole number, got "
+                + (v.isNumber() ? v.toString() : typeOf(v)));
+    }
+
+    /** A helper's return value as the audit trail shows it. */
+    static String show(Object result) {
+        if (result instanceof String s) {
+            return quote(s);
+        }
+        if (result == null || result instanceof Number || result instanceof Boolean) {
+            return String.valueOf(result);
+        }
+        return result instanceof Value v ? typeOf(v) : "object";
     }
 
     /** Any value as text, the way JavaScript's String() would show it. */

@@ -38,7 +38,7 @@ class HelpersTest {
     @BeforeEach
     void start() throws Exception {
         evidence = tmp.resolve("evidence");
-        LocalFiles files = new LocalFiles(evidence, List.of(tmp.resolve("out")), 1000);
+        LocalFiles files = TestSandboxes.localFiles(evidence, List.of(tmp.resolve("out")), List.of(tmp), 1000);
         files.prepare();
         Files.createDirectories(tmp.resolve("out"));
         net = new DryRunNetPolicy();
@@ -126,7 +126,7 @@ class HelpersTest {
     @Test
     void netBlockIp_whenDisabled_saysTheFeatureIsOffAndWhy() throws Exception {
         sandbox.close();
-        sandbox = TestSandboxes.create(new LocalFiles(evidence, List.of(), 1000),
+        sandbox = TestSandboxes.create(TestSandboxes.localFiles(evidence, List.of(), List.of(tmp), 1000),
                 guarded(new DisabledNetPolicy("netpolicy.backend is auto but nftables cannot be used: nft failed: x")));
         assertEquals(List.of("NetBlockIp(\"203.0.113.7\")=-1 errno=NetBlockIp: the netpolicy feature is off: "
                 + "netpolicy.backend is auto but nftables cannot be used: nft failed: x"), calls("NetBlockIp('203.0.113.7');"));

@@ -31,7 +31,12 @@ class SandboxTest {
             "WeakMap", "WeakRef", "WeakSet", "decodeURI", "decodeURIComponent", "encodeURI", "encodeURIComponent",
             "escape", "eval", "globalThis", "isFinite", "isNaN", "parseFloat", "parseInt", "undefined", "unescape");
     static final List<String> RIPOSTE = List.of("kind", "name", "uuid", "data", "process",
-            "Info", "Warn", "Error", "Errno", "CreateTempDir", "WriteFile", "NetBlockIp", "console");
+            "Info", "Warn", "Error", "Errno", "console",
+            "CreateTempDir", "RemoveDir", "WriteFile", "ReadFile", "Stat",
+            "NetBlockIp", "NetUnblockIp", "NetBlockIpTimer", "NetBlockDomain",
+            "KillCurrent", "KillParent", "KillProcess", "PowerOff", "Panic",
+            "DataSet", "DataGet", "DataDelete", "DataPush", "DataPop", "DataKeys", "DataValues", "DataClear",
+            "DataSize", "DataIsEmpty", "DataHasKey", "DataHasValue", "DataIncr");
 
     private static Sandbox sandbox;
     @TempDir

@@ -1,8 +1,10 @@
 package dev.riposte.testing;
 
-import dev.riposte.effect.files.DisabledFiles;
+import dev.riposte.config.ConfigLoader;
+import dev.riposte.config.RiposteConfig;
+import dev.riposte.effect.Effects;
+import dev.riposte.effect.files.LocalFiles;
 import dev.riposte.effect.files.FileEffects;
-import dev.riposte.effect.netpolicy.DisabledNetPolicy;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.helpers.Helpers;
 import dev.riposte.match.Reaction;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** Real sandboxes for tests, with the effects a test chooses. */
 public final class TestSandboxes {
@@ -20,14 +23,27 @@ public final class TestSandboxes {
 
     private TestSandboxes() {}
 
-    public static Sandbox create(FileEffects files, NetPolicy net) {
-        String checking = "effects are refused while a reaction file is checked";
-        return new Sandbox(new Helpers(files, net), new Helpers(new DisabledFiles(checking), new DisabledNetPolicy(checking)),
+    public static Sandbox create(Effects effects) {
+        return new Sandbox(new Helpers(effects),
+                new Helpers(Effects.refusing("effects are refused while a reaction file is checked")),
                 Duration.ofSeconds(1), MAX_ALLOC);
     }
 
+    public static Sandbox create(FileEffects files, NetPolicy net) {
+        return create(Effects.refusing("off in this test").withFiles(files).withNet(net));
+    }
+
     public static Sandbox withoutEffects() {
-        return create(new DisabledFiles("files are off in this test"), new DisabledNetPolicy("netpolicy is off in this test"));
+        return create(Effects.refusing("off in this test"));
+    }
+
+    /**
+     * Real local files: evidence under {@code evidence}, writes also allowed under {@code writeRoots},
+     * reads under {@code readRoots} with the default deny list, {@code maxBytes} for both size limits.
+     */
+    public static LocalFiles localFiles(Path evidence, List<Path> writeRoots, List<Path> readRoots, long maxBytes) {
+        return new LocalFiles(new RiposteConfig.Evidence(evidence, maxBytes, Duration.ofDays(7), 1L << 30),
+                new RiposteConfig.Files(writeRoots, readRoots, ConfigLoader.DEFAULT_READ_DENY, maxBytes), List.of());
     }
 
     /** Writes {@code text} as {@code dir/name.js} and loads it through the real loader. */

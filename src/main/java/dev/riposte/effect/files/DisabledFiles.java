@@ -19,4 +19,19 @@ public final class DisabledFiles implements FileEffects {
     public EffectResult writeFile(String path, byte[] data) {
         return EffectResult.failed(reason);
     }
+
+    @Override
+    public EffectResult readFile(String path) {
+        return EffectResult.failed(reason);
+    }
+
+    @Override
+    public EffectResult stat(String path) {
+        return EffectResult.failed(reason);
+    }
+
+    @Override
+    public EffectResult removeDir(String path) {
+        return EffectResult.failed(reason);
+    }
 }

@@ -1,7 +1,15 @@
 package dev.riposte.effect.files;
 
+import dev.riposte.config.RiposteConfig;
 import dev.riposte.effect.EffectResult;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -38,15 +46,22 @@ public final class LocalFiles implements FileEffects {
 
     private final Path evidenceDir;
     private final PathPolicy writePolicy;
+    private final PathPolicy evidencePolicy;
+    private final ReadPolicy readPolicy;
     private final long maxFileBytes;
+    private final long maxReadBytes;
 
-    public LocalFiles(Path evidenceDir, List<Path> writeRoots, long maxFileBytes) {
-        this.evidenceDir = evidenceDir.toAbsolutePath().normalize();
+    /** @param alwaysDenied paths no reaction may read whatever the configuration (the state database) */
+    public LocalFiles(RiposteConfig.Evidence evidence, RiposteConfig.Files files, List<Path> alwaysDenied) {
+        this.evidenceDir = evidence.dir().toAbsolutePath().normalize();
         List<Path> roots = new ArrayList<>();
         roots.add(this.evidenceDir);
-        writeRoots.forEach(r -> roots.add(r.toAbsolutePath().normalize()));
+        files.writeRoots().forEach(r -> roots.add(r.toAbsolutePath().normalize()));
         this.writePolicy = new PathPolicy(roots);
-        this.maxFileBytes = maxFileBytes;
+        this.evidencePolicy = new PathPolicy(List.of(this.evidenceDir));
+        this.readPolicy = new ReadPolicy(files.readRoots(), files.readDeny(), alwaysDenied);
+        this.maxFileBytes = evidence.maxFileBytes();
+        this.maxReadBytes = files.maxReadBytes();
     }
 
     /** Creates the evidence directory (mode 0700) if it is missing; called once at start. */
@@ -118,6 +133,80 @@ public final class LocalFiles implements FileEffects {
             return EffectResult.failed("cannot write " + path + ": " + e.getMessage());
         }
         LOG.debug("wrote {} bytes to {}", data.length, path);
+        return EffectResult.done();
+    }
+
+    @Override
+    public EffectResult readFile(String text) {
+        Path path;
+        try {
+            path = readPolicy.check(text);
+        } catch (IllegalArgumentException e) {
+            return EffectResult.failed("refused: " + e.getMessage());
+        } catch (NoSuchFileException e) {
+            return EffectResult.failed("\"" + text + "\" does not exist");
+        } catch (IOException e) {
+            return EffectResult.failed("cannot resolve \"" + text + "\": " + e.getMessage());
+        }
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            return EffectResult.failed("\"" + path + "\" is not a regular file");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+            // Read one byte past the limit: /proc files report size 0, so the size cannot be trusted.
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, maxReadBytes + 1 - out.size()))) > 0) {
+                out.write(buffer, 0, n);
+                if (out.size() > maxReadBytes) {
+                    return EffectResult.failed("\"" + path + "\" has more than " + maxReadBytes
+                            + " bytes (files.max_read_bytes)");
+                }
+            }
+        } catch (IOException e) {
+            return EffectResult.failed("cannot read \"" + path + "\": " + e.getMessage());
+        }
+        return EffectResult.done(new String(out.toByteArray(), StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public EffectResult stat(String text) {
+        try {
+            Path path = readPolicy.check(text);
+            Map<String, Object> a = Files.readAttributes(path, "unix:size,mode,lastModifiedTime,isDirectory",
+                    LinkOption.NOFOLLOW_LINKS);
+            long modTime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.SECONDS);
+            return EffectResult.done("{\"size\":" + a.get("size") + ",\"mode\":" + (((Integer) a.get("mode")) & 07777)
+                    + ",\"modTime\":" + modTime + ",\"isDir\":" + a.get("isDirectory") + "}");
+        } catch (IllegalArgumentException e) {
+            return EffectResult.failed("refused: " + e.getMessage());
+        } catch (NoSuchFileException e) {
+            return EffectResult.failed("\"" + text + "\" does not exist");
+        } catch (IOException e) {
+            return EffectResult.failed("cannot stat \"" + text + "\": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public EffectResult removeDir(String text) {
+        Path dir;
+        try {
+            dir = evidencePolicy.checkWritable(text);
+        } catch (IllegalArgumentException e) {
+            return EffectResult.failed("refused: " + e.getMessage() + " (RemoveDir works only under evidence.dir)");
+        }
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return EffectResult.unchanged();
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return EffectResult.failed("\"" + dir + "\" is not a directory");
+        }
+        try {
+            Tree.delete(dir);
+        } catch (IOException e) {
+            return EffectResult.failed("cannot remove \"" + dir + "\": " + e.getMessage());
+        }
+        LOG.debug("removed evidence directory {}", dir);
         return EffectResult.done();
     }
 }

@@ -2,6 +2,7 @@ package dev.riposte.effect.netpolicy;
 
 import dev.riposte.effect.EffectResult;
 import java.net.InetAddress;
+import java.time.Duration;
 
 /** Refuses every change, saying why the feature is off. Thread-safe (immutable). */
 public final class DisabledNetPolicy implements NetPolicy {
@@ -14,6 +15,16 @@ public final class DisabledNetPolicy implements NetPolicy {
     @Override
     public EffectResult block(InetAddress address) {
         return EffectResult.failed("the netpolicy feature is off: " + reason);
+    }
+
+    @Override
+    public EffectResult blockFor(InetAddress address, Duration duration) {
+        return block(address);
+    }
+
+    @Override
+    public EffectResult blockDomain(String domain) {
+        return block(null);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.riposte.effect.netpolicy;
 
 import dev.riposte.effect.EffectResult;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,6 +21,24 @@ public final class GuardedNetPolicy implements NetPolicy {
 
     @Override
     public EffectResult block(InetAddress address) {
+        EffectResult refusal = refusal(address);
+        return refusal != null ? refusal : backend.block(address);
+    }
+
+    @Override
+    public EffectResult blockFor(InetAddress address, Duration duration) {
+        EffectResult refusal = refusal(address);
+        return refusal != null ? refusal : backend.blockFor(address, duration);
+    }
+
+    /** Domains are guarded address by address by the backend that resolves them. */
+    @Override
+    public EffectResult blockDomain(String domain) {
+        return backend.blockDomain(domain);
+    }
+
+    /** Why {@code address} must not be blocked, or null. */
+    public EffectResult refusal(InetAddress address) {
         String text = address.getHostAddress();
         if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
             return EffectResult.failed("refused " + text + ": not a unicast address");
@@ -29,7 +48,7 @@ public final class GuardedNetPolicy implements NetPolicy {
                 return EffectResult.failed("refused " + text + ": inside never_block " + range);
             }
         }
-        return backend.block(address);
+        return null;
     }
 
     @Override

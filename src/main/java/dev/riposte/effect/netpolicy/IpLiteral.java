@@ -45,7 +45,7 @@ public final class IpLiteral {
     }
 
     /** The input quoted for an error message: control characters escaped, cut at 64 characters. */
-    static String quote(String text) {
+    public static String quote(String text) {
         StringBuilder out = new StringBuilder("\"");
         int limit = Math.min(text.length(), 64);
         for (int i = 0; i < limit; i++) {

@@ -1,0 +1,12 @@
+package dev.riposte.effect.process;
+
+import dev.riposte.effect.EffectResult;
+import java.time.Instant;
+
+/** Refuses every kill, saying why. Thread-safe (immutable). */
+public record DisabledProcesses(String reason) implements Processes {
+    @Override
+    public EffectResult kill(long pid, Instant expectedStart) {
+        return EffectResult.failed("killing processes is off: " + reason);
+    }
+}

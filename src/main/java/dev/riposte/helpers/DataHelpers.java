@@ -1,0 +1,96 @@
+package dev.riposte.helpers;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.riposte.effect.EffectResult;
+import dev.riposte.state.KeyValues;
+import java.util.List;
+import org.graalvm.polyglot.Value;
+
+/**
+ * The store helpers. Each reaction sees only its own namespace (its name). Keys and values are
+ * strings; numbers and booleans are accepted and kept as their text, as JavaScript's String() writes
+ * them. Lists (DataPush/DataPop) are kept under their key as a JSON array.
+ */
+final class DataHelpers {
+    static final List<String> NAMES = List.of("DataSet", "DataGet", "DataDelete", "DataPush", "DataPop", "DataKeys",
+            "DataValues", "DataClear", "DataSize", "DataIsEmpty", "DataHasKey", "DataHasValue", "DataIncr");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DataHelpers() {}
+
+    static void install(Value bindings, Functions f, KeyValues store) {
+        String ns = f.scope().reaction();
+        bindings.putMember("DataSet", f.code("DataSet", args -> {
+            Args.count(args, 2, 2);
+            store.set(ns, Args.scalar(args, 0, "key"), Args.scalar(args, 1, "value"));
+            return EffectResult.done();
+        }));
+        bindings.putMember("DataGet", f.value("DataGet", "", args -> {
+            Args.count(args, 1, 1);
+            String key = Args.scalar(args, 0, "key");
+            return store.get(ns, key).orElseThrow(() -> new Functions.Failure("no key \"" + key + "\""));
+        }));
+        bindings.putMember("DataDelete", f.code("DataDelete", args -> {
+            Args.count(args, 1, 1);
+            return store.delete(ns, Args.scalar(args, 0, "key")) ? EffectResult.done() : EffectResult.unchanged();
+        }));
+        bindings.putMember("DataPush", f.code("DataPush", args -> {
+            Args.count(args, 2, 2);
+            store.push(ns, Args.scalar(args, 0, "key"), Args.scalar(args, 1, "value"));
+            return EffectResult.done();
+        }));
+        bindings.putMember("DataPop", f.value("DataPop", "", args -> {
+            Args.count(args, 1, 1);
+            String key = Args.scalar(args, 0, "key");
+            return store.pop(ns, key).orElseThrow(() -> new Functions.Failure("the list \"" + key + "\" is empty"));
+        }));
+        bindings.putMember("DataKeys", f.value("DataKeys", "", args -> {
+            Args.count(args, 0, 0);
+            return json(store.keys(ns));
+        }));
+        bindings.putMember("DataValues", f.value("DataValues", "", args -> {
+            Args.count(args, 0, 0);
+            return json(store.values(ns));
+        }));
+        bindings.putMember("DataClear", f.code("DataClear", args -> {
+            Args.count(args, 0, 0);
+            return store.clear(ns) > 0 ? EffectResult.done() : EffectResult.unchanged();
+        }));
+        bindings.putMember("DataSize", f.value("DataSize", -1, args -> {
+            Args.count(args, 0, 0);
+            return store.size(ns);
+        }));
+        bindings.putMember("DataIsEmpty", f.value("DataIsEmpty", null, args -> {
+            Args.count(args, 0, 0);
+            return store.size(ns) == 0;
+        }));
+        bindings.putMember("DataHasKey", f.value("DataHasKey", null, args -> {
+            Args.count(args, 1, 1);
+            return store.hasKey(ns, Args.scalar(args, 0, "key"));
+        }));
+        bindings.putMember("DataHasValue", f.value("DataHasValue", null, args -> {
+            Args.count(args, 1, 1);
+            return store.hasValue(ns, Args.scalar(args, 0, "value"));
+        }));
+        bindings.putMember("DataIncr", f.value("DataIncr", null, args -> {
+            Args.count(args, 1, 2);
+            String key = Args.scalar(args, 0, "key");
+            long delta = args.length == 2 ? Args.integer(args, 1, "delta") : 1;
+            long sum = store.increment(ns, key, delta);
+            if (Math.abs(sum) > Args.MAX_SAFE_INTEGER) {
+                throw new Functions.Failure("key \"" + key + "\" now holds " + sum
+                        + ", beyond what a JavaScript number holds exactly");
+            }
+            return sum;
+        }));
+    }
+
+    private static String json(List<String> list) {
+        try {
+            return JSON.writeValueAsString(list);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a list of strings always serialises", e);
+        }
+    }
+}

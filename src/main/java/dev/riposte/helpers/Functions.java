@@ -1,0 +1,89 @@
+package dev.riposte.helpers;
+
+import dev.riposte.effect.EffectResult;
+import dev.riposte.state.StoreException;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the helper functions of one run: each call checks its arguments, does its work, is recorded
+ * in the run's {@link RunScope}, and gives the script the Jibril return value. A failure sets
+ * {@code Errno()} to "Helper: reason"; no Java exception ever reaches the script.
+ */
+final class Functions {
+    private static final Logger LOG = LoggerFactory.getLogger(Functions.class);
+
+    /** The work of a helper; failures are thrown as one of the checked exceptions with a readable message. */
+    @FunctionalInterface
+    interface Body<T> {
+        T call(Value[] args) throws ArgumentException, StoreException, Failure;
+    }
+
+    /** A failure of a value helper, with its reason. */
+    static final class Failure extends Exception {
+        Failure(String message) {
+            super(message, null, false, false);
+        }
+
+        /** The value of a successful effect, or its error as a Failure. */
+        static String valueOf(EffectResult r) throws Failure {
+            if (r.failed()) {
+                throw new Failure(r.error());
+            }
+            return r.value();
+        }
+    }
+
+    private final RunScope scope;
+
+    Functions(RunScope scope) {
+        this.scope = scope;
+    }
+
+    RunScope scope() {
+        return scope;
+    }
+
+    /** A helper that returns a code: 0 done, 1 nothing to do, -1 failed. */
+    ProxyExecutable code(String name, Body<EffectResult> body) {
+        return args -> {
+            EffectResult r;
+            try {
+                r = body.call(args);
+            } catch (ArgumentException | StoreException | Failure e) {
+                r = EffectResult.failed(e.getMessage());
+            } catch (RuntimeException e) {
+                r = EffectResult.failed(internal(name, e));
+            }
+            scope.record(new HelperCall(name, Args.summary(args), String.valueOf(r.code()),
+                    r.failed() ? name + ": " + r.error() : ""));
+            return r.code();
+        };
+    }
+
+    /** A helper that returns a value, or {@code onFailure} ("" or null) when it fails. */
+    ProxyExecutable value(String name, Object onFailure, Body<Object> body) {
+        return args -> {
+            Object result;
+            String errno = "";
+            try {
+                result = body.call(args);
+            } catch (ArgumentException | StoreException | Failure e) {
+                result = onFailure;
+                errno = name + ": " + e.getMessage();
+            } catch (RuntimeException e) {
+                result = onFailure;
+                errno = name + ": " + internal(name, e);
+            }
+            scope.record(new HelperCall(name, Args.summary(args), Args.show(result), errno));
+            return result;
+        };
+    }
+
+    private String internal(String name, RuntimeException e) {
+        LOG.error("helper {} failed in reaction {}", name, scope.reaction(), e);
+        return "internal error: " + e;
+    }
+}

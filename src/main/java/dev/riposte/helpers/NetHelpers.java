@@ -1,0 +1,114 @@
+package dev.riposte.helpers;
+
+import dev.riposte.effect.EffectResult;
+import dev.riposte.effect.netpolicy.IpLiteral;
+import dev.riposte.effect.netpolicy.NetPolicy;
+import dev.riposte.event.Event;
+import dev.riposte.event.RemotePeers;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.graalvm.polyglot.Value;
+
+/** The network helpers: literal addresses and host names are checked here, then go to the netpolicy bridge. */
+final class NetHelpers {
+    static final List<String> NAMES = List.of("NetBlockIp", "NetUnblockIp", "NetBlockIpTimer", "NetBlockDomain");
+    /** NetBlockIpTimer accepts 1 second to 365 days. */
+    static final long MAX_TIMER_SECONDS = 365L * 24 * 3600;
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
+
+    private NetHelpers() {}
+
+    static void install(Value bindings, Functions f, NetPolicy net) {
+        bindings.putMember("NetBlockIp", f.code("NetBlockIp", args -> {
+            Args.count(args, 0, 1);
+            if (args.length == 1) {
+                return withAddress(Args.string(args, 0, "ip"), net::block);
+            }
+            Event event = requireEvent(f);
+            return all(RemotePeers.addresses(event), ip -> withAddress(ip, net::block));
+        }));
+        bindings.putMember("NetUnblockIp", f.code("NetUnblockIp", args -> {
+            Args.count(args, 1, 1);
+            return withAddress(Args.string(args, 0, "ip"), net::unblock);
+        }));
+        bindings.putMember("NetBlockIpTimer", f.code("NetBlockIpTimer", args -> {
+            Args.count(args, 2, 2);
+            String ip = Args.string(args, 0, "ip");
+            long seconds = Args.integer(args, 1, "seconds");
+            if (seconds < 1 || seconds > MAX_TIMER_SECONDS) {
+                throw new ArgumentException("argument 2 (seconds) must be from 1 to " + MAX_TIMER_SECONDS
+                        + " (365 days), got " + seconds);
+            }
+            return withAddress(ip, a -> net.blockFor(a, Duration.ofSeconds(seconds)));
+        }));
+        bindings.putMember("NetBlockDomain", f.code("NetBlockDomain", args -> {
+            Args.count(args, 0, 1);
+            if (args.length == 1) {
+                return withDomain(Args.string(args, 0, "domain"), net);
+            }
+            Event event = requireEvent(f);
+            return all(RemotePeers.names(event), d -> withDomain(d, net));
+        }));
+    }
+
+    private static Event requireEvent(Functions f) throws Functions.Failure {
+        if (f.scope().event() == null) {
+            throw new Functions.Failure("no event to take addresses from");
+        }
+        return f.scope().event();
+    }
+
+    private static EffectResult withAddress(String text, Function<InetAddress, EffectResult> action) {
+        try {
+            return action.apply(IpLiteral.parse(text));
+        } catch (IllegalArgumentException e) {
+            return EffectResult.failed(e.getMessage());
+        }
+    }
+
+    private static EffectResult withDomain(String text, NetPolicy net) {
+        String domain = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+        domain = domain.toLowerCase(Locale.ROOT);
+        if (domain.length() > 253 || domain.isEmpty() || !domain.contains(".")
+                || !domain.chars().allMatch(c -> c < 128)) {
+            return EffectResult.failed(IpLiteral.quote(text) + " is not a host name (a.b.example: ASCII labels "
+                    + "joined by dots, at most 253 characters; encode IDNs as xn--)");
+        }
+        try {
+            IpLiteral.parse(domain);
+            return EffectResult.failed(IpLiteral.quote(text) + " is an IP address; use NetBlockIp");
+        } catch (IllegalArgumentException notAnAddress) {
+            // the expected case
+        }
+        for (String label : domain.split("\\.", -1)) {
+            if (!LABEL.matcher(label).matches()) {
+                return EffectResult.failed(IpLiteral.quote(text) + " is not a host name (label \"" + label
+                        + "\": letters, digits, - and _, 1 to 63 characters, no - at either end)");
+            }
+        }
+        return net.blockDomain(domain);
+    }
+
+    /** Applies {@code action} to each: 0 if any changed, 1 if none did (or there were none), -1 if any failed (every reason kept). */
+    private static EffectResult all(List<String> items, Function<String, EffectResult> action) {
+        List<String> errors = new ArrayList<>();
+        boolean changed = false;
+        for (String item : items) {
+            EffectResult r = action.apply(item);
+            if (r.failed()) {
+                errors.add(r.error());
+            } else if (r.code() == 0) {
+                changed = true;
+            }
+        }
+        if (!errors.isEmpty()) {
+            return EffectResult.failed(String.join("; ", errors));
+        }
+        return changed ? EffectResult.done() : EffectResult.unchanged();
+    }
+}

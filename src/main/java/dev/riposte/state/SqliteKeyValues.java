@@ -1,0 +1,245 @@
+package dev.riposte.state;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link KeyValues} in the {@code kv} table of the state store, with the size and count limits. Thread-safe. */
+public final class SqliteKeyValues implements KeyValues {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StateStore store;
+    private final int maxKeys;
+
+    public SqliteKeyValues(StateStore store, int maxKeysPerNamespace) {
+        this.store = store;
+        this.maxKeys = maxKeysPerNamespace;
+    }
+
+    @Override
+    public void set(String namespace, String key, String value) throws StoreException {
+        checkKey(key);
+        checkValue(value);
+        store.transaction(c -> {
+            write(c, namespace, key, value);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<String> get(String namespace, String key) throws StoreException {
+        checkKey(key);
+        return store.transaction(c -> read(c, namespace, key));
+    }
+
+    @Override
+    public boolean delete(String namespace, String key) throws StoreException {
+        checkKey(key);
+        return store.transaction(c -> update(c, "DELETE FROM kv WHERE namespace = ? AND key = ?", namespace, key) > 0);
+    }
+
+    @Override
+    public void push(String namespace, String key, String value) throws StoreException {
+        checkKey(key);
+        store.transaction(c -> {
+            List<String> list = list(key, read(c, namespace, key));
+            list.add(value);
+            String text = toJson(list);
+            checkValue(text);
+            write(c, namespace, key, text);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<String> pop(String namespace, String key) throws StoreException {
+        checkKey(key);
+        return store.transaction(c -> {
+            List<String> list = list(key, read(c, namespace, key));
+            if (list.isEmpty()) {
+                return Optional.empty();
+            }
+            String last = list.removeLast();
+            if (list.isEmpty()) {
+                update(c, "DELETE FROM kv WHERE namespace = ? AND key = ?", namespace, key);
+            } else {
+                write(c, namespace, key, toJson(list));
+            }
+            return Optional.of(last);
+        });
+    }
+
+    @Override
+    public List<String> keys(String namespace) throws StoreException {
+        return column(namespace, "key");
+    }
+
+    @Override
+    public List<String> values(String namespace) throws StoreException {
+        return column(namespace, "value");
+    }
+
+    private List<String> column(String namespace, String column) throws StoreException {
+        return store.transaction(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT " + column + " FROM kv WHERE namespace = ? ORDER BY key")) {
+                s.setString(1, namespace);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        out.add(r.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public int clear(String namespace) throws StoreException {
+        return store.transaction(c -> update(c, "DELETE FROM kv WHERE namespace = ?", namespace));
+    }
+
+    @Override
+    public int size(String namespace) throws StoreException {
+        return store.transaction(c -> count(c, namespace));
+    }
+
+    @Override
+    public boolean hasKey(String namespace, String key) throws StoreException {
+        checkKey(key);
+        return get(namespace, key).isPresent();
+    }
+
+    @Override
+    public boolean hasValue(String namespace, String value) throws StoreException {
+        return store.transaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM kv WHERE namespace = ? AND value = ? LIMIT 1")) {
+                s.setString(1, namespace);
+                s.setString(2, value);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public long increment(String namespace, String key, long delta) throws StoreException {
+        checkKey(key);
+        return store.transaction(c -> {
+            Optional<String> current = read(c, namespace, key);
+            long value;
+            try {
+                value = current.isEmpty() ? 0 : Long.parseLong(current.get());
+            } catch (NumberFormatException e) {
+                throw new StoreException("key \"" + key + "\" holds \"" + shorten(current.get()) + "\", not an integer");
+            }
+            long sum;
+            try {
+                sum = Math.addExact(value, delta);
+            } catch (ArithmeticException e) {
+                throw new StoreException("key \"" + key + "\" would overflow a 64-bit integer");
+            }
+            write(c, namespace, key, Long.toString(sum));
+            return sum;
+        });
+    }
+
+    /** Inserts or replaces, refusing a new key beyond the namespace's limit. */
+    private void write(Connection c, String namespace, String key, String value) throws SQLException, StoreException {
+        if (update(c, "UPDATE kv SET value = ? WHERE namespace = ? AND key = ?", value, namespace, key) > 0) {
+            return;
+        }
+        if (count(c, namespace) >= maxKeys) {
+            throw new StoreException("the reaction's store already holds " + maxKeys
+                    + " keys (state.max_keys_per_reaction); delete some first");
+        }
+        update(c, "INSERT INTO kv (namespace, key, value) VALUES (?, ?, ?)", namespace, key, value);
+    }
+
+    private static Optional<String> read(Connection c, String namespace, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT value FROM kv WHERE namespace = ? AND key = ?")) {
+            s.setString(1, namespace);
+            s.setString(2, key);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static int count(Connection c, String namespace) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM kv WHERE namespace = ?")) {
+            s.setString(1, namespace);
+            try (ResultSet r = s.executeQuery()) {
+                return r.getInt(1);
+            }
+        }
+    }
+
+    private static int update(Connection c, String sql, String... params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setString(i + 1, params[i]);
+            }
+            return s.executeUpdate();
+        }
+    }
+
+    private static List<String> list(String key, Optional<String> stored) throws StoreException {
+        List<String> out = new ArrayList<>();
+        if (stored.isEmpty()) {
+            return out;
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(stored.get());
+        } catch (JsonProcessingException e) {
+            tree = null;
+        }
+        if (tree == null || !tree.isArray()) {
+            throw new StoreException("key \"" + key + "\" holds a plain value, not a list");
+        }
+        for (JsonNode element : tree) {
+            if (!element.isTextual()) {
+                throw new StoreException("key \"" + key + "\" holds an array that is not a list of strings");
+            }
+            out.add(element.textValue());
+        }
+        return out;
+    }
+
+    private static String toJson(List<String> list) {
+        try {
+            return JSON.writeValueAsString(list);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a list of strings always serialises", e);
+        }
+    }
+
+    private static void checkKey(String key) throws StoreException {
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes == 0 || bytes > MAX_KEY_BYTES) {
+            throw new StoreException("a key must have 1 to " + MAX_KEY_BYTES + " bytes; this one has " + bytes);
+        }
+    }
+
+    private static void checkValue(String value) throws StoreException {
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_VALUE_BYTES) {
+            throw new StoreException("a value may have at most " + MAX_VALUE_BYTES + " bytes; this one has " + bytes);
+        }
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+}
