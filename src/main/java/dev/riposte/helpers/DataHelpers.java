@@ -20,64 +20,65 @@ final class DataHelpers {
     private DataHelpers() {}
 
     static void install(Value bindings, Functions f, KeyValues store) {
-        String ns = f.scope().reaction();
+        // The namespace is read at each call: the functions are installed before the run's reaction is known.
+        RunScope scope = f.scope();
         bindings.putMember("DataSet", f.code("DataSet", args -> {
             Args.count(args, 2, 2);
-            store.set(ns, Args.scalar(args, 0, "key"), Args.scalar(args, 1, "value"));
+            store.set(scope.reaction(), Args.scalar(args, 0, "key"), Args.scalar(args, 1, "value"));
             return EffectResult.done();
         }));
         bindings.putMember("DataGet", f.value("DataGet", "", args -> {
             Args.count(args, 1, 1);
             String key = Args.scalar(args, 0, "key");
-            return store.get(ns, key).orElseThrow(() -> new Functions.Failure("no key \"" + key + "\""));
+            return store.get(scope.reaction(), key).orElseThrow(() -> new Functions.Failure("no key \"" + key + "\""));
         }));
         bindings.putMember("DataDelete", f.code("DataDelete", args -> {
             Args.count(args, 1, 1);
-            return store.delete(ns, Args.scalar(args, 0, "key")) ? EffectResult.done() : EffectResult.unchanged();
+            return store.delete(scope.reaction(), Args.scalar(args, 0, "key")) ? EffectResult.done() : EffectResult.unchanged();
         }));
         bindings.putMember("DataPush", f.code("DataPush", args -> {
             Args.count(args, 2, 2);
-            store.push(ns, Args.scalar(args, 0, "key"), Args.scalar(args, 1, "value"));
+            store.push(scope.reaction(), Args.scalar(args, 0, "key"), Args.scalar(args, 1, "value"));
             return EffectResult.done();
         }));
         bindings.putMember("DataPop", f.value("DataPop", "", args -> {
             Args.count(args, 1, 1);
             String key = Args.scalar(args, 0, "key");
-            return store.pop(ns, key).orElseThrow(() -> new Functions.Failure("the list \"" + key + "\" is empty"));
+            return store.pop(scope.reaction(), key).orElseThrow(() -> new Functions.Failure("the list \"" + key + "\" is empty"));
         }));
         bindings.putMember("DataKeys", f.value("DataKeys", "", args -> {
             Args.count(args, 0, 0);
-            return json(store.keys(ns));
+            return json(store.keys(scope.reaction()));
         }));
         bindings.putMember("DataValues", f.value("DataValues", "", args -> {
             Args.count(args, 0, 0);
-            return json(store.values(ns));
+            return json(store.values(scope.reaction()));
         }));
         bindings.putMember("DataClear", f.code("DataClear", args -> {
             Args.count(args, 0, 0);
-            return store.clear(ns) > 0 ? EffectResult.done() : EffectResult.unchanged();
+            return store.clear(scope.reaction()) > 0 ? EffectResult.done() : EffectResult.unchanged();
         }));
         bindings.putMember("DataSize", f.value("DataSize", -1, args -> {
             Args.count(args, 0, 0);
-            return store.size(ns);
+            return store.size(scope.reaction());
         }));
         bindings.putMember("DataIsEmpty", f.value("DataIsEmpty", null, args -> {
             Args.count(args, 0, 0);
-            return store.size(ns) == 0;
+            return store.size(scope.reaction()) == 0;
         }));
         bindings.putMember("DataHasKey", f.value("DataHasKey", null, args -> {
             Args.count(args, 1, 1);
-            return store.hasKey(ns, Args.scalar(args, 0, "key"));
+            return store.hasKey(scope.reaction(), Args.scalar(args, 0, "key"));
         }));
         bindings.putMember("DataHasValue", f.value("DataHasValue", null, args -> {
             Args.count(args, 1, 1);
-            return store.hasValue(ns, Args.scalar(args, 0, "value"));
+            return store.hasValue(scope.reaction(), Args.scalar(args, 0, "value"));
         }));
         bindings.putMember("DataIncr", f.value("DataIncr", null, args -> {
             Args.count(args, 1, 2);
             String key = Args.scalar(args, 0, "key");
             long delta = args.length == 2 ? Args.integer(args, 1, "delta") : 1;
-            long sum = store.increment(ns, key, delta);
+            long sum = store.increment(scope.reaction(), key, delta);
             if (Math.abs(sum) > Args.MAX_SAFE_INTEGER) {
                 throw new Functions.Failure("key \"" + key + "\" now holds " + sum
                         + ", beyond what a JavaScript number holds exactly");

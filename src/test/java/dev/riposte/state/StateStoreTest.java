@@ -1,0 +1,98 @@
+package dev.riposte.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SQLite store itself: creation, schema version, WAL, reopening, refusing what it cannot trust. */
+class StateStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void newStore_isCreatedPrivate_inWalMode_atTheCurrentSchemaVersion() throws Exception {
+        Path db = dir.resolve("sub/state.db");
+        try (StateStore store = StateStore.open(db)) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db)));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db.getParent())));
+            assertEquals("wal", pragma(store, "journal_mode"));
+            assertEquals(String.valueOf(StateStore.schemaVersion()), pragma(store, "user_version"));
+            assertEquals(1, StateStore.schemaVersion());
+        }
+    }
+
+    @Test
+    void values_surviveClosingAndReopening() throws Exception {
+        Path db = dir.resolve("state.db");
+        try (StateStore store = StateStore.open(db)) {
+            new SqliteKeyValues(store, 10).set("r", "k", "v");
+        }
+        try (StateStore store = StateStore.open(db)) {
+            assertEquals(Optional.of("v"), new SqliteKeyValues(store, 10).get("r", "k"));
+        }
+    }
+
+    @Test
+    void aStoreFromANewerRiposte_isRefused() throws Exception {
+        Path db = dir.resolve("state.db");
+        try (StateStore store = StateStore.open(db)) {
+            store.transaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA user_version = 99");
+                }
+                return null;
+            });
+        }
+        StoreException e = assertThrows(StoreException.class, () -> StateStore.open(db));
+        assertEquals("state store " + db + " has schema version 99, newer than this riposte knows (1)", e.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotADatabase_isRefusedWithTheReason() throws Exception {
+        Path db = dir.resolve("state.db");
+        Files.write(db, new byte[4096]);
+        Files.writeString(db, "this is not a database, just text that fills the header of the file ......");
+        StoreException e = assertThrows(StoreException.class, () -> StateStore.open(db));
+        assertTrue(e.getMessage().startsWith("cannot open the state store " + db + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains("not a database"), e.getMessage());
+    }
+
+    @Test
+    void aDirectoryAtThePath_isRefused() throws Exception {
+        Path db = Files.createDirectory(dir.resolve("state.db"));
+        assertEquals("state store " + db + " is not a regular file",
+                assertThrows(StoreException.class, () -> StateStore.open(db)).getMessage());
+    }
+
+    @Test
+    void aFailedUnitOfWork_isRolledBack() throws Exception {
+        try (StateStore store = StateStore.open(dir.resolve("state.db"))) {
+            SqliteKeyValues kv = new SqliteKeyValues(store, 10);
+            assertThrows(StoreException.class, () -> store.transaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO kv VALUES ('r', 'half', 'done')");
+                }
+                throw new StoreException("stop here");
+            }));
+            assertEquals(List.of(), kv.keys("r"));
+        }
+    }
+
+    private static String pragma(StateStore store, String name) throws StoreException {
+        return store.transaction(c -> {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA " + name)) {
+                return r.getString(1);
+            }
+        });
+    }
+}
