@@ -75,6 +75,9 @@ final class Args {
         if (v.isNull()) {
             return v.toString();
         }
+        if (v.isString()) {
+            return "string";
+        }
         if (v.isBoolean()) {
             return "boolean";
         }
