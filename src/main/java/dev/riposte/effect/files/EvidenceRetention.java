@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class EvidenceRetention {
             for (Path p : list.toList()) {
                 Instant modified = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
                 long size = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? Tree.size(p)
-                        : Files.size(p);
+                        : Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
                 entries.add(new Entry(p, modified, size));
             }
         }

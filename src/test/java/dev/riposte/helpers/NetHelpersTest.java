@@ -1,0 +1,156 @@
+package dev.riposte.helpers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.riposte.config.ConfigLoader;
+import dev.riposte.dispatch.Outcome;
+import dev.riposte.dispatch.RunResult;
+import dev.riposte.effect.Effects;
+import dev.riposte.effect.netpolicy.Cidr;
+import dev.riposte.effect.netpolicy.DisabledNetPolicy;
+import dev.riposte.effect.netpolicy.DryRunNetPolicy;
+import dev.riposte.effect.netpolicy.GuardedNetPolicy;
+import dev.riposte.effect.netpolicy.NetPolicy;
+import dev.riposte.event.Event;
+import dev.riposte.match.Reaction;
+import dev.riposte.sandbox.Sandbox;
+import dev.riposte.testing.Samples;
+import dev.riposte.testing.TestSandboxes;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * NetUnblockIp, NetBlockIpTimer and NetBlockDomain as reactions see them: with the dry-run backend
+ * behind the real guard, and with the bridge disabled. (nftables itself is tested in NftNetPolicyTest.)
+ */
+class NetHelpersTest {
+    @TempDir
+    Path tmp;
+    Sandbox sandbox;
+    final MutableClock clock = new MutableClock();
+
+    /** A clock the test moves by hand, so that timers can expire without waiting. */
+    static final class MutableClock extends Clock {
+        Instant now = Instant.parse("2026-11-27T12:00:00Z");
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        sandbox.close();
+    }
+
+    private List<String> calls(NetPolicy backend, Event event, String body) throws Exception {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+        NetPolicy net = new GuardedNetPolicy(backend, ConfigLoader.DEFAULT_NEVER_BLOCK.stream().map(Cidr::parse).toList());
+        sandbox = TestSandboxes.create(Effects.refusing("off").withNet(net));
+        Reaction r = TestSandboxes.load(sandbox, tmp, "r", "// @on *\nfunction process(data) { " + body + " }");
+        RunResult result = sandbox.run(r, event);
+        assertEquals(new Outcome.Ok(), result.outcome(), result.toString());
+        return result.calls().stream().map(c -> c + (c.errno().isEmpty() ? "" : " errno=" + c.errno())).toList();
+    }
+
+    @Test
+    void unblock_liftsABlock_once() throws Exception {
+        DryRunNetPolicy dry = new DryRunNetPolicy(clock);
+        assertEquals(List.of("NetBlockIp(\"203.0.113.7\")=0", "NetUnblockIp(\"203.0.113.7\")=0",
+                        "NetUnblockIp(\"203.0.113.7\")=1",
+                        "NetUnblockIp(\"127.0.0.1\")=1",
+                        "NetUnblockIp(\"nope\")=-1 errno=NetUnblockIp: \"nope\" is not a literal IPv4 or IPv6 address "
+                                + "(host names are not resolved)",
+                        "NetUnblockIp()=-1 errno=NetUnblockIp: expected 1 argument, got 0"),
+                calls(dry, Samples.event("01"), "NetBlockIp('203.0.113.7'); NetUnblockIp('203.0.113.7');"
+                        + "NetUnblockIp('203.0.113.7'); NetUnblockIp('127.0.0.1'); NetUnblockIp('nope'); NetUnblockIp();"));
+        assertEquals(0, dry.status().blocked());
+    }
+
+    @Test
+    void timer_blocksForAWhile_restartsOnRepeat_andNeverShortensAPermanentBlock() throws Exception {
+        DryRunNetPolicy dry = new DryRunNetPolicy(clock);
+        assertEquals(List.of("NetBlockIpTimer(\"203.0.113.7\", 60)=0", "NetBlockIpTimer(\"203.0.113.7\", 120)=0",
+                        "NetBlockIp(\"198.51.100.1\")=0", "NetBlockIpTimer(\"198.51.100.1\", 60)=1"),
+                calls(dry, Samples.event("01"), "NetBlockIpTimer('203.0.113.7', 60); NetBlockIpTimer('203.0.113.7', 120);"
+                        + "NetBlockIp('198.51.100.1'); NetBlockIpTimer('198.51.100.1', 60);"));
+        assertEquals(2, dry.status().blocked());
+        clock.now = clock.now.plus(Duration.ofSeconds(119));
+        assertEquals(2, dry.status().blocked());
+        clock.now = clock.now.plus(Duration.ofSeconds(2));
+        assertEquals(1, dry.status().blocked(), "the timed block ended; the permanent one stays");
+    }
+
+    @Test
+    void timer_checksItsArguments_andTheGuard() throws Exception {
+        assertEquals(List.of(
+                        "NetBlockIpTimer(\"203.0.113.7\", 0)=-1 errno=NetBlockIpTimer: argument 2 (seconds) must be from 1 "
+                                + "to 31536000 (365 days), got 0",
+                        "NetBlockIpTimer(\"203.0.113.7\", \"60\")=-1 errno=NetBlockIpTimer: argument 2 (seconds) must be a "
+                                + "whole number, got string",
+                        "NetBlockIpTimer(\"203.0.113.7\")=-1 errno=NetBlockIpTimer: expected 2 arguments, got 1",
+                        "NetBlockIpTimer(\"127.0.0.1\", 60)=-1 errno=NetBlockIpTimer: refused 127.0.0.1: inside "
+                                + "never_block 127.0.0.0/8"),
+                calls(new DryRunNetPolicy(clock), Samples.event("01"), "NetBlockIpTimer('203.0.113.7', 0);"
+                        + "NetBlockIpTimer('203.0.113.7', '60'); NetBlockIpTimer('203.0.113.7'); NetBlockIpTimer('127.0.0.1', 60);"));
+    }
+
+    @Test
+    void blockDomain_checksTheName_thenFollowsIt() throws Exception {
+        assertEquals(List.of(
+                        "NetBlockDomain(\"Pool.Crypto-Mirror.example.\")=0",
+                        "NetBlockDomain(\"pool.crypto-mirror.example\")=1",
+                        "NetBlockDomain(\"203.0.113.7\")=-1 errno=NetBlockDomain: \"203.0.113.7\" is an IP address; use NetBlockIp",
+                        "NetBlockDomain(\"bad..example\")=-1 errno=NetBlockDomain: \"bad..example\" is not a host name "
+                                + "(label \"\": letters, digits, - and _, 1 to 63 characters, no - at either end)",
+                        "NetBlockDomain(\"localhost\")=-1 errno=NetBlockDomain: \"localhost\" is not a host name (a.b.example: "
+                                + "ASCII labels joined by dots, at most 253 characters; encode IDNs as xn--)",
+                        "NetBlockDomain(\"a b.example\")=-1 errno=NetBlockDomain: \"a b.example\" is not a host name "
+                                + "(label \"a b\": letters, digits, - and _, 1 to 63 characters, no - at either end)"),
+                calls(new DryRunNetPolicy(clock), Samples.event("01"), "NetBlockDomain('Pool.Crypto-Mirror.example.');"
+                        + "NetBlockDomain('pool.crypto-mirror.example'); NetBlockDomain('203.0.113.7');"
+                        + "NetBlockDomain('bad..example'); NetBlockDomain('localhost'); NetBlockDomain('a b.example');"));
+    }
+
+    @Test
+    void withoutArguments_everyRemoteNameOfTheEventIsFollowed() throws Exception {
+        // Sample 06 names one domain in flow, flow_list and the legacy aggregate; sample 07 (drop IP) in names;
+        // sample 08 (legacy drop domain) in domain.
+        for (String sample : List.of("06", "07", "08")) {
+            DryRunNetPolicy dry = new DryRunNetPolicy(clock);
+            List<String> calls = calls(dry, Samples.event(sample), "NetBlockDomain(); NetBlockDomain();");
+            assertEquals(List.of("NetBlockDomain()=0", "NetBlockDomain()=1"), calls, "sample " + sample);
+        }
+    }
+
+    @Test
+    void disabled_everyNetworkHelperFailsWithTheReason() throws Exception {
+        String off = "errno=%s: the netpolicy feature is off: nft is not permitted to change the firewall";
+        assertEquals(List.of(
+                        "NetUnblockIp(\"203.0.113.7\")=-1 " + off.formatted("NetUnblockIp"),
+                        "NetBlockIpTimer(\"203.0.113.7\", 60)=-1 " + off.formatted("NetBlockIpTimer"),
+                        "NetBlockDomain(\"evil.example\")=-1 " + off.formatted("NetBlockDomain")),
+                calls(new DisabledNetPolicy("nft is not permitted to change the firewall"), Samples.event("01"),
+                        "NetUnblockIp('203.0.113.7'); NetBlockIpTimer('203.0.113.7', 60); NetBlockDomain('evil.example');"));
+    }
+}
