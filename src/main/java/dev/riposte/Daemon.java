@@ -1,5 +1,6 @@
 package dev.riposte;
 
+import dev.riposte.audit.AuditTrail;
 import dev.riposte.audit.RunLog;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.dispatch.Dispatcher;
@@ -57,6 +58,7 @@ public final class Daemon implements AutoCloseable {
     private Dispatcher dispatcher;
     private ReactionSet reactions;
     private StateStore store;
+    private AuditTrail auditTrail;
 
     private Daemon(RiposteConfig config) {
         this.config = config;
@@ -93,6 +95,13 @@ public final class Daemon implements AutoCloseable {
                 .loadDirectory(config.reactions().dir());
         List<RunListener> all = new ArrayList<>();
         all.add(new RunLog());
+        if (store != null) {
+            AuditTrail trail = new AuditTrail(store, config.state().auditRetention(), config.state().auditMaxRecords(),
+                    Clock.systemUTC());
+            started.add(trail);
+            auditTrail = trail;
+            all.add(trail);
+        }
         all.addAll(listeners);
         dispatcher = new Dispatcher(config.dispatch(), sandbox, all, metrics, Clock.systemUTC());
         dispatcher.setReactions(new ReactionIndex(reactions.loaded()));
@@ -140,6 +149,11 @@ public final class Daemon implements AutoCloseable {
             }
         }, 0, RETENTION_PERIOD.toSeconds(), TimeUnit.SECONDS);
         started.add(timer::shutdownNow);
+    }
+
+    /** The audit trail, or null when the state store could not be opened. */
+    public AuditTrail auditTrail() {
+        return auditTrail;
     }
 
     /** The state store, or null when it could not be opened. */

@@ -29,12 +29,7 @@ public final class RunLog implements RunListener {
                 .addKeyValue("DURATION_US", record.result().durationNanos() / 1000)
                 .addKeyValue("HELPERS", record.result().calls().stream().map(HelperCall::toString)
                         .collect(Collectors.joining(", ", "[", "]")));
-        String detail = switch (outcome) {
-            case Outcome.Ok ok -> "";
-            case Outcome.Failed f -> f.line() > 0 ? f.message() + " (line " + f.line() + ")" : f.message();
-            case Outcome.TimedOut t -> "passed its deadline of " + t.deadline().toMillis() + " ms";
-            case Outcome.Skipped s -> s.reason();
-        };
+        String detail = outcome.detail();
         if (!detail.isEmpty()) {
             line = line.addKeyValue("DETAIL", Text.forLog(detail));
         }

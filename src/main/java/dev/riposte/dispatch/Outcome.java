@@ -9,10 +9,18 @@ public sealed interface Outcome {
     /** The audit label: {@code ok}, {@code error}, {@code timed_out} or {@code skipped}. */
     String label();
 
+    /** What happened, for the audit trail: "" for ok, else one sentence. */
+    String detail();
+
     record Ok() implements Outcome {
         @Override
         public String label() {
             return "ok";
+        }
+
+        @Override
+        public String detail() {
+            return "";
         }
     }
 
@@ -30,6 +38,11 @@ public sealed interface Outcome {
         public String label() {
             return "error";
         }
+
+        @Override
+        public String detail() {
+            return line > 0 ? message + " (line " + line + ")" : message;
+        }
     }
 
     /** The run passed its deadline and was cancelled. */
@@ -38,6 +51,11 @@ public sealed interface Outcome {
         public String label() {
             return "timed_out";
         }
+
+        @Override
+        public String detail() {
+            return "passed its deadline of " + deadline.toMillis() + " ms";
+        }
     }
 
     /** The run did not happen: a duplicate uuid within the dedup window, or a disabled reaction. */
@@ -45,6 +63,11 @@ public sealed interface Outcome {
         @Override
         public String label() {
             return "skipped";
+        }
+
+        @Override
+        public String detail() {
+            return reason;
         }
     }
 }

@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
+import org.sqlite.SQLiteConfig;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -82,6 +83,39 @@ public final class StateStore implements AutoCloseable {
                 }
             }
             migrate(c, file);
+            return new StateStore(file, c);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new StoreException("cannot open the state store " + file + ": " + e.getMessage(), e);
+        } catch (StoreException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an existing store for reading only (the CLI): nothing is created or migrated, and a store
+     * whose schema this build does not know is refused.
+     */
+    public static StateStore openReadOnly(Path path) throws StoreException {
+        Path file = path.toAbsolutePath();
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException("there is no state store at " + file + " (state.path)");
+        }
+        Connection c = null;
+        try {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setReadOnly(true);
+            config.setBusyTimeout(5000);
+            c = config.createConnection("jdbc:sqlite:" + file);
+            int version;
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA user_version")) {
+                version = r.getInt(1);
+            }
+            if (version != MIGRATIONS.size()) {
+                throw new StoreException("state store " + file + " has schema version " + version + "; this riposte reads "
+                        + MIGRATIONS.size() + " (start the daemon once to migrate it)");
+            }
             return new StateStore(file, c);
         } catch (SQLException e) {
             closeQuietly(c);

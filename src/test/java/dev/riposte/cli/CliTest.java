@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,5 +80,58 @@ class CliTest {
         assertEquals("riposte: invalid configuration " + config + ":\n"
                 + "  intake.sockett: is not a known key. Found: \"/x\"\n"
                 + "  dispatch.workers: must be an integer from 0 to 256. Found: \"many\"\n", r.err());
+    }
+
+    @Test
+    void audit_listsTheStoredRuns_filtersThem_andPrintsJson() throws Exception {
+        try (TestDaemon d = new TestDaemon(dir, "netpolicy:\n  backend: dry-run\n", Map.of(
+                "blocker.js", "// @on name=crypto_miner_execution\nfunction process(data) { NetBlockIp('203.0.113.7'); NetBlockIp('127.0.0.1'); }\n",
+                "logger.js", "// @on *\nfunction process(data) { Info(name); }\n"))) {
+            d.send(Samples.lines());
+            d.awaitFinished(12);
+            d.daemon().auditTrail().flush();
+            String config = d.configFile().toString();
+            Result all = riposte("audit", "--config", config);
+            assertEquals(0, all.code(), all.err());
+            assertEquals(13, all.out().lines().filter(l -> l.contains("  ok  ")).count(), all.out());
+
+            Result blocker = riposte("audit", "--config", config, "--reaction", "blocker", "--since", "1h");
+            List<String> lines = blocker.out().lines().filter(l -> l.contains("  blocker  ")).toList();
+            assertEquals(1, lines.size(), blocker.out());
+            assertTrue(lines.getFirst().matches("\\S+Z  ok  blocker  " + Samples.event("01").uuid()
+                    + "  crypto_miner_execution  \\d+us  NetBlockIp\\(\"203.0.113.7\"\\)=0, NetBlockIp\\(\"127.0.0.1\"\\)=-1"),
+                    lines.getFirst());
+
+            Result json = riposte("audit", "--config", config, "--event", Samples.event("02").uuid(), "--json");
+            List<JsonNode> records = new java.util.ArrayList<>();
+            for (String l : json.out().lines().filter(l -> l.startsWith("{\"time\"")).toList()) {
+                records.add(new ObjectMapper().readTree(l));
+            }
+            assertEquals(1, records.size(), json.out());
+            JsonNode r = records.getFirst();
+            assertEquals("logger", r.path("reaction").asText());
+            assertEquals("sudoers_modification", r.path("eventName").asText());
+            assertEquals(d.daemon().reactions().loaded().stream().filter(x -> x.name().equals("logger")).findFirst()
+                    .orElseThrow().hash(), r.path("reactionHash").asText());
+            assertEquals("Info", r.path("calls").path(0).path("helper").asText());
+            assertEquals("\"sudoers_modification\"", r.path("calls").path(0).path("args").asText());
+            assertEquals("0", r.path("calls").path(0).path("result").asText());
+
+            Result old = riposte("audit", "--config", config, "--since", "2099-01-01T00:00:00Z");
+            assertEquals("", old.out().lines().filter(l -> l.contains("  ok  ")).findAny().orElse(""));
+        }
+    }
+
+    @Test
+    void audit_refusesBadOptions_andAMissingStore() throws Exception {
+        Path config = dir.resolve("c.yaml");
+        Files.writeString(config, "state:\n  path: " + dir.resolve("none.db") + "\n");
+        Result since = riposte("audit", "--config", config.toString(), "--since", "yesterday");
+        assertEquals(2, since.code());
+        assertEquals("riposte audit: --since must be a duration such as 15m, 1h or 7d, or a time such as "
+                + "2026-11-27T10:00:00Z. Found: yesterday\n", since.err());
+        Result missing = riposte("audit", "--config", config.toString());
+        assertEquals(1, missing.code());
+        assertEquals("riposte audit: there is no state store at " + dir.resolve("none.db") + " (state.path)\n", missing.err());
     }
 }

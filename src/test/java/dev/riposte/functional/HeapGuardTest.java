@@ -42,7 +42,8 @@ class HeapGuardTest {
                 evidence: {dir: %s}
                 dispatch: {workers: 2}
                 netpolicy: {backend: dry-run}
-                """.formatted(dir.resolve("e.sock"), dir.resolve("c.sock"), reactions, dir.resolve("ev")));
+                state: {path: %s}
+                """.formatted(dir.resolve("e.sock"), dir.resolve("c.sock"), reactions, dir.resolve("ev"), dir.resolve("state.db")));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process daemon = new ProcessBuilder(java, "-Xmx160m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 "-Dpolyglot.engine.WarnInterpreterOnly=false", "--enable-native-access=ALL-UNNAMED",

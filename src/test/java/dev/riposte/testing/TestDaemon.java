@@ -55,8 +55,10 @@ public final class TestDaemon implements AutoCloseable {
                   dir: %s
                 evidence:
                   dir: %s
+                state:
+                  path: %s
                 """.formatted(dir.resolve("run/events.sock"), dir.resolve("run/control.sock"), intakeYaml, reactionsDir,
-                dir.resolve("evidence")) + extraYaml;
+                dir.resolve("evidence"), dir.resolve("state.db")) + extraYaml;
         Files.writeString(configFile(), yaml);
         RiposteConfig config = ConfigLoader.load(configFile());
         daemon = Daemon.start(config, List.of(runs::add));
@@ -81,6 +83,11 @@ public final class TestDaemon implements AutoCloseable {
 
     public Path controlSocket() {
         return dir.resolve("run/control.sock");
+    }
+
+    /** The running daemon (its store, audit trail, reactions). */
+    public Daemon daemon() {
+        return daemon;
     }
 
     public List<RunRecord> runs() {
