@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.Samples;
-import dev.riposte.testing.TestDaemon;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,39 +43,17 @@ class HeapGuardTest {
                 netpolicy: {backend: dry-run}
                 state: {path: %s}
                 """.formatted(dir.resolve("e.sock"), dir.resolve("c.sock"), reactions, dir.resolve("ev"), dir.resolve("state.db")));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process daemon = new ProcessBuilder(java, "-Xmx160m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                "-Dpolyglot.engine.WarnInterpreterOnly=false", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                "dev.riposte.Main", "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
-        try {
-            for (int i = 0; i < 600 && !Files.exists(dir.resolve("c.sock")); i++) {
-                Thread.sleep(50);
-            }
+        try (DaemonProcess daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"),
+                List.of("-Xmx160m", "-XX:+UseSerialGC"))) {
             try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 ch.connect(UnixDomainSocketAddress.of(dir.resolve("e.sock")));
                 ch.write(ByteBuffer.wrap((String.join("\n", Samples.lines()) + "\n").getBytes(StandardCharsets.UTF_8)));
             }
-            JsonNode stats = null;
-            for (int i = 0; i < 600; i++) {
-                stats = stats();
-                if (stats.path("events").path("done").asLong() == 12) {
-                    break;
-                }
-                Thread.sleep(50);
-            }
-            assertTrue(daemon.isAlive(), Files.readString(dir.resolve("daemon.log")));
+            JsonNode stats = daemon.awaitDone(12);
+            assertTrue(daemon.process().isAlive(), daemon.log());
             assertEquals(12, stats.path("events").path("done").asLong());
             assertEquals(2, stats.path("runs").path("error").asLong(), "both bombs stopped");
             assertEquals(12, stats.path("runs").path("ok").asLong(), "every event's ok.js ran");
-        } finally {
-            daemon.destroy();
-            daemon.waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    private JsonNode stats() throws Exception {
-        return TestDaemon.control(dir.resolve("c.sock"), "{\"command\":\"stats\"}");
     }
 }

@@ -1,0 +1,82 @@
+package dev.riposte.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A daemon in its own JVM, started the way the launcher starts it, for tests that must kill it or
+ * starve its heap. Its output goes to {@code log}; its control socket is {@code controlSocket}.
+ */
+public final class DaemonProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    private final Path controlSocket;
+
+    private DaemonProcess(Process process, Path log, Path controlSocket) {
+        this.process = process;
+        this.log = log;
+        this.controlSocket = controlSocket;
+    }
+
+    /** Starts {@code riposte run --config config} with {@code jvmOptions}, and waits (up to 30 s) for its control socket. */
+    public static DaemonProcess start(Path config, Path controlSocket, Path log, List<String> jvmOptions) throws Exception {
+        Files.deleteIfExists(controlSocket);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-XX:+ExitOnOutOfMemoryError", "-Dpolyglot.engine.WarnInterpreterOnly=false",
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"), "dev.riposte.Main", "run", "--config", config.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        DaemonProcess daemon = new DaemonProcess(p, log, controlSocket);
+        for (int i = 0; i < 600 && !Files.exists(controlSocket); i++) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("the daemon exited with " + p.exitValue() + ":\n" + daemon.log());
+            }
+            Thread.sleep(50);
+        }
+        return daemon;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    public JsonNode stats() throws IOException {
+        return TestDaemon.control(controlSocket, "{\"command\":\"stats\"}");
+    }
+
+    /** Waits (up to 30 s) until the daemon has finished {@code count} events; returns the stats then. */
+    public JsonNode awaitDone(long count) throws Exception {
+        JsonNode stats = stats();
+        for (int i = 0; i < 600 && stats.path("events").path("done").asLong() < count; i++) {
+            Thread.sleep(50);
+            stats = stats();
+        }
+        return stats;
+    }
+
+    /** SIGKILL, as a crash or the OOM killer would end it; waits for it to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+}
