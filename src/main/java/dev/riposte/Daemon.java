@@ -19,7 +19,9 @@ import dev.riposte.intake.IntakeServer;
 import dev.riposte.match.ReactionIndex;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
+import dev.riposte.sandbox.Runners;
 import dev.riposte.sandbox.Sandbox;
+import dev.riposte.sandbox.ShellRunner;
 import dev.riposte.state.KeyValues;
 import dev.riposte.state.SqliteKeyValues;
 import dev.riposte.state.StateStore;
@@ -91,7 +93,8 @@ public final class Daemon implements AutoCloseable {
                 new Helpers(Effects.refusing("effects are refused while a reaction file is checked")),
                 config.reactions().defaultTimeout(), config.reactions().maxAllocBytes());
         started.add(sandbox);
-        reactions = new ReactionLoader(sandbox, config.reactions().defaultTimeout())
+        ShellRunner shell = new ShellRunner(Path.of(System.getProperty("java.io.tmpdir")));
+        reactions = new ReactionLoader(sandbox, shell, config.reactions().defaultTimeout())
                 .loadDirectory(config.reactions().dir());
         List<RunListener> all = new ArrayList<>();
         all.add(new RunLog());
@@ -103,7 +106,7 @@ public final class Daemon implements AutoCloseable {
             all.add(trail);
         }
         all.addAll(listeners);
-        dispatcher = new Dispatcher(config.dispatch(), sandbox, all, metrics, Clock.systemUTC());
+        dispatcher = new Dispatcher(config.dispatch(), new Runners(sandbox, shell), all, metrics, Clock.systemUTC());
         dispatcher.setReactions(new ReactionIndex(reactions.loaded()));
         dispatcher.start();
         started.add(dispatcher);

@@ -12,15 +12,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a reaction's leading comment block ({@code //} lines and blank lines before the first line of
- * code) without running anything. Directives: {@code @on} (one or more), {@code @name},
+ * Reads a reaction's leading comment block (comment lines, {@code //} in JavaScript and {@code #} in
+ * shell, and blank lines before the first line of code) without running anything. Directives: {@code @on} (one or more), {@code @name},
  * {@code @timeout}, {@code @enabled}. Thread-safe (stateless).
  */
 public final class HeaderParser {
     public static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern DIRECTIVE = Pattern.compile("@(\\S*)\\s*(.*)");
-    private static final Pattern LATE_DIRECTIVE = Pattern.compile("\\s*//\\s*@(on|name|timeout|enabled)\\b.*");
     private static final List<String> FIELDS = List.of("name", "kind", "tactic", "technique");
 
     private HeaderParser() {}
@@ -31,6 +30,16 @@ public final class HeaderParser {
      * @throws ReactionException with the 1-based line of the first problem
      */
     public static ReactionHeader parse(String text) throws ReactionException {
+        return parse(text, "//");
+    }
+
+    /**
+     * Parses a header written in comments that start with {@code commentPrefix}.
+     *
+     * @throws ReactionException with the 1-based line of the first problem
+     */
+    public static ReactionHeader parse(String text, String commentPrefix) throws ReactionException {
+        Pattern lateDirective = Pattern.compile("\\s*" + Pattern.quote(commentPrefix) + "\\s*@(on|name|timeout|enabled)\\b.*");
         String[] lines = text.split("\r?\n", -1);
         List<Selector> selectors = new ArrayList<>();
         String name = null;
@@ -42,10 +51,10 @@ public final class HeaderParser {
             if (line.isEmpty()) {
                 continue;
             }
-            if (!line.startsWith("//")) {
+            if (!line.startsWith(commentPrefix)) {
                 break;
             }
-            String comment = line.substring(2).strip();
+            String comment = line.substring(commentPrefix.length()).strip();
             Matcher m = DIRECTIVE.matcher(comment);
             if (!m.matches()) {
                 continue;
@@ -83,7 +92,7 @@ public final class HeaderParser {
             }
         }
         for (int j = i; j < lines.length; j++) {
-            Matcher late = LATE_DIRECTIVE.matcher(lines[j]);
+            Matcher late = lateDirective.matcher(lines[j]);
             if (late.matches()) {
                 throw new ReactionException(j + 1, "@" + late.group(1) + " after the first line of code is not read; "
                         + "move it into the leading comment block");
@@ -91,7 +100,8 @@ public final class HeaderParser {
         }
         if (selectors.isEmpty()) {
             throw new ReactionException(1, "no @on line in the leading comment block; add one such as "
-                    + "\"// @on name=crypto_miner_execution\" or \"// @on *\" (the header uses // comments)");
+                    + "\"" + commentPrefix + " @on name=crypto_miner_execution\" or \"" + commentPrefix + " @on *\" (the header uses "
+                    + commentPrefix + " comments)");
         }
         return new ReactionHeader(selectors, Optional.ofNullable(name), Optional.ofNullable(timeout),
                 enabled == null || enabled);

@@ -18,12 +18,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.graalvm.polyglot.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads every {@code *.js} file of a reactions directory. A file that anyone but root or riposte's own
+ * Loads every reaction file of a reactions directory: {@code *.js} (JavaScript), {@code *.sh} (shell,
+ * header in {@code #} comments) and {@code *.yaml}/{@code *.yml} (Jibril recipe files, which may define
+ * several reactions). A file that anyone but root or riposte's own
  * user could have written (another owner, or writable by every user) is refused. A bad file is rejected with
  * {@code file:line: what is wrong} and never affects the others. Thread-safe (stateless apart from
  * its immutable settings).
@@ -35,22 +36,33 @@ public final class ReactionLoader {
     /** Reactions run with riposte's privileges, so only root and riposte itself may own them. */
     private static final int OWN_UID = ownUid();
 
-    private final ScriptValidator validator;
+    private final ScriptValidator js;
+    private final ScriptValidator shell;
     private final Duration defaultTimeout;
+    private final RecipeLoader recipes;
 
-    public ReactionLoader(ScriptValidator validator, Duration defaultTimeout) {
-        this.validator = validator;
+    public ReactionLoader(ScriptValidator js, ScriptValidator shell, Duration defaultTimeout) {
+        this.js = js;
+        this.shell = shell;
         this.defaultTimeout = defaultTimeout;
+        this.recipes = new RecipeLoader(js, shell, defaultTimeout);
+    }
+
+    private static boolean isReactionFile(Path p) {
+        String n = p.getFileName().toString();
+        return !n.startsWith(".") && (n.endsWith(".js") || n.endsWith(".sh") || n.endsWith(".yaml") || n.endsWith(".yml"));
+    }
+
+    private static boolean isRecipeFile(Path p) {
+        String n = p.getFileName().toString();
+        return n.endsWith(".yaml") || n.endsWith(".yml");
     }
 
     /** Loads the directory; files are taken in name order, so a duplicate {@code @name} loses to the earlier file. */
     public ReactionSet loadDirectory(Path dir) {
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.getFileName().toString().endsWith(".js"))
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted()
-                    .toList();
+            files = list.filter(ReactionLoader::isReactionFile).sorted().toList();
         } catch (IOException e) {
             Rejection r = new Rejection(dir, 1, "cannot list the reactions directory: " + e);
             LOG.error("reaction rejected: {}", r);
@@ -60,45 +72,63 @@ public final class ReactionLoader {
         List<Rejection> rejected = new ArrayList<>();
         Map<String, Path> names = new HashMap<>();
         for (Path file : files) {
+            List<Reaction> fromFile = new ArrayList<>();
+            List<Rejection> rejectedHere = new ArrayList<>();
             try {
-                Reaction reaction = load(file);
+                if (isRecipeFile(file)) {
+                    byte[] bytes = read(file);
+                    RecipeLoader.Loaded r = recipes.load(file, decode(bytes), sha256(bytes));
+                    fromFile.addAll(r.reactions());
+                    rejectedHere.addAll(r.rejections());
+                } else {
+                    fromFile.add(load(file));
+                }
+            } catch (ReactionException e) {
+                rejectedHere.add(new Rejection(file, e.line(), e.getMessage()));
+            }
+            for (Reaction reaction : fromFile) {
                 Path previous = names.putIfAbsent(reaction.name(), file);
                 if (previous != null) {
                     int line = reaction.header().name().isPresent() ? nameLine(reaction) : 1;
-                    throw new ReactionException(line, "reaction name \"" + reaction.name() + "\" is already used by "
-                            + previous);
+                    rejectedHere.add(new Rejection(file, line, "reaction name \"" + reaction.name()
+                            + "\" is already used by " + previous));
+                } else {
+                    loaded.add(reaction);
                 }
-                loaded.add(reaction);
-            } catch (ReactionException e) {
-                Rejection r = new Rejection(file, e.line(), e.getMessage());
-                LOG.error("reaction rejected: {}", r);
-                rejected.add(r);
             }
+            for (Rejection r : rejectedHere) {
+                LOG.error("reaction rejected: {}", r);
+            }
+            rejected.addAll(rejectedHere);
         }
         LOG.info("reactions loaded from {}: {} loaded, {} rejected", dir, loaded.size(), rejected.size());
         return new ReactionSet(loaded, rejected);
     }
 
-    /** Loads one file. */
+    /** Loads one {@code .js} or {@code .sh} file. */
     public Reaction load(Path file) throws ReactionException {
         byte[] bytes = read(file);
-        String text;
+        String text = decode(bytes);
+        String fileName = file.getFileName().toString();
+        boolean isShell = fileName.endsWith(".sh");
+        ReactionHeader header = HeaderParser.parse(text, isShell ? "#" : "//");
+        Code code = (isShell ? shell : js).validate(file.toString(), text);
+        String name = header.name().orElse(fileName.substring(0, fileName.lastIndexOf('.')));
+        if (header.name().isEmpty() && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new ReactionException(1, "the file name does not make a valid reaction name; add @name");
+        }
+        return new Reaction(name, file, header, sha256(bytes), code, header.timeout().orElse(defaultTimeout));
+    }
+
+    private static String decode(byte[] bytes) throws ReactionException {
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new ReactionException(1, "the file is not valid UTF-8");
         }
-        ReactionHeader header = HeaderParser.parse(text);
-        Source script = validator.validate(file.toString(), text);
-        String fileName = file.getFileName().toString();
-        String name = header.name().orElse(fileName.substring(0, fileName.length() - ".js".length()));
-        if (header.name().isEmpty() && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            throw new ReactionException(1, "the file name does not make a valid reaction name; add @name");
-        }
-        return new Reaction(name, file, header, sha256(bytes), script, header.timeout().orElse(defaultTimeout));
     }
 
     private static byte[] read(Path file) throws ReactionException {
@@ -135,9 +165,9 @@ public final class ReactionLoader {
 
     /** The line of the {@code @name} directive, from the text already loaded (no second read of the file). */
     private static int nameLine(Reaction reaction) {
-        List<String> lines = reaction.script().getCharacters().toString().lines().toList();
+        List<String> lines = reaction.code().text().lines().toList();
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).matches("\\s*//\\s*@name\\b.*")) {
+            if (lines.get(i).matches("\\s*(//|#)\\s*@name\\b.*")) {
                 return i + 1;
             }
         }

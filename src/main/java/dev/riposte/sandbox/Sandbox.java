@@ -6,6 +6,7 @@ import dev.riposte.dispatch.RunResult;
 import dev.riposte.event.Event;
 import dev.riposte.helpers.Helpers;
 import dev.riposte.helpers.RunScope;
+import dev.riposte.match.Code;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionException;
 import dev.riposte.match.ScriptValidator;
@@ -139,7 +140,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             bindings.putMember("uuid", event.uuid());
             Value data = p.jsonParse().execute(event.json());
             bindings.putMember("data", data);
-            p.context().eval(reaction.script());
+            p.context().eval(((Code.Js) reaction.code()).source());
             Value process = bindings.getMember("process");
             if (process == null || !process.canExecute()) {
                 outcome = new Outcome.Failed("process is not a function", 0);
@@ -237,7 +238,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
      * within the check timeout, then requires a {@code process} function.
      */
     @Override
-    public Source validate(String fileName, String text) throws ReactionException {
+    public Code.Js validate(String fileName, String text) throws ReactionException {
         Source source = Source.newBuilder("js", text, fileName).cached(true).buildLiteral();
         Prepared p = prepare(checkingHelpers);
         p.scope().begin(fileName, null);
@@ -270,7 +271,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
                 LOG.warn("{}:{}: the top-level code failed while the file was checked (kept, process exists): {}",
                         fileName, topLevelLine, topLevelError);
             }
-            return source;
+            return new Code.Js(source);
         } catch (PolyglotException e) {
             if (e.isCancelled() || watch.stopped() != null) {
                 throw new ReactionException(1, "the top-level code did not finish within " + checkTimeout.toMillis()

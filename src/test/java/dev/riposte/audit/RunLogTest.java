@@ -42,7 +42,7 @@ class RunLogTest {
 
     private Map<String, String> logged(Outcome outcome) throws Exception {
         Reaction r = new Reaction("kill-miners", Path.of("kill-miners.js"), HeaderParser.parse("// @on *\n"), "h",
-                Source.create("js", ""), Duration.ofSeconds(1));
+                new dev.riposte.match.Code.Js(Source.create("js", "")), Duration.ofSeconds(1));
         new RunLog().onRun(new RunRecord(Instant.EPOCH, r, Samples.event("01"), new RunResult(outcome,
                 List.of(new HelperCall("NetBlockIp", "\"203.0.113.80\"", "0", ""), new HelperCall("Info", "\"x\"", "0", "")),
                 153_400)));

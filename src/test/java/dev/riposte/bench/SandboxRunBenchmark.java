@@ -11,6 +11,7 @@ import dev.riposte.event.Event;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.sandbox.Sandbox;
+import dev.riposte.sandbox.ShellRunner;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestSandboxes;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public class SandboxRunBenchmark {
     public void setUp() throws Exception {
         sandbox = TestSandboxes.create(new DisabledFiles("off"), new GuardedNetPolicy(new DryRunNetPolicy(),
                 ConfigLoader.DEFAULT_NEVER_BLOCK.stream().map(Cidr::parse).toList()));
-        reaction = new ReactionLoader(sandbox, Duration.ofSeconds(1)).load(Path.of("bench/reactions.d/standard.js"));
+        reaction = new ReactionLoader(sandbox, new ShellRunner(Path.of("/tmp")), Duration.ofSeconds(1)).load(Path.of("bench/reactions.d/standard.js"));
         event = Samples.event("01");
     }
 

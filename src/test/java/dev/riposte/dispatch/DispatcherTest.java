@@ -57,7 +57,7 @@ class DispatcherTest {
 
     static Reaction reaction(String name, String header) throws Exception {
         return new Reaction(name, Path.of(name + ".js"), HeaderParser.parse(header), "h",
-                Source.create("js", "function process(d) {}"), Duration.ofSeconds(1));
+                new dev.riposte.match.Code.Js(Source.create("js", "function process(d) {}")), Duration.ofSeconds(1));
     }
 
     Dispatcher start(int capacity, RiposteConfig.Overflow overflow, int workers, ReactionRunner runner, Reaction... reactions) {

@@ -13,7 +13,7 @@ class ReactionIndexTest {
 
     private static Reaction reaction(String name, String header) throws ReactionException {
         return new Reaction(name, Path.of(name + ".js"), HeaderParser.parse(header), "hash",
-                Source.create("js", "function process(d) {}"), Duration.ofSeconds(1));
+                new dev.riposte.match.Code.Js(Source.create("js", "function process(d) {}")), Duration.ofSeconds(1));
     }
 
     @Test

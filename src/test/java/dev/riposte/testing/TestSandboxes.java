@@ -11,6 +11,7 @@ import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionException;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.sandbox.Sandbox;
+import dev.riposte.sandbox.ShellRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,6 @@ public final class TestSandboxes {
     public static Reaction load(Sandbox sandbox, Path dir, String name, String text) throws IOException, ReactionException {
         Path file = dir.resolve(name + ".js");
         Files.writeString(file, text);
-        return new ReactionLoader(sandbox, Duration.ofSeconds(1)).load(file);
+        return new ReactionLoader(sandbox, new ShellRunner(Path.of("/tmp")), Duration.ofSeconds(1)).load(file);
     }
 }

@@ -8,10 +8,10 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Sizes and removals of whole directory trees, never following a symbolic link (a link is removed, not its target). */
-final class Tree {
+public final class Tree {
     private Tree() {}
 
-    static void delete(Path root) throws IOException {
+    public static void delete(Path root) throws IOException {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {

@@ -1,0 +1,224 @@
+package dev.riposte.sandbox;
+
+import dev.riposte.dispatch.Outcome;
+import dev.riposte.dispatch.ReactionRunner;
+import dev.riposte.dispatch.RunResult;
+import dev.riposte.effect.files.Tree;
+import dev.riposte.effect.process.ProcessGroups;
+import dev.riposte.event.Event;
+import dev.riposte.helpers.Text;
+import dev.riposte.match.Code;
+import dev.riposte.match.Reaction;
+import dev.riposte.match.ReactionException;
+import dev.riposte.match.ScriptValidator;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs shell reactions: {@code /bin/sh} in a new session (so its whole process group can be killed), in
+ * a fresh mode 0700 working directory that is removed afterwards, with a minimal environment:
+ * {@code REACTION_DATA} (the event JSON, when it fits in one environment string), {@code REACTION_DATA_FILE}
+ * (the same JSON in a file, always), {@code REACTION_NAME}, {@code EVENT_UUID}, {@code PATH}, {@code HOME}
+ * and {@code TMPDIR} (the working directory). At the deadline, and when the shell exits, every process
+ * left in its group is killed: a reaction never outlives its run. Output (stdout and stderr together) is
+ * logged, cut at {@link #MAX_OUTPUT_BYTES}. Thread-safe.
+ */
+public final class ShellRunner implements ReactionRunner, ScriptValidator {
+    static final int MAX_OUTPUT_BYTES = 16 * 1024;
+    /** Linux refuses a single environment string longer than this (MAX_ARG_STRLEN). */
+    static final int MAX_ENV_STRING = 128 * 1024;
+    static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final Logger LOG = LoggerFactory.getLogger(ShellRunner.class);
+    private static final Logger REACTION_LOG = LoggerFactory.getLogger("riposte.reaction");
+    /**
+     * The group leader: runs the reaction (stdin from /dev/null, stderr into stdout), reports its exit
+     * status on its own stderr, then waits on stdin until riposte has killed the group. Keeping the
+     * leader alive until then is what makes the group kill safe.
+     */
+    static final String LEADER = "/bin/sh \"$1\" </dev/null 2>&1; echo $? >&2; read -r _";
+    private static final Pattern SH_ERROR = Pattern.compile(".*?: (?:line )?(\\d+): (.*)");
+
+    private final Path workRoot;
+
+    /** @param workRoot where working directories are made (each removed after its run) */
+    public ShellRunner(Path workRoot) {
+        this.workRoot = workRoot;
+    }
+
+    /** Checks the syntax with {@code sh -n}, which reads the script without running any of it. */
+    @Override
+    public Code.Shell validate(String fileName, String text) throws ReactionException {
+        try {
+            Process p = new ProcessBuilder("/bin/sh", "-n").redirectErrorStream(true).start();
+            try (var in = p.getOutputStream()) {
+                in.write(text.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException ignored) {
+                // sh stopped reading at the first error; its exit status and output tell which
+            }
+            String out = new String(p.getInputStream().readNBytes(MAX_OUTPUT_BYTES), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new ReactionException(1, "sh -n did not finish checking the script");
+            }
+            if (p.exitValue() != 0) {
+                Matcher m = SH_ERROR.matcher(out.lines().findFirst().orElse(""));
+                if (m.matches()) {
+                    throw new ReactionException(Integer.parseInt(m.group(1)), "shell syntax error: " + m.group(2));
+                }
+                throw new ReactionException(1, "shell syntax error: " + out);
+            }
+            return new Code.Shell(text);
+        } catch (IOException e) {
+            throw new ReactionException(1, "cannot run /bin/sh -n to check the script: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReactionException(1, "interrupted while checking the script");
+        }
+    }
+
+    @Override
+    public RunResult run(Reaction reaction, Event event) {
+        long start = System.nanoTime();
+        Outcome outcome;
+        Path work = null;
+        try {
+            work = Files.createTempDirectory(workRoot, "riposte-sh-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            outcome = execute(reaction, event, work);
+        } catch (IOException e) {
+            outcome = new Outcome.Failed("cannot start the shell: " + e.getMessage(), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = new Outcome.Failed("interrupted", 0);
+        } finally {
+            if (work != null) {
+                removeTree(work);
+            }
+        }
+        return new RunResult(outcome, List.of(), System.nanoTime() - start);
+    }
+
+    private Outcome execute(Reaction reaction, Event event, Path work) throws IOException, InterruptedException {
+        Path script = work.resolve("reaction.sh");
+        Files.writeString(script, reaction.code().text());
+        Path data = work.resolve("event.json");
+        Files.writeString(data, event.json());
+        ProcessBuilder pb = new ProcessBuilder("setsid", "/bin/sh", "-c", LEADER, "riposte-shell", script.toString())
+                .directory(work.toFile());
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.put("PATH", PATH);
+        env.put("HOME", work.toString());
+        env.put("TMPDIR", work.toString());
+        env.put("REACTION_NAME", reaction.name());
+        env.put("EVENT_UUID", event.uuid());
+        env.put("REACTION_DATA_FILE", data.toString());
+        boolean fits = ("REACTION_DATA=" + event.json()).getBytes(StandardCharsets.UTF_8).length < MAX_ENV_STRING;
+        if (fits) {
+            env.put("REACTION_DATA", event.json());
+        }
+        Process p = pb.start();
+        Output output = new Output(p.getInputStream());
+        Thread drain = Thread.ofVirtual().start(output);
+        CompletableFuture<String> status = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                String line = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8)).readLine();
+                status.complete(line == null ? "" : line.strip());
+            } catch (IOException e) {
+                status.complete("");
+            }
+        });
+        String code = null;
+        try {
+            code = status.get(reaction.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // passed the deadline: code stays null
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the status reader cannot fail", e);
+        } finally {
+            // The leader is still alive here (it waits on its stdin), so its group id cannot have been
+            // reused: this kills exactly the reaction and whatever it started.
+            ProcessGroups.kill(p.pid());
+            p.getOutputStream().close();
+            p.waitFor();
+        }
+        drain.join(TimeUnit.SECONDS.toMillis(5));
+        output.log(reaction, event);
+        if (code == null) {
+            return new Outcome.TimedOut(reaction.timeout());
+        }
+        String note = fits ? "" : " (REACTION_DATA was not set: the event is too large for one environment string; "
+                + "read REACTION_DATA_FILE)";
+        return switch (code) {
+            case "0" -> new Outcome.Ok();
+            case "" -> new Outcome.Failed("the shell ended without a status" + note, 0);
+            default -> {
+                int n = Integer.parseInt(code);
+                yield new Outcome.Failed(n > 128 ? "the shell was killed by signal " + (n - 128) + note
+                        : "the shell exited with status " + n + note, 0);
+            }
+        };
+    }
+
+    /** Reads the shell's output to the end, keeping the first {@link #MAX_OUTPUT_BYTES}. */
+    private static final class Output implements Runnable {
+        private final InputStream in;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private long dropped;
+
+        Output(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public void run() {
+            byte[] buffer = new byte[8192];
+            try (in) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    int keep = Math.min(n, MAX_OUTPUT_BYTES - kept.size());
+                    kept.write(buffer, 0, keep);
+                    dropped += n - keep;
+                }
+            } catch (IOException ignored) {
+                // the process is gone; what was read is logged
+            }
+        }
+
+        void log(Reaction reaction, Event event) {
+            String text = kept.toString(StandardCharsets.UTF_8);
+            if (text.isEmpty()) {
+                return;
+            }
+            REACTION_LOG.atInfo().addKeyValue("REACTION", reaction.name()).addKeyValue("EVENT_UUID", event.uuid())
+                    .log("shell output: {}{}", Text.forLog(text.stripTrailing()),
+                            dropped > 0 ? " ...[" + dropped + " more bytes not kept]" : "");
+        }
+    }
+
+    private static void removeTree(Path root) {
+        try {
+            Tree.delete(root);
+        } catch (IOException e) {
+            LOG.warn("cannot remove the shell's working directory {}: {}", root, e.getMessage());
+        }
+    }
+}
