@@ -2,6 +2,7 @@ package dev.riposte;
 
 import dev.riposte.cli.AuditCommand;
 import dev.riposte.cli.BenchCommand;
+import dev.riposte.cli.CheckCommand;
 import dev.riposte.cli.RunCommand;
 import dev.riposte.cli.SendCommand;
 import dev.riposte.cli.StatsCommand;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "riposte", mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Turns security detections into operator-programmed responses.",
-        subcommands = {RunCommand.class, StatsCommand.class, SendCommand.class, AuditCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, StatsCommand.class, SendCommand.class, AuditCommand.class,
+                BenchCommand.class})
 public final class Main {
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).execute(args);

@@ -17,6 +17,27 @@ public final class NetPolicies {
         return new GuardedNetPolicy(backend(config, new ProcessNftRunner(config.nftCommand())), neverBlock);
     }
 
+    /**
+     * Why network helpers would be disabled with this configuration, or null when they would work. Only
+     * reads (nft list tables): never changes the firewall.
+     */
+    public static String probe(RiposteConfig.NetPolicy config) {
+        return switch (config.backend()) {
+            case DISABLED -> "netpolicy.backend is disabled in the configuration";
+            case DRY_RUN -> null;
+            case NFTABLES, AUTO -> {
+                try {
+                    NftRunner.Result r = new ProcessNftRunner(config.nftCommand()).listJson("list", "tables");
+                    yield r.ok() ? null : "netpolicy.backend is " + spelled(config.backend())
+                            + " but nftables cannot be used: " + NftNetPolicy.explain(r);
+                } catch (NftUnavailableException e) {
+                    yield "netpolicy.backend is " + spelled(config.backend()) + " but nftables cannot be used: "
+                            + e.getMessage();
+                }
+            }
+        };
+    }
+
     static NetPolicy backend(RiposteConfig.NetPolicy config, NftRunner nft) {
         NetPolicy backend = switch (config.backend()) {
             case DISABLED -> new DisabledNetPolicy("netpolicy.backend is disabled in the configuration");

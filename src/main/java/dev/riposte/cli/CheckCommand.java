@@ -1,0 +1,96 @@
+package dev.riposte.cli;
+
+import dev.riposte.config.RiposteConfig;
+import dev.riposte.effect.Effects;
+import dev.riposte.effect.netpolicy.NetPolicies;
+import dev.riposte.helpers.Helpers;
+import dev.riposte.match.FieldPathLint;
+import dev.riposte.match.Reaction;
+import dev.riposte.match.ReactionLoader;
+import dev.riposte.match.ReactionSet;
+import dev.riposte.match.Rejection;
+import dev.riposte.sandbox.Sandbox;
+import dev.riposte.sandbox.ShellRunner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code riposte check}: validates the configuration and every reaction file the way the daemon would
+ * (no effect is ever applied), and warns about reactions that will not do what they seem to: event
+ * fields that only Jibril's documentation has, network helpers while the netpolicy bridge is off,
+ * emergency helpers while they are disabled. Exit status: 0 valid (warnings allowed), 1 some reaction
+ * rejected, 2 invalid configuration.
+ */
+@Command(name = "check", description = "Validate the configuration and the reactions without running the daemon.")
+public final class CheckCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        RiposteConfig loaded = config.loadOrReport();
+        if (loaded == null) {
+            return 2;
+        }
+        out.println("configuration " + config.file + ": valid");
+        ReactionSet set;
+        try (Sandbox sandbox = new Sandbox(new Helpers(Effects.refusing("riposte check runs nothing")),
+                new Helpers(Effects.refusing("effects are refused while a reaction file is checked")),
+                loaded.reactions().defaultTimeout(), loaded.reactions().maxAllocBytes())) {
+            ShellRunner shell = new ShellRunner(Path.of(System.getProperty("java.io.tmpdir")));
+            set = new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout())
+                    .loadDirectory(loaded.reactions().dir());
+        }
+        out.println("reactions in " + loaded.reactions().dir() + ": " + set.loaded().size() + " loaded, "
+                + set.rejected().size() + " rejected");
+        for (Reaction r : set.loaded()) {
+            out.println("  ok  " + r.name() + " (" + r.file().getFileName() + ")" + (r.enabled() ? "" : " [disabled]"));
+        }
+        for (Rejection r : set.rejected()) {
+            out.println("error: " + r);
+        }
+        warnings(out, loaded, set.loaded());
+        out.flush();
+        return set.rejected().isEmpty() ? 0 : 1;
+    }
+
+    private static void warnings(PrintWriter out, RiposteConfig config, List<Reaction> reactions) {
+        for (Reaction r : reactions) {
+            for (FieldPathLint.Finding f : FieldPathLint.lint(r)) {
+                out.println("warning: " + r.file() + ":" + codeLine(r, f.line()) + ": reaction " + r.name() + ": "
+                        + f.message());
+            }
+        }
+        String netOff = NetPolicies.probe(config.netpolicy());
+        if (netOff != null) {
+            for (Reaction r : reactions) {
+                if (FieldPathLint.callsNetworkHelpers(r)) {
+                    out.println("warning: reaction " + r.name() + " calls network helpers, which will return -1: " + netOff);
+                }
+            }
+        }
+        if (!config.emergency().enabled()) {
+            for (Reaction r : reactions) {
+                if (FieldPathLint.callsEmergencyHelpers(r)) {
+                    out.println("warning: reaction " + r.name() + " calls PowerOff or Panic, which will return -1 "
+                            + "(emergency.enabled is false)");
+                }
+            }
+        }
+    }
+
+    /** Lines are the file's for .js files; a recipe's reaction reports the line within its code. */
+    private static String codeLine(Reaction r, int line) {
+        return r.file().toString().endsWith(".js") ? String.valueOf(line) : "code line " + line;
+    }
+}
