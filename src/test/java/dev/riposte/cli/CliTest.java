@@ -134,4 +134,43 @@ class CliTest {
         assertEquals(1, missing.code());
         assertEquals("riposte audit: there is no state store at " + dir.resolve("none.db") + " (state.path)\n", missing.err());
     }
+
+    @Test
+    void check_reportsRejections_andWarnsAboutDocOnlyFieldsAndHelpersThatWillFail() throws Exception {
+        Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
+        for (String f : List.of("docs-field-paths.js", "net-tool-ips.js", "crypto-miner.yaml")) {
+            Files.copy(Path.of("examples/jibril-compat", f), reactions.resolve(f));
+        }
+        Files.writeString(reactions.resolve("panic.sh"), "# @on *\necho\n");
+        Files.writeString(reactions.resolve("stop.js"), "// @on *\nfunction process(d) { PowerOff(); }\n");
+        Path config = dir.resolve("c.yaml");
+        Files.writeString(config, "reactions:\n  dir: " + reactions + "\nnetpolicy:\n  backend: disabled\n");
+        Result ok = riposte("check", "--config", config.toString());
+        assertEquals(0, ok.code(), ok.err());
+        List<String> lines = ok.out().lines().filter(l -> !l.matches("\\S+Z .*")).toList();
+        assertEquals(List.of(
+                "configuration " + config + ": valid",
+                "reactions in " + reactions + ": 5 loaded, 0 rejected",
+                "  ok  crypto_miner_execution (crypto-miner.yaml)",
+                "  ok  docs-field-paths (docs-field-paths.js)",
+                "  ok  net-tool-ips (net-tool-ips.js)",
+                "  ok  panic (panic.sh)",
+                "  ok  stop (stop.js)",
+                "warning: " + reactions + "/docs-field-paths.js:6: reaction docs-field-paths: file.file is not in Jibril v1 "
+                        + "events (it existed until ashkaal v0.1.1); the path is file.path",
+                "warning: " + reactions + "/docs-field-paths.js:7: reaction docs-field-paths: file.actions is an object in "
+                        + "v1 events; the list of actions is file.actions.actions",
+                "warning: " + reactions + "/docs-field-paths.js:8: reaction docs-field-paths: events have no base key (Base "
+                        + "is flattened into the event); use data.background",
+                "warning: reaction crypto_miner_execution calls network helpers, which will return -1: netpolicy.backend is "
+                        + "disabled in the configuration",
+                "warning: reaction net-tool-ips calls network helpers, which will return -1: netpolicy.backend is disabled "
+                        + "in the configuration",
+                "warning: reaction stop calls PowerOff or Panic, which will return -1 (emergency.enabled is false)"), lines);
+
+        Files.writeString(reactions.resolve("broken.js"), "// @on *\nfunction process(d) {\n");
+        Result bad = riposte("check", "--config", config.toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.out().lines().anyMatch(l -> l.startsWith("error: " + reactions + "/broken.js:")), bad.out());
+    }
 }
