@@ -173,28 +173,38 @@ public final class StateStore implements AutoCloseable {
         lock.lock();
         try {
             connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | StoreException | RuntimeException e) {
-                rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            T result = work.run(connection);
+            connection.commit();
+            return result;
         } catch (SQLException e) {
+            rollback();
             throw new StoreException("state store: " + e.getMessage(), e);
+        } catch (StoreException | RuntimeException e) {
+            rollback();
+            throw e;
         } finally {
+            restoreAutoCommit();
             lock.unlock();
         }
     }
 
+    /**
+     * Undoes the failed unit of work. SQLite may already have rolled it back by itself (it does on a
+     * full disk), in which case there is nothing left to undo and the error is of no interest.
+     */
     private void rollback() {
         try {
             connection.rollback();
         } catch (SQLException e) {
-            LOG.warn("state store: rollback failed: {}", e.getMessage());
+            LOG.debug("state store: rollback: {}", e.getMessage());
+        }
+    }
+
+    private void restoreAutoCommit() {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            LOG.debug("state store: back to autocommit: {}", e.getMessage());
         }
     }
 

@@ -25,8 +25,14 @@ public final class DaemonProcess implements AutoCloseable {
 
     /** Starts {@code riposte run --config config} with {@code jvmOptions}, and waits (up to 30 s) for its control socket. */
     public static DaemonProcess start(Path config, Path controlSocket, Path log, List<String> jvmOptions) throws Exception {
+        return start(List.of(), config, controlSocket, log, jvmOptions);
+    }
+
+    /** The same, with {@code wrapper} in front of the java command (such as unshare, to give it its own mounts). */
+    public static DaemonProcess start(List<String> wrapper, Path config, Path controlSocket, Path log,
+                                      List<String> jvmOptions) throws Exception {
         Files.deleteIfExists(controlSocket);
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-XX:+ExitOnOutOfMemoryError", "-Dpolyglot.engine.WarnInterpreterOnly=false",
