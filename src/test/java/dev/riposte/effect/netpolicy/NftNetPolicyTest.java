@@ -91,4 +91,25 @@ class NftNetPolicyTest {
         assertTrue(ns.execOk("nft", "list", "set", "inet", "other", "keep").contains("192.0.2.1"));
         assertFalse(ns.connects("127.0.0.2", PORT));
     }
+
+    @Test
+    void timedBlock_expiresInTheKernel_andAPermanentBlockReplacesIt() throws Exception {
+        NftNetPolicy policy = NftNetPolicy.start(nft);
+        assertEquals(EffectResult.done(), policy.blockFor(IpLiteral.parse("127.0.0.2"), java.time.Duration.ofSeconds(2)));
+        assertTrue(set("block4").contains("127.0.0.2 timeout 2s expires"), set("block4"));
+        assertFalse(ns.connects("127.0.0.2", PORT), "blocked while the timer runs");
+        assertEquals(EffectResult.done(), policy.block(IpLiteral.parse("127.0.0.3")));
+        assertEquals(EffectResult.unchanged(), policy.blockFor(IpLiteral.parse("127.0.0.3"), java.time.Duration.ofSeconds(2)),
+                "a timer never shortens a permanent block");
+        for (int i = 0; i < 60 && !ns.connects("127.0.0.2", PORT); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(ns.connects("127.0.0.2", PORT), "the kernel removed the element when its timeout ran out");
+        assertFalse(set("block4").contains("127.0.0.2"), set("block4"));
+        assertEquals(1, policy.status().blocked());
+        assertEquals(EffectResult.done(), policy.blockFor(IpLiteral.parse("127.0.0.2"), java.time.Duration.ofSeconds(60)));
+        assertEquals(EffectResult.done(), policy.block(IpLiteral.parse("127.0.0.2")), "the timer becomes permanent");
+        assertTrue(set("block4").matches("(?s).*elements = \\{ 127.0.0.2, 127.0.0.3 \\}.*")
+                || set("block4").matches("(?s).*elements = \\{ 127.0.0.3, 127.0.0.2 \\}.*"), set("block4"));
+    }
 }
