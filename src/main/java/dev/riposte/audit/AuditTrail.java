@@ -2,8 +2,10 @@ package dev.riposte.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunListener;
 import dev.riposte.dispatch.RunRecord;
+import dev.riposte.helpers.HelperCall;
 import dev.riposte.state.StateStore;
 import dev.riposte.state.StoreException;
 import dev.riposte.stats.LogLimiter;
@@ -58,7 +60,11 @@ public final class AuditTrail implements RunListener, AutoCloseable {
             return;
         }
         try {
-            queue.put(record);
+            // Only what is stored is queued: a queued RunRecord would keep its whole event alive.
+            Outcome outcome = record.result().outcome();
+            queue.put(new Row(record.time().toEpochMilli(), record.event().uuid(), record.event().name(),
+                    record.event().kind(), record.reaction().name(), record.reaction().hash(), outcome.label(),
+                    outcome.detail(), record.result().durationNanos() / 1000, record.result().calls()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -102,9 +108,9 @@ public final class AuditTrail implements RunListener, AutoCloseable {
     }
 
     private void write(List<Object> batch) {
-        List<RunRecord> runs = new ArrayList<>();
+        List<Row> runs = new ArrayList<>();
         batch.forEach(o -> {
-            if (o instanceof RunRecord r) {
+            if (o instanceof Row r) {
                 runs.add(r);
             }
         });
@@ -116,17 +122,17 @@ public final class AuditTrail implements RunListener, AutoCloseable {
                 try (PreparedStatement s = c.prepareStatement("""
                         INSERT INTO audit (time_ms, event_uuid, event_name, event_kind, reaction, reaction_hash, outcome,
                                            detail, duration_us, calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                    for (RunRecord r : runs) {
-                        s.setLong(1, r.time().toEpochMilli());
-                        s.setString(2, r.event().uuid());
-                        s.setString(3, r.event().name());
-                        s.setString(4, r.event().kind());
-                        s.setString(5, r.reaction().name());
-                        s.setString(6, r.reaction().hash());
-                        s.setString(7, r.result().outcome().label());
-                        s.setString(8, r.result().outcome().detail());
-                        s.setLong(9, r.result().durationNanos() / 1000);
-                        s.setString(10, calls(r));
+                    for (Row r : runs) {
+                        s.setLong(1, r.timeMillis());
+                        s.setString(2, r.eventUuid());
+                        s.setString(3, r.eventName());
+                        s.setString(4, r.eventKind());
+                        s.setString(5, r.reaction());
+                        s.setString(6, r.reactionHash());
+                        s.setString(7, r.outcome());
+                        s.setString(8, r.detail());
+                        s.setLong(9, r.durationMicros());
+                        s.setString(10, calls(r.calls()));
                         s.addBatch();
                     }
                     s.executeBatch();
@@ -141,9 +147,13 @@ public final class AuditTrail implements RunListener, AutoCloseable {
         }
     }
 
-    private static String calls(RunRecord r) {
+    /** One run as it is stored. */
+    private record Row(long timeMillis, String eventUuid, String eventName, String eventKind, String reaction,
+                       String reactionHash, String outcome, String detail, long durationMicros, List<HelperCall> calls) {}
+
+    private static String calls(List<HelperCall> calls) {
         try {
-            return JSON.writeValueAsString(r.result().calls());
+            return JSON.writeValueAsString(calls);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("helper calls are plain strings", e);
         }
