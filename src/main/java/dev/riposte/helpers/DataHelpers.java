@@ -1,9 +1,8 @@
 package dev.riposte.helpers;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.riposte.effect.EffectResult;
 import dev.riposte.state.KeyValues;
+import dev.riposte.state.SqliteKeyValues;
 import java.util.List;
 import org.graalvm.polyglot.Value;
 
@@ -15,7 +14,6 @@ import org.graalvm.polyglot.Value;
 final class DataHelpers {
     static final List<String> NAMES = List.of("DataSet", "DataGet", "DataDelete", "DataPush", "DataPop", "DataKeys",
             "DataValues", "DataClear", "DataSize", "DataIsEmpty", "DataHasKey", "DataHasValue", "DataIncr");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private DataHelpers() {}
 
@@ -48,11 +46,11 @@ final class DataHelpers {
         }));
         bindings.putMember("DataKeys", f.value("DataKeys", "", args -> {
             Args.count(args, 0, 0);
-            return json(store.keys(scope.reaction()));
+            return SqliteKeyValues.toJson(store.keys(scope.reaction()));
         }));
         bindings.putMember("DataValues", f.value("DataValues", "", args -> {
             Args.count(args, 0, 0);
-            return json(store.values(scope.reaction()));
+            return SqliteKeyValues.toJson(store.values(scope.reaction()));
         }));
         bindings.putMember("DataClear", f.code("DataClear", args -> {
             Args.count(args, 0, 0);
@@ -85,13 +83,5 @@ final class DataHelpers {
             }
             return sum;
         }));
-    }
-
-    private static String json(List<String> list) {
-        try {
-            return JSON.writeValueAsString(list);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a list of strings always serialises", e);
-        }
     }
 }

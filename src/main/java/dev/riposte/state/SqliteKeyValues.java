@@ -217,7 +217,8 @@ public final class SqliteKeyValues implements KeyValues {
         return out;
     }
 
-    private static String toJson(List<String> list) {
+    /** A list of strings as a JSON array. */
+    public static String toJson(List<String> list) {
         try {
             return JSON.writeValueAsString(list);
         } catch (JsonProcessingException e) {

@@ -6,11 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.Samples;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,21 +29,11 @@ class HeapGuardTest {
                     + "function process(d) { let a = []; while (true) a.push(new Array(1e6).fill(1)); }\n");
         }
         Files.writeString(reactions.resolve("ok.js"), "// @on *\nfunction process(d) { Info(uuid); }\n");
-        Path config = dir.resolve("riposte.yaml");
-        Files.writeString(config, """
-                intake: {socket: %s, control_socket: %s}
-                reactions: {dir: %s}
-                evidence: {dir: %s}
-                dispatch: {workers: 2}
-                netpolicy: {backend: dry-run}
-                state: {path: %s}
-                """.formatted(dir.resolve("e.sock"), dir.resolve("c.sock"), reactions, dir.resolve("ev"), dir.resolve("state.db")));
+        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"),
+                "dispatch: {workers: 2}\nnetpolicy: {backend: dry-run}\n");
         try (DaemonProcess daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"),
                 List.of("-Xmx160m", "-XX:+UseSerialGC"))) {
-            try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                ch.connect(UnixDomainSocketAddress.of(dir.resolve("e.sock")));
-                ch.write(ByteBuffer.wrap((String.join("\n", Samples.lines()) + "\n").getBytes(StandardCharsets.UTF_8)));
-            }
+            DaemonProcess.send(dir.resolve("e.sock"), Samples.lines().toArray(String[]::new));
             JsonNode stats = daemon.awaitDone(12);
             assertTrue(daemon.process().isAlive(), daemon.log());
             assertEquals(12, stats.path("events").path("done").asLong());

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunRecord;
 import dev.riposte.testing.Samples;
+import dev.riposte.testing.Sleepers;
+import dev.riposte.testing.TestSandboxes;
 import dev.riposte.testing.TestDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,21 +35,19 @@ class JibrilCompatibilityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path dir;
-    final List<Process> children = new ArrayList<>();
+    final Sleepers sleepers = new Sleepers();
 
     @AfterEach
     void stop() {
-        children.forEach(Process::destroyForcibly);
+        sleepers.close();
     }
 
     private Process sleeper() throws Exception {
-        Process p = new ProcessBuilder("sleep", "600").start();
-        children.add(p);
-        return p;
+        return sleepers.start();
     }
 
     private static String start(Process p) {
-        return p.toHandle().info().startInstant().orElseThrow().toString();
+        return Sleepers.startTime(p).toString();
     }
 
     /** The sample with its process (and, if given, its parent's ancestry entry) replaced by real processes. */
@@ -81,7 +81,7 @@ class JibrilCompatibilityTest {
     private static List<String> calls(List<RunRecord> runs, String reaction, String uuid) {
         RunRecord r = runs.stream().filter(x -> x.reaction().name().equals(reaction) && x.event().uuid().equals(uuid))
                 .findFirst().orElseThrow(() -> new AssertionError("no run of " + reaction + " for " + uuid));
-        return r.result().calls().stream().map(c -> c + (c.errno().isEmpty() ? "" : " errno=" + c.errno())).toList();
+        return TestSandboxes.calls(r.result().calls());
     }
 
     private static Outcome outcome(List<RunRecord> runs, String reaction, String uuid) {

@@ -4,11 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.Samples;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,22 +33,15 @@ class StateDurabilityTest {
                   }
                 }
                 """);
-        Path config = dir.resolve("riposte.yaml");
-        Files.writeString(config, """
-                intake: {socket: %s, control_socket: %s}
-                reactions: {dir: %s}
-                evidence: {dir: %s}
-                netpolicy: {backend: disabled}
-                state: {path: %s}
-                """.formatted(dir.resolve("e.sock"), dir.resolve("c.sock"), reactions, dir.resolve("ev"), dir.resolve("state.db")));
+        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: disabled}\n");
         try (DaemonProcess first = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
-            send(Samples.line("01"));
+            DaemonProcess.send(dir.resolve("e.sock"), Samples.line("01"));
             assertEquals(1, first.awaitDone(1).path("runs").path("ok").asLong(), first.log());
             first.kill();
             assertEquals(137, first.process().exitValue(), "ended by SIGKILL");
         }
         try (DaemonProcess second = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
-            send(Samples.line("02"));
+            DaemonProcess.send(dir.resolve("e.sock"), Samples.line("02"));
             assertEquals(1, second.awaitDone(1).path("runs").path("ok").asLong(), second.log());
         }
         Path recalled;
@@ -61,12 +49,5 @@ class StateDurabilityTest {
             recalled = list.filter(p -> p.getFileName().toString().startsWith("recall-")).findFirst().orElseThrow();
         }
         assertEquals(Samples.event("01").uuid() + " 1 20934", Files.readString(recalled.resolve("out")));
-    }
-
-    private void send(String line) throws Exception {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(dir.resolve("e.sock")));
-            ch.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
-        }
     }
 }

@@ -8,11 +8,6 @@ import dev.riposte.dispatch.RunRecord;
 import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestDaemon;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,25 +56,17 @@ class StoreFailureTest {
                 // @on name=sudoers_modification
                 function process(data) { WriteFile(CreateTempDir('after-*') + '/ok', String(DataIncr('n'))); }
                 """);
-        Path config = dir.resolve("riposte.yaml");
-        Files.writeString(config, """
-                intake: {socket: %s, control_socket: %s}
-                reactions: {dir: %s}
-                evidence: {dir: %s}
-                netpolicy: {backend: disabled}
-                state: {path: %s}
-                """.formatted(dir.resolve("e.sock"), dir.resolve("c.sock"), reactions, dir.resolve("ev"),
-                statefs.resolve("state.db")));
+        Path config = DaemonProcess.writeConfig(dir, reactions, statefs.resolve("state.db"), "netpolicy: {backend: disabled}\n");
         // A 2 MiB tmpfs in a mount namespace of the daemon's own: a real full disk, invisible to the host.
         List<String> wrapper = List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
                 "mount -t tmpfs -o size=2m riposte-test " + statefs + " && exec \"$@\"", "sh");
         try (DaemonProcess daemon = DaemonProcess.start(wrapper, config, dir.resolve("c.sock"), dir.resolve("daemon.log"),
                 List.of("-Xmx256m"))) {
-            send(Samples.line("01"));
+            DaemonProcess.send(dir.resolve("e.sock"), Samples.line("01"));
             assertEquals(1, daemon.awaitDone(1).path("runs").path("ok").asLong(), daemon.log());
             String errno = Files.readString(only("full-").resolve("errno"));
             assertTrue(errno.startsWith("DataSet: state store: ") && errno.contains("full"), errno);
-            send(Samples.line("02"));
+            DaemonProcess.send(dir.resolve("e.sock"), Samples.line("02"));
             assertEquals(2, daemon.awaitDone(2).path("runs").path("ok").asLong(), daemon.log());
             assertTrue(daemon.process().isAlive());
             assertTrue(Files.exists(only("after-").resolve("ok")), "the daemon still runs reactions");
@@ -89,13 +76,6 @@ class StoreFailureTest {
     private Path only(String prefix) throws Exception {
         try (Stream<Path> list = Files.list(dir.resolve("ev"))) {
             return list.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
-        }
-    }
-
-    private void send(String line) throws Exception {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(dir.resolve("e.sock")));
-            ch.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
         }
     }
 }

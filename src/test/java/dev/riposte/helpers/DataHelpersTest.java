@@ -53,7 +53,7 @@ class DataHelpersTest {
     }
 
     private List<String> calls(String body) throws Exception {
-        return run("r", body).calls().stream().map(c -> c + (c.errno().isEmpty() ? "" : " errno=" + c.errno())).toList();
+        return TestSandboxes.calls(run("r", body).calls());
     }
 
     @Test

@@ -55,7 +55,7 @@ class FileHelpersTest {
         Reaction r = TestSandboxes.load(sandbox, tmp, "r", "// @on *\nfunction process(data) { " + body + " }");
         RunResult result = sandbox.run(r, Samples.event("02"));
         assertEquals(new Outcome.Ok(), result.outcome(), result.toString());
-        return result.calls().stream().map(c -> c + (c.errno().isEmpty() ? "" : " errno=" + c.errno())).toList();
+        return TestSandboxes.calls(result.calls());
     }
 
     private static String js(Path p) {

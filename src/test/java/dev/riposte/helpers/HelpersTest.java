@@ -63,8 +63,7 @@ class HelpersTest {
 
     /** The helper calls of a run whose process() is {@code calls}. */
     private List<String> calls(String calls) throws Exception {
-        return run("function process(data) { " + calls + " }", Samples.event("01")).calls().stream()
-                .map(c -> c + (c.errno().isEmpty() ? "" : " errno=" + c.errno())).toList();
+        return TestSandboxes.calls(run("function process(data) { " + calls + " }", Samples.event("01")).calls());
     }
 
     @Test

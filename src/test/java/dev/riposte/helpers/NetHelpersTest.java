@@ -70,7 +70,7 @@ class NetHelpersTest {
         Reaction r = TestSandboxes.load(sandbox, tmp, "r", "// @on *\nfunction process(data) { " + body + " }");
         RunResult result = sandbox.run(r, event);
         assertEquals(new Outcome.Ok(), result.outcome(), result.toString());
-        return result.calls().stream().map(c -> c + (c.errno().isEmpty() ? "" : " errno=" + c.errno())).toList();
+        return TestSandboxes.calls(result.calls());
     }
 
     @Test

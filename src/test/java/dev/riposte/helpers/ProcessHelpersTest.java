@@ -15,6 +15,7 @@ import dev.riposte.event.Event;
 import dev.riposte.event.EventParser;
 import dev.riposte.match.Reaction;
 import dev.riposte.sandbox.Sandbox;
+import dev.riposte.testing.Sleepers;
 import dev.riposte.testing.TestSandboxes;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,24 +36,22 @@ class ProcessHelpersTest {
     @TempDir
     Path tmp;
     Sandbox sandbox;
-    final List<Process> children = new ArrayList<>();
+    final Sleepers sleepers = new Sleepers();
 
     @AfterEach
     void stop() {
         if (sandbox != null) {
             sandbox.close();
         }
-        children.forEach(Process::destroyForcibly);
+        sleepers.close();
     }
 
     private Process sleeper() throws Exception {
-        Process p = new ProcessBuilder("sleep", "600").start();
-        children.add(p);
-        return p;
+        return sleepers.start();
     }
 
     private static Instant start(Process p) {
-        return p.toHandle().info().startInstant().orElseThrow();
+        return Sleepers.startTime(p);
     }
 
     private static Event event(String process, String ancestry) throws Exception {
@@ -76,7 +75,7 @@ class ProcessHelpersTest {
         Reaction r = TestSandboxes.load(sandbox, tmp, "r", "// @on *\nfunction process(data) { " + body + " }");
         RunResult result = sandbox.run(r, event);
         assertEquals(new Outcome.Ok(), result.outcome(), result.toString());
-        return result.calls().stream().map(c -> c + (c.errno().isEmpty() ? "" : " errno=" + c.errno())).toList();
+        return TestSandboxes.calls(result.calls());
     }
 
     @Test

@@ -2,6 +2,11 @@ package dev.riposte.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +53,32 @@ public final class DaemonProcess implements AutoCloseable {
             Thread.sleep(50);
         }
         return daemon;
+    }
+
+    /**
+     * Writes {@code dir/riposte.yaml} for a daemon with its intake socket at {@code dir/e.sock}, its
+     * control socket at {@code dir/c.sock}, evidence in {@code dir/ev}, and {@code extraYaml} (other sections).
+     */
+    public static Path writeConfig(Path dir, Path reactions, Path statePath, String extraYaml) throws IOException {
+        Path config = dir.resolve("riposte.yaml");
+        Files.writeString(config, """
+                intake: {socket: %s, control_socket: %s}
+                reactions: {dir: %s}
+                evidence: {dir: %s}
+                state: {path: %s}
+                """.formatted(dir.resolve("e.sock"), dir.resolve("c.sock"), reactions, dir.resolve("ev"), statePath) + extraYaml);
+        return config;
+    }
+
+    /** Writes {@code lines} (NDJSON) to an intake socket over one connection. */
+    public static void send(Path socket, String... lines) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            ByteBuffer buffer = ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+            while (buffer.hasRemaining()) {
+                ch.write(buffer);
+            }
+        }
     }
 
     public Process process() {

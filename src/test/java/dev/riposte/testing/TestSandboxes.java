@@ -47,6 +47,11 @@ public final class TestSandboxes {
                 new RiposteConfig.Files(writeRoots, readRoots, ConfigLoader.DEFAULT_READ_DENY, maxBytes), List.of());
     }
 
+    /** A run's helper calls as {@code Helper(args)=result}, with {@code errno=...} after a failure. */
+    public static List<String> calls(List<dev.riposte.helpers.HelperCall> calls) {
+        return calls.stream().map(c -> c + (c.errno().isEmpty() ? "" : " errno=" + c.errno())).toList();
+    }
+
     /** Writes {@code text} as {@code dir/name.js} and loads it through the real loader. */
     public static Reaction load(Sandbox sandbox, Path dir, String name, String text) throws IOException, ReactionException {
         Path file = dir.resolve(name + ".js");
