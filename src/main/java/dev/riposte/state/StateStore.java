@@ -68,9 +68,7 @@ public final class StateStore implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("cannot create the state store " + file + ": " + e.getMessage(), e);
         }
-        Connection c = null;
-        try {
-            c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        return connect(file, () -> DriverManager.getConnection("jdbc:sqlite:" + file), c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA busy_timeout = 5000");
                 s.execute("PRAGMA journal_mode = WAL");
@@ -83,14 +81,7 @@ public final class StateStore implements AutoCloseable {
                 }
             }
             migrate(c, file);
-            return new StateStore(file, c);
-        } catch (SQLException e) {
-            closeQuietly(c);
-            throw new StoreException("cannot open the state store " + file + ": " + e.getMessage(), e);
-        } catch (StoreException e) {
-            closeQuietly(c);
-            throw e;
-        }
+        });
     }
 
     /**
@@ -102,12 +93,10 @@ public final class StateStore implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new StoreException("there is no state store at " + file + " (state.path)");
         }
-        Connection c = null;
-        try {
-            SQLiteConfig config = new SQLiteConfig();
-            config.setReadOnly(true);
-            config.setBusyTimeout(5000);
-            c = config.createConnection("jdbc:sqlite:" + file);
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(5000);
+        return connect(file, () -> config.createConnection("jdbc:sqlite:" + file), c -> {
             int version;
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA user_version")) {
                 version = r.getInt(1);
@@ -116,6 +105,23 @@ public final class StateStore implements AutoCloseable {
                 throw new StoreException("state store " + file + " has schema version " + version + "; this riposte reads "
                         + MIGRATIONS.size() + " (start the daemon once to migrate it)");
             }
+        });
+    }
+
+    private interface Connector {
+        Connection connect() throws SQLException;
+    }
+
+    private interface Preparation {
+        void prepare(Connection c) throws SQLException, StoreException;
+    }
+
+    /** Opens a connection and prepares it; on any failure the connection is closed and the reason given. */
+    private static StateStore connect(Path file, Connector connector, Preparation preparation) throws StoreException {
+        Connection c = null;
+        try {
+            c = connector.connect();
+            preparation.prepare(c);
             return new StateStore(file, c);
         } catch (SQLException e) {
             closeQuietly(c);
