@@ -1,5 +1,6 @@
 package dev.riposte.state;
 
+import dev.riposte.stats.LogLimiter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,8 +14,8 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
-import org.sqlite.SQLiteConfig;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The SQLite database at {@code state.path}: one connection in WAL mode, used under a lock so that
@@ -41,6 +42,8 @@ public final class StateStore implements AutoCloseable {
     private final Path path;
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
+    /** A full disk fails every write: the log says so once a second, not once a write. */
+    private final LogLimiter failureLog = new LogLimiter(1, System::nanoTime);
 
     private StateStore(Path path, Connection connection) {
         this.path = path;
@@ -184,6 +187,11 @@ public final class StateStore implements AutoCloseable {
             return result;
         } catch (SQLException e) {
             rollback();
+            long held = failureLog.admit();
+            if (held >= 0) {
+                LOG.error("state store {}: {}{}", path, e.getMessage(),
+                        held > 0 ? " (" + held + " more failures not logged)" : "");
+            }
             throw new StoreException("state store: " + e.getMessage(), e);
         } catch (StoreException | RuntimeException e) {
             rollback();

@@ -1,6 +1,7 @@
 package dev.riposte.functional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -207,6 +208,21 @@ class DaemonFunctionalTest {
             assertEquals(1, stats.path("runs").path("ok").asLong());
             assertEquals(2, stats.path("runs").path("skipped").asLong());
             assertEquals(2, stats.path("events").path("deduplicated").asLong());
+        }
+    }
+
+    @Test
+    void atStart_theDaemonRemovesExpiredEvidence_andKeepsTheRest() throws Exception {
+        Path old = Files.createDirectories(dir.resolve("evidence/old-case"));
+        Files.writeString(old.resolve("evidence.json"), "{}");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(8))));
+        Path recent = Files.createDirectories(dir.resolve("evidence/recent-case"));
+        try (TestDaemon d = new TestDaemon(dir, DRY_RUN, Map.of("ok.js", "// @on *\nfunction process(data) {}\n"))) {
+            for (int i = 0; i < 200 && Files.exists(old); i++) {
+                Thread.sleep(25);
+            }
+            assertFalse(Files.exists(old), "older than evidence.retention (7d)");
+            assertTrue(Files.exists(recent));
         }
     }
 }
