@@ -12,7 +12,10 @@ import dev.riposte.effect.emergency.RefusingEmergency;
 import dev.riposte.effect.files.EvidenceRetention;
 import dev.riposte.effect.files.LocalFiles;
 import dev.riposte.effect.process.LocalProcesses;
+import dev.riposte.effect.netpolicy.BlockStore;
+import dev.riposte.effect.netpolicy.MemoryBlockStore;
 import dev.riposte.effect.netpolicy.NetPolicies;
+import dev.riposte.effect.netpolicy.SqliteBlockStore;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.helpers.Helpers;
 import dev.riposte.intake.IntakeServer;
@@ -85,7 +88,14 @@ public final class Daemon implements AutoCloseable {
                 List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"), Path.of(db + "-journal")));
         files.prepare();
         startRetention();
-        netPolicy = NetPolicies.create(config.netpolicy());
+        BlockStore blockStore = store != null ? new SqliteBlockStore(store) : new MemoryBlockStore();
+        if (store == null && config.netpolicy().backend() != RiposteConfig.Backend.DISABLED) {
+            LOG.warn("netpolicy: blocks are kept in memory only while the state store is unavailable");
+        }
+        netPolicy = NetPolicies.create(config.netpolicy(), blockStore);
+        if (netPolicy instanceof AutoCloseable closeable) {
+            started.add(closeable);
+        }
         Emergency emergency = config.emergency().enabled() ? new HostEmergency()
                 : new RefusingEmergency("emergency helpers are disabled (emergency.enabled is false)");
         Effects effects = new Effects(files, netPolicy, new LocalProcesses(config.kill().minPid()), keyValues, emergency);

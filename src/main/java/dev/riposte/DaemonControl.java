@@ -3,7 +3,14 @@ package dev.riposte;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.riposte.effect.EffectResult;
+import dev.riposte.effect.netpolicy.Block;
+import dev.riposte.effect.netpolicy.FollowedDomain;
+import dev.riposte.effect.netpolicy.IpLiteral;
 import dev.riposte.effect.netpolicy.NetPolicyStatus;
+import java.net.InetAddress;
+import java.time.Instant;
 import dev.riposte.intake.ControlService;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.Rejection;
@@ -13,7 +20,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The control socket's commands: {@code stats} and {@code latency-reset}. Thread-safe. */
+/**
+ * The control socket's commands: {@code stats}, {@code latency-reset}, {@code blocks},
+ * {@code blocks-remove}, {@code netpolicy-status} and {@code netpolicy-flush}. Thread-safe.
+ */
 final class DaemonControl implements ControlService {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private final Daemon daemon;
@@ -31,8 +41,12 @@ final class DaemonControl implements ControlService {
                 daemon.metrics().resetLatency();
                 yield JSON.objectNode().put("ok", true);
             }
-            default -> JSON.objectNode().put("ok", false)
-                    .put("error", "unknown command \"" + command + "\"; known: stats, latency-reset");
+            case "blocks" -> blocks();
+            case "blocks-remove" -> remove(request.path("target").asText(""));
+            case "netpolicy-status" -> netpolicy(JSON.objectNode().put("ok", true));
+            case "netpolicy-flush" -> result(daemon.netPolicy().flush());
+            default -> JSON.objectNode().put("ok", false).put("error", "unknown command \"" + command
+                    + "\"; known: stats, latency-reset, blocks, blocks-remove, netpolicy-status, netpolicy-flush");
         };
     }
 
@@ -66,10 +80,60 @@ final class DaemonControl implements ControlService {
         for (Rejection r : daemon.reactions().rejected()) {
             rejected.add(r.toString());
         }
+        netpolicy(out);
+        return out;
+    }
+
+    private ObjectNode netpolicy(ObjectNode out) {
         NetPolicyStatus net = daemon.netPolicy().status();
         out.putObject("netpolicy")
                 .put("backend", net.backend()).put("active", net.active()).put("reason", net.reason())
-                .put("blocked", net.blocked());
+                .put("blocked", net.blocked()).put("domains", net.domains()).put("repairs", net.repairs());
+        return out;
+    }
+
+    private ObjectNode blocks() {
+        ObjectNode out = JSON.objectNode().put("ok", true);
+        Instant now = Instant.now();
+        ArrayNode list = out.putArray("blocks");
+        for (Block b : daemon.netPolicy().blocks()) {
+            ObjectNode o = list.addObject().put("address", b.address().getHostAddress())
+                    .put("reason", b.origin().reason()).put("reaction", b.origin().reaction())
+                    .put("event_uuid", b.origin().eventUuid()).put("created", b.created().toString());
+            if (b.permanent()) {
+                o.putNull("remaining_s");
+            } else {
+                o.put("remaining_s", b.remaining(now).toSeconds());
+            }
+        }
+        ArrayNode domains = out.putArray("domains");
+        for (FollowedDomain d : daemon.netPolicy().domains()) {
+            domains.addObject().put("domain", d.domain()).put("reason", d.origin().reason())
+                    .put("reaction", d.origin().reaction()).put("event_uuid", d.origin().eventUuid())
+                    .put("created", d.created().toString());
+        }
+        return out;
+    }
+
+    /** Lifts the block of an address, or stops following a domain. */
+    private ObjectNode remove(String target) {
+        if (target.isEmpty()) {
+            return JSON.objectNode().put("ok", false).put("error", "blocks-remove needs a target (an address or a domain)");
+        }
+        InetAddress address;
+        try {
+            address = IpLiteral.parse(target);
+        } catch (IllegalArgumentException notAnAddress) {
+            return result(daemon.netPolicy().unblockDomain(target.toLowerCase(java.util.Locale.ROOT)));
+        }
+        return result(daemon.netPolicy().unblock(address));
+    }
+
+    private static ObjectNode result(EffectResult r) {
+        ObjectNode out = JSON.objectNode().put("ok", !r.failed()).put("code", r.code());
+        if (r.failed()) {
+            out.put("error", r.error());
+        }
         return out;
     }
 

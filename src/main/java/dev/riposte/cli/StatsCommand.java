@@ -2,6 +2,7 @@ package dev.riposte.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.riposte.config.RiposteConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,10 +45,15 @@ public final class StatsCommand implements Callable<Integer> {
 
     /** Sends one control command and returns the answer, failing on {@code ok: false}. */
     static JsonNode fetch(RiposteConfig config, String command) throws IOException {
+        return fetch(config, JSON.createObjectNode().put("command", command));
+    }
+
+    /** Sends one control request and returns the answer, failing on {@code ok: false} with the daemon's reason. */
+    static JsonNode fetch(RiposteConfig config, ObjectNode request) throws IOException {
         try (SocketClient client = SocketClient.connect(config.intake().controlSocket())) {
-            JsonNode answer = JSON.readTree(client.request("{\"command\":\"" + command + "\"}"));
+            JsonNode answer = JSON.readTree(client.request(JSON.writeValueAsString(request)));
             if (!answer.path("ok").asBoolean()) {
-                throw new IOException("the daemon refused " + command + ": " + answer.path("error").asText());
+                throw new IOException(answer.path("error").asText("the daemon refused " + request.path("command").asText()));
             }
             return answer;
         }
@@ -68,8 +74,7 @@ public final class StatsCommand implements Callable<Integer> {
         out.printf("latency   ingest->done over %d events: p50 %d us  p90 %d us  p99 %d us  max %d us%n",
                 l.path("count").asLong(), l.path("p50").asLong(), l.path("p90").asLong(), l.path("p99").asLong(),
                 l.path("max").asLong());
-        out.printf("netpolicy %s (%s): %s; %d blocked%n", n.path("backend").asText(),
-                n.path("active").asBoolean() ? "active" : "inactive", n.path("reason").asText(), n.path("blocked").asLong());
+        out.printf("netpolicy %s%n", NetpolicyCommand.line(n));
         JsonNode reactions = s.path("reactions");
         out.printf("reactions %d loaded, %d rejected%n", reactions.path("loaded").size(), reactions.path("rejected").size());
         for (JsonNode loaded : reactions.path("loaded")) {

@@ -110,7 +110,11 @@ public final class ConfigLoader {
         var netpolicy = new RiposteConfig.NetPolicy(
                 np.choice("backend", RiposteConfig.Backend.AUTO, RiposteConfig.Backend.class),
                 np.cidrs("never_block", DEFAULT_NEVER_BLOCK),
-                np.strings("nft_command", List.of("nft"), false));
+                np.strings("nft_command", List.of("nft"), false),
+                (int) np.integer("max_blocks", 65_536, 1, 10_000_000),
+                np.duration("domain_refresh", Duration.ofMinutes(5), Duration.ofSeconds(1)),
+                np.duration("reconcile_interval", Duration.ofSeconds(30), Duration.ofSeconds(1)),
+                np.duration("resolve_timeout", Duration.ofSeconds(2), Duration.ofMillis(10)));
         np.finish();
 
         Section st = root.section("state");

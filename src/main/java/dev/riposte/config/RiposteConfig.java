@@ -80,10 +80,15 @@ public record RiposteConfig(
     public enum Backend { AUTO, NFTABLES, DRY_RUN, DISABLED }
 
     /**
-     * @param neverBlock CIDRs no helper may block, as written (validated)
+     * @param neverBlock CIDRs no helper may block, as written (validated); the host's own addresses are added
      * @param nftCommand the argv that runs {@code nft}; a wrapper such as {@code ip netns exec NS nft} also works
+     * @param maxBlocks the most addresses blocked at once
+     * @param domainRefresh how often followed domains are resolved again
+     * @param reconcileInterval how often the kernel sets are compared with the store and repaired
+     * @param resolveTimeout how long one domain resolution may take
      */
-    public record NetPolicy(Backend backend, List<String> neverBlock, List<String> nftCommand) {
+    public record NetPolicy(Backend backend, List<String> neverBlock, List<String> nftCommand, int maxBlocks,
+                            Duration domainRefresh, Duration reconcileInterval, Duration resolveTimeout) {
         public NetPolicy {
             neverBlock = List.copyOf(neverBlock);
             nftCommand = List.copyOf(nftCommand);

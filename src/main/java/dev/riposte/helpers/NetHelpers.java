@@ -3,6 +3,7 @@ package dev.riposte.helpers;
 import dev.riposte.effect.EffectResult;
 import dev.riposte.effect.netpolicy.IpLiteral;
 import dev.riposte.effect.netpolicy.NetPolicy;
+import dev.riposte.effect.netpolicy.Origin;
 import dev.riposte.event.Event;
 import dev.riposte.event.RemotePeers;
 import java.net.InetAddress;
@@ -27,10 +28,10 @@ final class NetHelpers {
         bindings.putMember("NetBlockIp", f.code("NetBlockIp", args -> {
             Args.count(args, 0, 1);
             if (args.length == 1) {
-                return withAddress(Args.string(args, 0, "ip"), net::block);
+                return withAddress(Args.string(args, 0, "ip"), a -> net.block(a, origin(f, "NetBlockIp")));
             }
             Event event = requireEvent(f);
-            return all(RemotePeers.addresses(event), ip -> withAddress(ip, net::block));
+            return all(RemotePeers.addresses(event), ip -> withAddress(ip, a -> net.block(a, origin(f, "NetBlockIp"))));
         }));
         bindings.putMember("NetUnblockIp", f.code("NetUnblockIp", args -> {
             Args.count(args, 1, 1);
@@ -44,15 +45,15 @@ final class NetHelpers {
                 throw new ArgumentException("argument 2 (seconds) must be from 1 to " + MAX_TIMER_SECONDS
                         + " (365 days), got " + seconds);
             }
-            return withAddress(ip, a -> net.blockFor(a, Duration.ofSeconds(seconds)));
+            return withAddress(ip, a -> net.blockFor(a, Duration.ofSeconds(seconds), origin(f, "NetBlockIpTimer")));
         }));
         bindings.putMember("NetBlockDomain", f.code("NetBlockDomain", args -> {
             Args.count(args, 0, 1);
             if (args.length == 1) {
-                return withDomain(Args.string(args, 0, "domain"), net);
+                return withDomain(Args.string(args, 0, "domain"), net, origin(f, "NetBlockDomain"));
             }
             Event event = requireEvent(f);
-            return all(RemotePeers.names(event), d -> withDomain(d, net));
+            return all(RemotePeers.names(event), d -> withDomain(d, net, origin(f, "NetBlockDomain")));
         }));
     }
 
@@ -71,7 +72,13 @@ final class NetHelpers {
         }
     }
 
-    private static EffectResult withDomain(String text, NetPolicy net) {
+    /** Who asks: the run's reaction and event, and the helper. */
+    private static Origin origin(Functions f, String helper) {
+        Event event = f.scope().event();
+        return new Origin(f.scope().reaction(), event == null ? "" : event.uuid(), helper);
+    }
+
+    private static EffectResult withDomain(String text, NetPolicy net, Origin origin) {
         String domain = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
         domain = domain.toLowerCase(Locale.ROOT);
         if (domain.length() > 253 || domain.isEmpty() || !domain.contains(".")
@@ -91,7 +98,7 @@ final class NetHelpers {
                         + "\": letters, digits, - and _, 1 to 63 characters, no - at either end)");
             }
         }
-        return net.blockDomain(domain);
+        return net.blockDomain(domain, origin);
     }
 
     /** Applies {@code action} to each: 0 if any changed, 1 if none did (or there were none), -1 if any failed (every reason kept). */

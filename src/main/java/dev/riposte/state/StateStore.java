@@ -37,7 +37,13 @@ public final class StateStore implements AutoCloseable {
                                 duration_us INTEGER NOT NULL, calls TEXT NOT NULL)""",
             "CREATE INDEX audit_time ON audit (time_ms)",
             "CREATE INDEX audit_reaction ON audit (reaction, time_ms)",
-            "CREATE INDEX audit_event ON audit (event_uuid)"));
+            "CREATE INDEX audit_event ON audit (event_uuid)"),
+            List.of("""
+            CREATE TABLE blocks (address TEXT PRIMARY KEY, reaction TEXT NOT NULL, event_uuid TEXT NOT NULL,
+                                 reason TEXT NOT NULL, created_ms INTEGER NOT NULL, expires_ms INTEGER)""",
+            """
+            CREATE TABLE domains (domain TEXT PRIMARY KEY, reaction TEXT NOT NULL, event_uuid TEXT NOT NULL,
+                                  reason TEXT NOT NULL, created_ms INTEGER NOT NULL)"""));
 
     private final Path path;
     private final Connection connection;

@@ -5,14 +5,14 @@ import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunResult;
 import dev.riposte.effect.files.DisabledFiles;
 import dev.riposte.effect.netpolicy.Cidr;
-import dev.riposte.effect.netpolicy.DryRunNetPolicy;
-import dev.riposte.effect.netpolicy.GuardedNetPolicy;
+import dev.riposte.effect.netpolicy.Enforcer;
 import dev.riposte.event.Event;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.sandbox.Sandbox;
 import dev.riposte.sandbox.ShellRunner;
 import dev.riposte.testing.Samples;
+import dev.riposte.testing.TestNet;
 import dev.riposte.testing.TestSandboxes;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,13 +46,14 @@ import org.openjdk.jmh.annotations.Warmup;
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class SandboxRunBenchmark {
     Sandbox sandbox;
+    Enforcer net;
     Reaction reaction;
     Event event;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        sandbox = TestSandboxes.create(new DisabledFiles("off"), new GuardedNetPolicy(new DryRunNetPolicy(),
-                ConfigLoader.DEFAULT_NEVER_BLOCK.stream().map(Cidr::parse).toList()));
+        net = TestNet.dryRun(java.time.Clock.systemUTC());
+        sandbox = TestSandboxes.create(new DisabledFiles("off"), net);
         reaction = new ReactionLoader(sandbox, new ShellRunner(Path.of("/tmp")), Duration.ofSeconds(1)).load(Path.of("bench/reactions.d/standard.js"));
         event = Samples.event("01");
     }
@@ -60,6 +61,7 @@ public class SandboxRunBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         sandbox.close();
+        net.close();
     }
 
     @Benchmark

@@ -10,13 +10,13 @@ import dev.riposte.dispatch.RunResult;
 import dev.riposte.effect.files.LocalFiles;
 import dev.riposte.effect.netpolicy.Cidr;
 import dev.riposte.effect.netpolicy.DisabledNetPolicy;
-import dev.riposte.effect.netpolicy.DryRunNetPolicy;
-import dev.riposte.effect.netpolicy.GuardedNetPolicy;
+import dev.riposte.effect.netpolicy.Enforcer;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.event.Event;
 import dev.riposte.match.Reaction;
 import dev.riposte.sandbox.Sandbox;
 import dev.riposte.testing.Samples;
+import dev.riposte.testing.TestNet;
 import dev.riposte.testing.TestSandboxes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ class HelpersTest {
     @TempDir
     Path tmp;
     Path evidence;
-    DryRunNetPolicy net;
+    Enforcer net;
     Sandbox sandbox;
 
     @BeforeEach
@@ -41,17 +41,14 @@ class HelpersTest {
         LocalFiles files = TestSandboxes.localFiles(evidence, List.of(tmp.resolve("out")), List.of(tmp), 1000);
         files.prepare();
         Files.createDirectories(tmp.resolve("out"));
-        net = new DryRunNetPolicy();
-        sandbox = TestSandboxes.create(files, guarded(net));
-    }
-
-    private static NetPolicy guarded(NetPolicy backend) {
-        return new GuardedNetPolicy(backend, ConfigLoader.DEFAULT_NEVER_BLOCK.stream().map(Cidr::parse).toList());
+        net = TestNet.dryRun(java.time.Clock.systemUTC());
+        sandbox = TestSandboxes.create(files, net);
     }
 
     @AfterEach
     void stop() {
         sandbox.close();
+        net.close();
     }
 
     private RunResult run(String body, Event event) throws Exception {
@@ -126,7 +123,7 @@ class HelpersTest {
     void netBlockIp_whenDisabled_saysTheFeatureIsOffAndWhy() throws Exception {
         sandbox.close();
         sandbox = TestSandboxes.create(TestSandboxes.localFiles(evidence, List.of(), List.of(tmp), 1000),
-                guarded(new DisabledNetPolicy("netpolicy.backend is auto but nftables cannot be used: nft failed: x")));
+                new DisabledNetPolicy("netpolicy.backend is auto but nftables cannot be used: nft failed: x"));
         assertEquals(List.of("NetBlockIp(\"203.0.113.7\")=-1 errno=NetBlockIp: the netpolicy feature is off: "
                 + "netpolicy.backend is auto but nftables cannot be used: nft failed: x"), calls("NetBlockIp('203.0.113.7');"));
     }

@@ -2,19 +2,17 @@ package dev.riposte.helpers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.riposte.config.ConfigLoader;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunResult;
 import dev.riposte.effect.Effects;
-import dev.riposte.effect.netpolicy.Cidr;
 import dev.riposte.effect.netpolicy.DisabledNetPolicy;
-import dev.riposte.effect.netpolicy.DryRunNetPolicy;
-import dev.riposte.effect.netpolicy.GuardedNetPolicy;
+import dev.riposte.effect.netpolicy.Enforcer;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.event.Event;
 import dev.riposte.match.Reaction;
 import dev.riposte.sandbox.Sandbox;
 import dev.riposte.testing.Samples;
+import dev.riposte.testing.TestNet;
 import dev.riposte.testing.TestSandboxes;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * NetUnblockIp, NetBlockIpTimer and NetBlockDomain as reactions see them: with the dry-run backend
- * behind the real guard, and with the bridge disabled. (nftables itself is tested in NftNetPolicyTest.)
+ * NetUnblockIp, NetBlockIpTimer and NetBlockDomain as reactions see them: the real enforcer over the
+ * dry-run kernel (DNS answered by a test double), and the bridge disabled. nftables itself is tested in
+ * the netpolicy package.
  */
 class NetHelpersTest {
     @TempDir
@@ -56,16 +55,28 @@ class NetHelpersTest {
         }
     }
 
+    Enforcer dry;
+
     @AfterEach
     void stop() {
         sandbox.close();
+        if (dry != null) {
+            dry.close();
+        }
     }
 
-    private List<String> calls(NetPolicy backend, Event event, String body) throws Exception {
+    private Enforcer dryRun() throws Exception {
+        if (dry != null) {
+            dry.close();
+        }
+        dry = TestNet.dryRun(clock);
+        return dry;
+    }
+
+    private List<String> calls(NetPolicy net, Event event, String body) throws Exception {
         if (sandbox != null) {
             sandbox.close();
         }
-        NetPolicy net = new GuardedNetPolicy(backend, ConfigLoader.DEFAULT_NEVER_BLOCK.stream().map(Cidr::parse).toList());
         sandbox = TestSandboxes.create(Effects.refusing("off").withNet(net));
         Reaction r = TestSandboxes.load(sandbox, tmp, "r", "// @on *\nfunction process(data) { " + body + " }");
         RunResult result = sandbox.run(r, event);
@@ -75,7 +86,7 @@ class NetHelpersTest {
 
     @Test
     void unblock_liftsABlock_once() throws Exception {
-        DryRunNetPolicy dry = new DryRunNetPolicy(clock);
+        Enforcer dry = dryRun();
         assertEquals(List.of("NetBlockIp(\"203.0.113.7\")=0", "NetUnblockIp(\"203.0.113.7\")=0",
                         "NetUnblockIp(\"203.0.113.7\")=1",
                         "NetUnblockIp(\"127.0.0.1\")=1",
@@ -89,7 +100,7 @@ class NetHelpersTest {
 
     @Test
     void timer_blocksForAWhile_restartsOnRepeat_andNeverShortensAPermanentBlock() throws Exception {
-        DryRunNetPolicy dry = new DryRunNetPolicy(clock);
+        Enforcer dry = dryRun();
         assertEquals(List.of("NetBlockIpTimer(\"203.0.113.7\", 60)=0", "NetBlockIpTimer(\"203.0.113.7\", 120)=0",
                         "NetBlockIp(\"198.51.100.1\")=0", "NetBlockIpTimer(\"198.51.100.1\", 60)=1"),
                 calls(dry, Samples.event("01"), "NetBlockIpTimer('203.0.113.7', 60); NetBlockIpTimer('203.0.113.7', 120);"
@@ -111,7 +122,7 @@ class NetHelpersTest {
                         "NetBlockIpTimer(\"203.0.113.7\")=-1 errno=NetBlockIpTimer: expected 2 arguments, got 1",
                         "NetBlockIpTimer(\"127.0.0.1\", 60)=-1 errno=NetBlockIpTimer: refused 127.0.0.1: inside "
                                 + "never_block 127.0.0.0/8"),
-                calls(new DryRunNetPolicy(clock), Samples.event("01"), "NetBlockIpTimer('203.0.113.7', 0);"
+                calls(dryRun(), Samples.event("01"), "NetBlockIpTimer('203.0.113.7', 0);"
                         + "NetBlockIpTimer('203.0.113.7', '60'); NetBlockIpTimer('203.0.113.7'); NetBlockIpTimer('127.0.0.1', 60);"));
     }
 
@@ -127,7 +138,7 @@ class NetHelpersTest {
                                 + "ASCII labels joined by dots, at most 253 characters; encode IDNs as xn--)",
                         "NetBlockDomain(\"a b.example\")=-1 errno=NetBlockDomain: \"a b.example\" is not a host name "
                                 + "(label \"a b\": letters, digits, - and _, 1 to 63 characters, no - at either end)"),
-                calls(new DryRunNetPolicy(clock), Samples.event("01"), "NetBlockDomain('Pool.Crypto-Mirror.example.');"
+                calls(dryRun(), Samples.event("01"), "NetBlockDomain('Pool.Crypto-Mirror.example.');"
                         + "NetBlockDomain('pool.crypto-mirror.example'); NetBlockDomain('203.0.113.7');"
                         + "NetBlockDomain('bad..example'); NetBlockDomain('localhost'); NetBlockDomain('a b.example');"));
     }
@@ -137,7 +148,7 @@ class NetHelpersTest {
         // Sample 06 names one domain in flow, flow_list and the legacy aggregate; sample 07 (drop IP) in names;
         // sample 08 (legacy drop domain) in domain.
         for (String sample : List.of("06", "07", "08")) {
-            DryRunNetPolicy dry = new DryRunNetPolicy(clock);
+            Enforcer dry = dryRun();
             List<String> calls = calls(dry, Samples.event(sample), "NetBlockDomain(); NetBlockDomain();");
             assertEquals(List.of("NetBlockDomain()=0", "NetBlockDomain()=1"), calls, "sample " + sample);
         }

@@ -27,7 +27,7 @@ class StateStoreTest {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db.getParent())));
             assertEquals("wal", pragma(store, "journal_mode"));
             assertEquals(String.valueOf(StateStore.schemaVersion()), pragma(store, "user_version"));
-            assertEquals(1, StateStore.schemaVersion());
+            assertEquals(2, StateStore.schemaVersion());
         }
     }
 
@@ -54,7 +54,30 @@ class StateStoreTest {
             });
         }
         StoreException e = assertThrows(StoreException.class, () -> StateStore.open(db));
-        assertEquals("state store " + db + " has schema version 99, newer than this riposte knows (1)", e.getMessage());
+        assertEquals("state store " + db + " has schema version 99, newer than this riposte knows (2)", e.getMessage());
+    }
+
+    @Test
+    void aVersion1Store_isMigrated_keepingItsData() throws Exception {
+        Path db = dir.resolve("state.db");
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE kv (namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+                    + " PRIMARY KEY (namespace, key)) WITHOUT ROWID");
+            s.execute("CREATE TABLE audit (id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, event_uuid TEXT NOT NULL,"
+                    + " event_name TEXT NOT NULL, event_kind TEXT NOT NULL, reaction TEXT NOT NULL, reaction_hash TEXT NOT NULL,"
+                    + " outcome TEXT NOT NULL, detail TEXT NOT NULL, duration_us INTEGER NOT NULL, calls TEXT NOT NULL)");
+            s.execute("INSERT INTO kv VALUES ('r', 'k', 'kept')");
+            s.execute("PRAGMA user_version = 1");
+        }
+        try (StateStore store = StateStore.open(db)) {
+            assertEquals("2", pragma(store, "user_version"));
+            assertEquals(Optional.of("kept"), new SqliteKeyValues(store, 10).get("r", "k"));
+            assertEquals("0", store.transaction(c -> {
+                try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM blocks")) {
+                    return r.getString(1);
+                }
+            }));
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.riposte.effect.netpolicy;
 import dev.riposte.effect.EffectResult;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 
 /** Refuses every change, saying why the feature is off. Thread-safe (immutable). */
 public final class DisabledNetPolicy implements NetPolicy {
@@ -12,28 +13,52 @@ public final class DisabledNetPolicy implements NetPolicy {
         this.reason = reason;
     }
 
-    @Override
-    public EffectResult block(InetAddress address) {
+    private EffectResult off() {
         return EffectResult.failed("the netpolicy feature is off: " + reason);
     }
 
     @Override
-    public EffectResult blockFor(InetAddress address, Duration duration) {
-        return block(address);
+    public EffectResult block(InetAddress address, Origin origin) {
+        return off();
     }
 
     @Override
-    public EffectResult blockDomain(String domain) {
-        return block(null);
+    public EffectResult blockFor(InetAddress address, Duration duration, Origin origin) {
+        return off();
+    }
+
+    @Override
+    public EffectResult blockDomain(String domain, Origin origin) {
+        return off();
     }
 
     @Override
     public EffectResult unblock(InetAddress address) {
-        return block(address);
+        return off();
+    }
+
+    @Override
+    public EffectResult unblockDomain(String domain) {
+        return off();
+    }
+
+    @Override
+    public List<Block> blocks() {
+        return List.of();
+    }
+
+    @Override
+    public List<FollowedDomain> domains() {
+        return List.of();
+    }
+
+    @Override
+    public EffectResult flush() {
+        return off();
     }
 
     @Override
     public NetPolicyStatus status() {
-        return new NetPolicyStatus("disabled", false, reason, 0);
+        return new NetPolicyStatus("disabled", false, reason, 0, 0, 0);
     }
 }

@@ -1,6 +1,7 @@
 package dev.riposte.effect.netpolicy;
 
 import dev.riposte.config.RiposteConfig;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,10 +12,42 @@ public final class NetPolicies {
 
     private NetPolicies() {}
 
-    /** The guarded bridge for {@code config}; logs one line saying which backend runs and why. */
-    public static NetPolicy create(RiposteConfig.NetPolicy config) {
-        List<Cidr> neverBlock = config.neverBlock().stream().map(Cidr::parse).toList();
-        return new GuardedNetPolicy(backend(config, new ProcessNftRunner(config.nftCommand())), neverBlock);
+    /**
+     * The bridge for {@code config}, keeping its blocks in {@code store}; logs one line saying which
+     * backend runs and why.
+     */
+    public static NetPolicy create(RiposteConfig.NetPolicy config, BlockStore store) {
+        return create(config, store, new ProcessNftRunner(config.nftCommand()), new SystemResolver(config.resolveTimeout()),
+                Clock.systemUTC());
+    }
+
+    static NetPolicy create(RiposteConfig.NetPolicy config, BlockStore store, NftRunner nft, Resolver resolver,
+                            Clock clock) {
+        Guard guard = Guard.forHost(config.neverBlock().stream().map(Cidr::parse).toList());
+        Enforcer.Settings settings = new Enforcer.Settings(config.maxBlocks(), config.domainRefresh(),
+                config.reconcileInterval());
+        NetPolicy policy = switch (config.backend()) {
+            case DISABLED -> new DisabledNetPolicy("netpolicy.backend is disabled in the configuration");
+            case DRY_RUN -> start(new DryRunKernel(clock), store, guard, resolver, settings, clock, config);
+            case NFTABLES, AUTO -> start(new NftKernel(nft), store, guard, resolver, settings, clock, config);
+        };
+        NetPolicyStatus status = policy.status();
+        if (status.active()) {
+            LOG.info("netpolicy: backend {} ({})", status.backend(), status.reason());
+        } else {
+            LOG.warn("netpolicy: network helpers are disabled: {}", status.reason());
+        }
+        return policy;
+    }
+
+    private static NetPolicy start(Kernel kernel, BlockStore store, Guard guard, Resolver resolver,
+                                   Enforcer.Settings settings, Clock clock, RiposteConfig.NetPolicy config) {
+        try {
+            return Enforcer.start(kernel, store, guard, resolver, settings, clock);
+        } catch (Kernel.KernelException e) {
+            return new DisabledNetPolicy("netpolicy.backend is " + spelled(config.backend())
+                    + " but nftables cannot be used: " + e.getMessage());
+        }
     }
 
     /**
@@ -29,35 +62,13 @@ public final class NetPolicies {
                 try {
                     NftRunner.Result r = new ProcessNftRunner(config.nftCommand()).listJson("list", "tables");
                     yield r.ok() ? null : "netpolicy.backend is " + spelled(config.backend())
-                            + " but nftables cannot be used: " + NftNetPolicy.explain(r);
+                            + " but nftables cannot be used: " + NftKernel.explain(r);
                 } catch (NftUnavailableException e) {
                     yield "netpolicy.backend is " + spelled(config.backend()) + " but nftables cannot be used: "
                             + e.getMessage();
                 }
             }
         };
-    }
-
-    static NetPolicy backend(RiposteConfig.NetPolicy config, NftRunner nft) {
-        NetPolicy backend = switch (config.backend()) {
-            case DISABLED -> new DisabledNetPolicy("netpolicy.backend is disabled in the configuration");
-            case DRY_RUN -> new DryRunNetPolicy();
-            case NFTABLES, AUTO -> {
-                try {
-                    yield NftNetPolicy.start(nft);
-                } catch (NftUnavailableException e) {
-                    yield new DisabledNetPolicy("netpolicy.backend is " + spelled(config.backend())
-                            + " but nftables cannot be used: " + e.getMessage());
-                }
-            }
-        };
-        NetPolicyStatus status = backend.status();
-        if (status.active()) {
-            LOG.info("netpolicy: backend {} ({})", status.backend(), status.reason());
-        } else {
-            LOG.warn("netpolicy: network helpers are disabled: {}", status.reason());
-        }
-        return backend;
     }
 
     private static String spelled(RiposteConfig.Backend backend) {

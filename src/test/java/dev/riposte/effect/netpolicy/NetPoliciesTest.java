@@ -15,28 +15,36 @@ import org.junit.jupiter.api.Test;
 class NetPoliciesTest {
 
     private static RiposteConfig.NetPolicy config(RiposteConfig.Backend backend, List<String> nft) {
-        return new RiposteConfig.NetPolicy(backend, ConfigLoader.DEFAULT_NEVER_BLOCK, nft);
+        return new RiposteConfig.NetPolicy(backend, ConfigLoader.DEFAULT_NEVER_BLOCK, nft, 65_536, java.time.Duration.ofMinutes(5),
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(2));
     }
 
-    private static NetPolicyStatus status(RiposteConfig.Backend backend, List<String> nft) {
-        return NetPolicies.create(config(backend, nft)).status();
+    private static NetPolicyStatus status(RiposteConfig.Backend backend, List<String> nft) throws Exception {
+        NetPolicy policy = NetPolicies.create(config(backend, nft), new MemoryBlockStore());
+        try {
+            return policy.status();
+        } finally {
+            if (policy instanceof AutoCloseable c) {
+                c.close();
+            }
+        }
     }
 
     @Test
-    void disabledByConfiguration() {
-        assertEquals(new NetPolicyStatus("disabled", false, "netpolicy.backend is disabled in the configuration", 0),
+    void disabledByConfiguration() throws Exception {
+        assertEquals(new NetPolicyStatus("disabled", false, "netpolicy.backend is disabled in the configuration", 0, 0, 0),
                 status(RiposteConfig.Backend.DISABLED, List.of("nft")));
     }
 
     @Test
-    void dryRun() {
+    void dryRun() throws Exception {
         NetPolicyStatus s = status(RiposteConfig.Backend.DRY_RUN, List.of("nft"));
         assertEquals("dry-run", s.backend());
         assertTrue(s.active());
     }
 
     @Test
-    void auto_withoutTheNftTool_isDisabled_withTheReason() {
+    void auto_withoutTheNftTool_isDisabled_withTheReason() throws Exception {
         NetPolicyStatus s = status(RiposteConfig.Backend.AUTO, List.of("/nonexistent/nft"));
         assertEquals("disabled", s.backend());
         assertEquals("netpolicy.backend is auto but nftables cannot be used: cannot run /nonexistent/nft: "
@@ -61,7 +69,7 @@ class NetPoliciesTest {
     void auto_withAWorkingNft_isNftables() throws Exception {
         try (NetNamespace ns = new NetNamespace()) {
             NetPolicyStatus s = status(RiposteConfig.Backend.AUTO, ns.exec("nft"));
-            assertEquals(new NetPolicyStatus("nftables", true, "table inet riposte is managed with nft", 0), s);
+            assertEquals(new NetPolicyStatus("nftables", true, "table inet riposte is managed with nft", 0, 0, 0), s);
         }
     }
 }

@@ -1,0 +1,68 @@
+package dev.riposte.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.riposte.config.RiposteConfig;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code riposte netpolicy status|flush}: the netpolicy bridge of the running daemon. */
+@Command(name = "netpolicy", description = "Show or reset the running daemon's netpolicy bridge.",
+        subcommands = {NetpolicyCommand.Status.class, NetpolicyCommand.Flush.class})
+public final class NetpolicyCommand {
+    /** One line: backend, state, reason and counts. */
+    static String line(JsonNode n) {
+        return n.path("backend").asText() + " (" + (n.path("active").asBoolean() ? "active" : "inactive") + "): "
+                + n.path("reason").asText() + "; " + n.path("blocked").asLong() + " blocked, " + n.path("domains").asLong()
+                + " domains followed, " + n.path("repairs").asLong() + " repairs";
+    }
+
+    @Command(name = "status", description = "Backend, why it is or is not active, and counts.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Option(names = "--json", description = "print the daemon's JSON answer as is")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            RiposteConfig loaded = config.loadOrReport();
+            if (loaded == null) {
+                return 2;
+            }
+            try {
+                JsonNode answer = StatsCommand.fetch(loaded, "netpolicy-status");
+                System.out.println(json ? answer.path("netpolicy").toString() : "netpolicy " + line(answer.path("netpolicy")));
+                return answer.path("netpolicy").path("active").asBoolean() ? 0 : 3;
+            } catch (IOException e) {
+                System.err.println("riposte: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "flush", description = "Lift every block, forget every followed domain and remove table inet riposte.")
+    static final class Flush implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Override
+        public Integer call() {
+            RiposteConfig loaded = config.loadOrReport();
+            if (loaded == null) {
+                return 2;
+            }
+            try {
+                StatsCommand.fetch(loaded, "netpolicy-flush");
+                System.out.println("netpolicy flushed: no address is blocked, no domain followed, table inet riposte removed");
+                return 0;
+            } catch (IOException e) {
+                System.err.println("riposte: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+}

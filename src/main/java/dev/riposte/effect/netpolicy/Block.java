@@ -1,0 +1,37 @@
+package dev.riposte.effect.netpolicy;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One blocked address as riposte keeps it.
+ *
+ * @param expires when the block ends, or null for a block without a time limit
+ */
+public record Block(InetAddress address, Origin origin, Instant created, Instant expires) {
+    public Block {
+        Objects.requireNonNull(address);
+        Objects.requireNonNull(origin);
+        Objects.requireNonNull(created);
+    }
+
+    public boolean permanent() {
+        return expires == null;
+    }
+
+    /** Whether the block is still in force at {@code now}. */
+    public boolean activeAt(Instant now) {
+        return expires == null || expires.isAfter(now);
+    }
+
+    /** Time left at {@code now} (zero once expired); null for a permanent block. */
+    public Duration remaining(Instant now) {
+        if (expires == null) {
+            return null;
+        }
+        Duration d = Duration.between(now, expires);
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+}

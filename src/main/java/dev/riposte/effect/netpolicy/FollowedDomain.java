@@ -1,0 +1,13 @@
+package dev.riposte.effect.netpolicy;
+
+import java.util.Objects;
+import java.time.Instant;
+
+/** A domain whose addresses are blocked and which is resolved again every {@code netpolicy.domain_refresh}. */
+public record FollowedDomain(String domain, Origin origin, Instant created) {
+    public FollowedDomain {
+        Objects.requireNonNull(domain);
+        Objects.requireNonNull(origin);
+        Objects.requireNonNull(created);
+    }
+}
