@@ -97,7 +97,7 @@ final class DaemonControl implements ControlService {
         Instant now = Instant.now();
         ArrayNode list = out.putArray("blocks");
         for (Block b : daemon.netPolicy().blocks()) {
-            ObjectNode o = list.addObject().put("address", b.address().getHostAddress())
+            ObjectNode o = list.addObject().put("address", IpLiteral.format(b.address()))
                     .put("reason", b.origin().reason()).put("reaction", b.origin().reaction())
                     .put("event_uuid", b.origin().eventUuid()).put("created", b.created().toString());
             if (b.permanent()) {

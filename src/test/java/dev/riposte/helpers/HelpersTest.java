@@ -89,9 +89,9 @@ class HelpersTest {
     void netBlockIp_refusesNeverBlock() throws Exception {
         assertEquals(List.of(
                 "NetBlockIp(\"127.0.0.1\")=-1 errno=NetBlockIp: refused 127.0.0.1: inside never_block 127.0.0.0/8",
-                "NetBlockIp(\"::1\")=-1 errno=NetBlockIp: refused 0:0:0:0:0:0:0:1: inside never_block ::1/128",
+                "NetBlockIp(\"::1\")=-1 errno=NetBlockIp: refused ::1: inside never_block ::1/128",
                 "NetBlockIp(\"169.254.169.254\")=-1 errno=NetBlockIp: refused 169.254.169.254: inside never_block 169.254.0.0/16",
-                "NetBlockIp(\"fe80::1\")=-1 errno=NetBlockIp: refused fe80:0:0:0:0:0:0:1: inside never_block fe80::/10",
+                "NetBlockIp(\"fe80::1\")=-1 errno=NetBlockIp: refused fe80::1: inside never_block fe80::/10",
                 "NetBlockIp(\"0.0.0.0\")=-1 errno=NetBlockIp: refused 0.0.0.0: not a unicast address"),
                 calls("NetBlockIp('127.0.0.1'); NetBlockIp('::1'); NetBlockIp('169.254.169.254'); NetBlockIp('fe80::1'); NetBlockIp('0.0.0.0');"));
     }

@@ -53,11 +53,11 @@ public final class DryRunKernel implements Kernel {
     public synchronized void apply(Collection<Element> add, Collection<InetAddress> delete) {
         for (InetAddress a : delete) {
             sets.remove(a);
-            LOG.info("netpolicy dry-run: would unblock {}", a.getHostAddress());
+            LOG.info("netpolicy dry-run: would unblock {}", IpLiteral.format(a));
         }
         for (Element e : add) {
             put(e);
-            LOG.info("netpolicy dry-run: would block {}{}", e.address().getHostAddress(),
+            LOG.info("netpolicy dry-run: would block {}{}", IpLiteral.format(e.address()),
                     e.timeout() == null ? "" : " for " + e.timeout().toSeconds() + " s");
         }
     }

@@ -181,7 +181,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         pendingAdd.put(address, block);
         flushed = false;
         notifyAll();
-        LOG.info("netpolicy: block {}{} ({}, reaction {}, event {})", address.getHostAddress(),
+        LOG.info("netpolicy: block {}{} ({}, reaction {}, event {})", IpLiteral.format(address),
                 expires == null ? "" : " until " + expires, origin.reason(), origin.reaction(), origin.eventUuid());
         return EffectResult.done();
     }
@@ -211,7 +211,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         pendingAdd.remove(address);
         pendingDelete.add(address);
         notifyAll();
-        LOG.info("netpolicy: unblock {}", address.getHostAddress());
+        LOG.info("netpolicy: unblock {}", IpLiteral.format(address));
         return EffectResult.done();
     }
 
@@ -431,10 +431,10 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
                 Duration left = actual.get(b.address());
                 Duration want = b.remaining(now);
                 if (!there) {
-                    LOG.warn("netpolicy: repair: {} was missing from the kernel's set", b.address().getHostAddress());
+                    LOG.warn("netpolicy: repair: {} was missing from the kernel's set", IpLiteral.format(b.address()));
                     add.add(new Kernel.Element(b.address(), want));
                 } else if (!sameTimeout(want, left)) {
-                    LOG.warn("netpolicy: repair: {} had {} left in the kernel, riposte has {}", b.address().getHostAddress(),
+                    LOG.warn("netpolicy: repair: {} had {} left in the kernel, riposte has {}", IpLiteral.format(b.address()),
                             left == null ? "no limit" : left.toSeconds() + " s", want == null ? "no limit" : want.toSeconds() + " s");
                     delete.add(b.address());
                     add.add(new Kernel.Element(b.address(), want));
@@ -445,7 +445,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
             for (InetAddress a : actual.keySet()) {
                 if (!known.contains(a)) {
                     LOG.warn("netpolicy: repair: {} was in the kernel's set but is not blocked by riposte; removed",
-                            a.getHostAddress());
+                            IpLiteral.format(a));
                     delete.add(a);
                 }
             }

@@ -39,7 +39,7 @@ public final class Guard {
 
     /** Why {@code address} must not be blocked, or null when it may be. */
     public String refusal(InetAddress address) {
-        String text = address.getHostAddress();
+        String text = IpLiteral.format(address);
         if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
             return "refused " + text + ": not a unicast address";
         }

@@ -44,6 +44,54 @@ public final class IpLiteral {
                 + " is not a literal IPv4 or IPv6 address (host names are not resolved)");
     }
 
+    /**
+     * The address as people and {@code nft} write it: dotted quad, or IPv6 in RFC 5952 form (lower case,
+     * the longest run of two or more zero groups shortened to {@code ::}).
+     */
+    public static String format(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 0;
+        for (int i = 0; i < 8; ) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        if (bestLength < 2) {
+            bestStart = -1;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
+    }
+
     /** The input quoted for an error message: control characters escaped, cut at 64 characters. */
     public static String quote(String text) {
         StringBuilder out = new StringBuilder("\"");

@@ -103,7 +103,12 @@ public final class NftKernel implements Kernel {
     }
 
     private static String element(Element e) {
-        return e.address().getHostAddress() + (e.timeout() == null ? "" : " timeout " + Math.max(1, e.timeout().toSeconds()) + "s");
+        return IpLiteral.format(e.address()) + (e.timeout() == null ? "" : " timeout " + seconds(e.timeout()) + "s");
+    }
+
+    /** Whole seconds, rounded up (a block never ends early), at least 1. */
+    static long seconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
     }
 
     private static String set(InetAddress a) {
@@ -114,7 +119,7 @@ public final class NftKernel implements Kernel {
     public void apply(Collection<Element> add, Collection<InetAddress> delete) throws KernelException {
         StringBuilder script = new StringBuilder();
         for (InetAddress a : delete) {
-            script.append("delete element inet riposte ").append(set(a)).append(" { ").append(a.getHostAddress()).append(" }\n");
+            script.append("delete element inet riposte ").append(set(a)).append(" { ").append(IpLiteral.format(a)).append(" }\n");
         }
         for (Element e : add) {
             script.append("add element inet riposte ").append(set(e.address())).append(" { ").append(element(e)).append(" }\n");

@@ -46,7 +46,7 @@ public final class SqliteBlockStore implements BlockStore {
             try (PreparedStatement s = c.prepareStatement("INSERT OR REPLACE INTO blocks (address, reaction, event_uuid,"
                     + " reason, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (Block b : blocks) {
-                    s.setString(1, b.address().getHostAddress());
+                    s.setString(1, IpLiteral.format(b.address()));
                     s.setString(2, b.origin().reaction());
                     s.setString(3, b.origin().eventUuid());
                     s.setString(4, b.origin().reason());
@@ -74,7 +74,7 @@ public final class SqliteBlockStore implements BlockStore {
         run(c -> {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM blocks WHERE address = ?")) {
                 for (InetAddress a : addresses) {
-                    s.setString(1, a.getHostAddress());
+                    s.setString(1, IpLiteral.format(a));
                     s.addBatch();
                 }
                 s.executeBatch();

@@ -48,4 +48,15 @@ class IpLiteralTest {
         assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/33"));
         assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/x"));
     }
+
+    @Test
+    void format_writesRfc5952() {
+        assertEquals("fd00:beef::2", IpLiteral.format(IpLiteral.parse("FD00:BEEF:0:0:0:0:0:2")));
+        assertEquals("2001:db8::1:0:0:1", IpLiteral.format(IpLiteral.parse("2001:db8:0:0:1:0:0:1")));
+        assertEquals("2001:db8:0:1:1:1:1:1", IpLiteral.format(IpLiteral.parse("2001:db8:0:1:1:1:1:1")));
+        assertEquals("::1", IpLiteral.format(IpLiteral.parse("::1")));
+        assertEquals("::", IpLiteral.format(IpLiteral.parse("::")));
+        assertEquals("fe80::", IpLiteral.format(IpLiteral.parse("fe80::")));
+        assertEquals("198.51.100.7", IpLiteral.format(IpLiteral.parse("198.51.100.7")));
+    }
 }
