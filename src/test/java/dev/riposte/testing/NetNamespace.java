@@ -24,6 +24,16 @@ public final class NetNamespace implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Connects this namespace to {@code other} with a veth pair ({@code here} in this one, {@code there} in
+     * the other), both up. The pair is created directly inside the two namespaces and goes with them.
+     */
+    public void link(String here, NetNamespace other, String there) throws IOException, InterruptedException {
+        run("ip", "link", "add", here, "netns", name, "type", "veth", "peer", "name", there, "netns", other.name);
+        run("ip", "-n", name, "link", "set", here, "up");
+        run("ip", "-n", other.name, "link", "set", there, "up");
+    }
+
     /** The argv prefix that runs a command inside the namespace. */
     public List<String> exec(String... command) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", name));
