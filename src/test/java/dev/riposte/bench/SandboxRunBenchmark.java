@@ -1,10 +1,8 @@
 package dev.riposte.bench;
 
-import dev.riposte.config.ConfigLoader;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunResult;
 import dev.riposte.effect.files.DisabledFiles;
-import dev.riposte.effect.netpolicy.Cidr;
 import dev.riposte.effect.netpolicy.Enforcer;
 import dev.riposte.event.Event;
 import dev.riposte.match.Reaction;
