@@ -275,4 +275,17 @@ class EnforcerNftTest {
         assertEquals(EffectResult.done(), e.block(ip("127.0.0.2"), ORIGIN));
         await("blocked again", () -> !connects("127.0.0.2"));
     }
+
+    @Test
+    void aRestart_neverDoublesTheRules_andOtherTablesAreLeftAlone() throws Exception {
+        ns.execOk("nft", "add", "table", "inet", "other");
+        ns.execOk("nft", "add", "set", "inet", "other", "keep", "{ type ipv4_addr; elements = { 192.0.2.1 }; }");
+        start().block(ip("127.0.0.2"), ORIGIN);
+        start();
+        String table = ns.execOk("nft", "list", "table", "inet", "riposte");
+        assertEquals(4, table.split("@block4 drop", -1).length - 1, "input 1, output 1, forward 2; not doubled\n" + table);
+        assertTrue(ns.execOk("nft", "list", "set", "inet", "other", "keep").contains("192.0.2.1"));
+        assertEquals(0, enforcer.reconcile(), "another table is none of riposte's business");
+        assertFalse(connects("127.0.0.2"));
+    }
 }

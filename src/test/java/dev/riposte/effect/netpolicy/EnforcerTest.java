@@ -1,0 +1,96 @@
+package dev.riposte.effect.netpolicy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.riposte.effect.EffectResult;
+import dev.riposte.testing.TestNet;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Domains followed and the host's own addresses, over the dry-run kernel with resolvers and interfaces the test controls. */
+class EnforcerTest {
+    static final Origin ORIGIN = new Origin("r", "u", "NetBlockDomain");
+    Enforcer enforcer;
+    final DryRunKernel kernel = new DryRunKernel(Clock.systemUTC());
+
+    @AfterEach
+    void stop() {
+        enforcer.close();
+    }
+
+    /** Test double for DNS whose answers the test changes. */
+    static final class ChangingDns implements Resolver {
+        final Map<String, List<InetAddress>> answers = new HashMap<>();
+
+        @Override
+        public List<InetAddress> resolve(String domain) throws ResolveException {
+            List<InetAddress> a = answers.get(domain);
+            if (a == null) {
+                throw new ResolveException(domain + " does not resolve (no such name)");
+            }
+            return a;
+        }
+    }
+
+    private static List<String> addresses(Enforcer e) {
+        return e.blocks().stream().map(b -> IpLiteral.format(b.address()) + " " + b.origin().reason()).toList();
+    }
+
+    @Test
+    void aFollowedDomain_gainsTheAddressesItResolvesToLater() throws Exception {
+        ChangingDns dns = new ChangingDns();
+        dns.answers.put("evil.example", List.of(IpLiteral.parse("203.0.113.1"), IpLiteral.parse("2001:db8::1")));
+        enforcer = Enforcer.start(kernel, new MemoryBlockStore(), TestNet.guard(), dns, TestNet.SETTINGS, Clock.systemUTC());
+        assertEquals(EffectResult.done(), enforcer.blockDomain("evil.example", ORIGIN));
+        assertEquals(EffectResult.unchanged(), enforcer.blockDomain("evil.example", ORIGIN));
+        assertEquals(List.of("203.0.113.1 domain evil.example", "2001:db8::1 domain evil.example"), addresses(enforcer));
+
+        dns.answers.put("evil.example", List.of(IpLiteral.parse("203.0.113.2")));
+        enforcer.refreshDomains();
+        assertEquals(List.of("203.0.113.1 domain evil.example", "2001:db8::1 domain evil.example",
+                "203.0.113.2 domain evil.example"), addresses(enforcer), "old addresses stay, new ones join");
+
+        assertEquals(EffectResult.failed("cannot follow gone.example: gone.example does not resolve (no such name)"),
+                enforcer.blockDomain("gone.example", ORIGIN));
+        assertEquals(1, enforcer.domains().size());
+        assertEquals(EffectResult.done(), enforcer.unblockDomain("evil.example"));
+        assertEquals(List.of(), addresses(enforcer), "its blocks go with it");
+        assertEquals(EffectResult.unchanged(), enforcer.unblockDomain("evil.example"));
+    }
+
+    @Test
+    void aDomainResolvingToAGuardedAddress_isFollowed_butThatAddressIsRefused() throws Exception {
+        ChangingDns dns = new ChangingDns();
+        dns.answers.put("mixed.example", List.of(IpLiteral.parse("127.0.0.1"), IpLiteral.parse("203.0.113.9")));
+        enforcer = Enforcer.start(kernel, new MemoryBlockStore(), TestNet.guard(), dns, TestNet.SETTINGS, Clock.systemUTC());
+        assertEquals(EffectResult.failed("mixed.example is followed, but refused 127.0.0.1: inside never_block 127.0.0.0/8"),
+                enforcer.blockDomain("mixed.example", ORIGIN));
+        assertEquals(List.of("203.0.113.9 domain mixed.example"), addresses(enforcer));
+    }
+
+    @Test
+    void theHostsOwnAddresses_areRefused_andReadAgainAtReconcile() throws Exception {
+        Map<InetAddress, String> host = new HashMap<>(Map.of(IpLiteral.parse("192.0.2.10"), "eth0"));
+        Guard guard = new Guard(List.of(), () -> new HashMap<>(host));
+        enforcer = Enforcer.start(kernel, new MemoryBlockStore(), guard, new ChangingDns(), TestNet.SETTINGS, Clock.systemUTC());
+        assertEquals(EffectResult.failed("refused 192.0.2.10: an address of this host (eth0)"),
+                enforcer.block(IpLiteral.parse("192.0.2.10"), ORIGIN));
+        host.put(IpLiteral.parse("2001:db8::10"), "wlan0");
+        assertEquals(EffectResult.done(), enforcer.block(IpLiteral.parse("198.51.100.1"), ORIGIN));
+        enforcer.reconcile();
+        assertEquals(EffectResult.failed("refused 2001:db8::10: an address of this host (wlan0)"),
+                enforcer.block(IpLiteral.parse("2001:db8::10"), ORIGIN));
+        List<String> refused = new ArrayList<>();
+        for (String a : List.of("0.0.0.0", "224.0.0.1", "ff02::1")) {
+            refused.add(enforcer.block(IpLiteral.parse(a), ORIGIN).error());
+        }
+        assertEquals(List.of("refused 0.0.0.0: not a unicast address", "refused 224.0.0.1: not a unicast address",
+                "refused ff02::1: not a unicast address"), refused);
+    }
+}
