@@ -13,18 +13,23 @@ import java.util.function.Supplier;
  * The safety rails every block passes, whatever asked for it (a reaction, an event's addresses, a
  * domain's resolution): the unspecified address, multicast, {@code netpolicy.never_block} and the
  * host's own addresses are refused, each with the rule that matched. The host's addresses are read at
- * start and again on {@link #refreshHostAddresses()}. Thread-safe.
+ * start, on {@link #refreshHostAddresses()} (every reconcile), and again before a check when the last
+ * reading is more than {@link #HOST_ADDRESS_AGE} old, so a new address is protected within a second.
+ * Thread-safe.
  */
 public final class Guard {
+    /** How old the host's addresses may be when a block is checked. */
+    static final java.time.Duration HOST_ADDRESS_AGE = java.time.Duration.ofSeconds(1);
     private final List<Cidr> neverBlock;
     private final Supplier<Map<InetAddress, String>> hostAddresses;
     private volatile Map<InetAddress, String> own;
+    private volatile long readAt;
 
     /** @param hostAddresses the host's addresses, each with the interface that has it */
     public Guard(List<Cidr> neverBlock, Supplier<Map<InetAddress, String>> hostAddresses) {
         this.neverBlock = List.copyOf(neverBlock);
         this.hostAddresses = hostAddresses;
-        this.own = hostAddresses.get();
+        refreshHostAddresses();
     }
 
     /** A guard that reads the host's addresses from its network interfaces. */
@@ -35,6 +40,7 @@ public final class Guard {
     /** Reads the host's addresses again (they change: DHCP, new interfaces). */
     public void refreshHostAddresses() {
         own = hostAddresses.get();
+        readAt = System.nanoTime();
     }
 
     /** Why {@code address} must not be blocked, or null when it may be. */
@@ -47,6 +53,9 @@ public final class Guard {
             if (range.contains(address)) {
                 return "refused " + text + ": inside never_block " + range;
             }
+        }
+        if (System.nanoTime() - readAt > HOST_ADDRESS_AGE.toNanos()) {
+            refreshHostAddresses();
         }
         String iface = own.get(withoutScope(address));
         if (iface != null) {
