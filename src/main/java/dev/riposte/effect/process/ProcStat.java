@@ -20,11 +20,18 @@ record ProcStat(char state, Instant start) {
     static Optional<ProcStat> read(Path proc, long pid) throws IOException {
         String line;
         try {
-            line = Files.readString(proc.resolve(Long.toString(pid)).resolve("stat"));
+            line = read(proc.resolve(Long.toString(pid)).resolve("stat"));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
         return Optional.of(parse(line, bootTime(proc)));
+    }
+
+    /** Reads a /proc file whole: Files.readString has been seen returning a truncated /proc value. */
+    private static String read(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     /** Parses a stat line; the command name (field 2) may itself contain spaces and parentheses. */
@@ -45,7 +52,7 @@ record ProcStat(char state, Instant start) {
 
     /** When the system booted, by the wall clock now: the time now less the time since boot. */
     static Instant bootTime(Path proc) throws IOException {
-        String uptime = Files.readString(proc.resolve("uptime")).trim().split(" ")[0];
+        String uptime = read(proc.resolve("uptime")).trim().split(" ")[0];
         long uptimeMillis = Math.round(Double.parseDouble(uptime) * 1000);
         return Instant.now().minusMillis(uptimeMillis);
     }
