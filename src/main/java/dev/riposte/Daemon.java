@@ -22,7 +22,11 @@ import dev.riposte.intake.IntakeServer;
 import dev.riposte.match.ReactionIndex;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
+import dev.riposte.effect.netpolicy.NetPolicyStatus;
+import dev.riposte.match.HeaderParser;
 import dev.riposte.sandbox.Runners;
+import dev.riposte.service.Heartbeat;
+import dev.riposte.service.Notifier;
 import dev.riposte.sandbox.Sandbox;
 import dev.riposte.sandbox.ShellRunner;
 import dev.riposte.state.KeyValues;
@@ -54,10 +58,13 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements AutoCloseable {
     static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
     static final Duration RETENTION_PERIOD = Duration.ofMinutes(10);
+    /** A worker silent for the longest deadline plus this is stalled (the watchdog stops pinging). */
+    static final Duration STALL_GRACE = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final RiposteConfig config;
     private final Metrics metrics = new Metrics();
+    private final Notifier notifier = Notifier.fromEnvironment(System.getenv());
     private final List<AutoCloseable> started = new ArrayList<>();
     private NetPolicy netPolicy;
     private Dispatcher dispatcher;
@@ -127,6 +134,18 @@ public final class Daemon implements AutoCloseable {
         long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         LOG.info("ready: {} reactions loaded, {} rejected, netpolicy {}; {} ms after JVM start",
                 reactions.loaded().size(), reactions.rejected().size(), netPolicy.status().backend(), sinceJvmStart);
+        notifier.ready(status());
+        started.add(new Heartbeat(notifier, System.getenv(), this::status,
+                () -> dispatcher.stalled(HeaderParser.MAX_TIMEOUT.plus(STALL_GRACE))));
+    }
+
+    /** A short status line for systemd: reactions, events, runs, netpolicy. */
+    public String status() {
+        Metrics.Snapshot s = metrics.snapshot();
+        NetPolicyStatus net = netPolicy.status();
+        return reactions.loaded().size() + " reactions; " + s.eventsDone() + " events; runs ok " + s.runsOk() + " error "
+                + s.runsError() + " timed_out " + s.runsTimedOut() + "; netpolicy " + net.backend()
+                + (net.active() ? "" : " (inactive)") + ", " + net.blocked() + " blocked";
     }
 
     /**
@@ -197,6 +216,9 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!started.isEmpty()) {
+            notifier.stopping();
+        }
         // Reverse start order: intake first (no new events), then the dispatcher drains, then the sandbox.
         for (int i = started.size() - 1; i >= 0; i--) {
             AutoCloseable c = started.get(i);

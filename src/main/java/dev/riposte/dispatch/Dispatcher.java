@@ -7,6 +7,7 @@ import dev.riposte.match.ReactionIndex;
 import dev.riposte.stats.LogLimiter;
 import dev.riposte.stats.Metrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -39,6 +40,8 @@ public final class Dispatcher implements AutoCloseable {
     private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private final AtomicReference<ReactionIndex> reactions = new AtomicReference<>(new ReactionIndex(List.of()));
     private final List<Thread> workers = new ArrayList<>();
+    /** When each worker last came round its loop (System.nanoTime()), for {@link #stalled}. */
+    private final java.util.concurrent.atomic.AtomicLongArray beats;
     private final LogLimiter dropLog = new LogLimiter(10, System::nanoTime);
     private volatile boolean running = true;
 
@@ -51,12 +54,15 @@ public final class Dispatcher implements AutoCloseable {
         this.clock = clock;
         this.admitted = new Semaphore(config.queueCapacity());
         this.dedup = new Dedup(config.dedupWindow(), System::nanoTime);
+        this.beats = new java.util.concurrent.atomic.AtomicLongArray(config.workers());
     }
 
     /** Starts the workers. */
     public void start() {
         for (int i = 0; i < config.workers(); i++) {
-            workers.add(Thread.ofPlatform().name("riposte-worker-" + i).start(this::work));
+            int index = i;
+            beats.set(i, System.nanoTime());
+            workers.add(Thread.ofPlatform().name("riposte-worker-" + i).start(() -> work(index)));
         }
     }
 
@@ -130,9 +136,29 @@ public final class Dispatcher implements AutoCloseable {
         admitted.release();
     }
 
-    private void work() {
+    /**
+     * Why the dispatcher is not making progress, or null when it is: a worker thread has died, or has not
+     * come round its loop for longer than {@code limit} (every run has a deadline, so a healthy worker
+     * always comes back).
+     */
+    public String stalled(Duration limit) {
+        long now = System.nanoTime();
+        for (int i = 0; i < workers.size(); i++) {
+            if (!workers.get(i).isAlive()) {
+                return "worker " + i + " has died";
+            }
+            long silent = now - beats.get(i);
+            if (silent > limit.toNanos()) {
+                return "worker " + i + " has been busy with one run for " + silent / 1_000_000_000 + " s";
+            }
+        }
+        return null;
+    }
+
+    private void work(int index) {
         try {
             while (running) {
+                beats.set(index, System.nanoTime());
                 runner.prepareAhead();
                 Task task = tasks.poll(100, TimeUnit.MILLISECONDS);
                 if (task == null) {
@@ -151,6 +177,7 @@ public final class Dispatcher implements AutoCloseable {
                 if (task.flight().remaining.decrementAndGet() == 0) {
                     done(event);
                 }
+                beats.set(index, System.nanoTime());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

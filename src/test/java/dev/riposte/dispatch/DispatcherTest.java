@@ -210,4 +210,21 @@ class DispatcherTest {
         assertTrue(!dedup.claim("a", "1-2-3-4-5"));
         assertEquals(4, dedup.size());
     }
+
+    @Test
+    void aWorkerHeldInOneRun_isReportedStalled_untilTheRunEnds() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        LatchRunner runner = new LatchRunner(1, gate);
+        start(10, RiposteConfig.Overflow.BACKPRESSURE, 1, runner, reaction("a", "// @on *\n"));
+        assertEquals(null, dispatcher.stalled(java.time.Duration.ofSeconds(5)), "idle workers come round every 100 ms");
+        dispatcher.submit(Samples.event("01"));
+        assertTrue(runner.started.await(10, TimeUnit.SECONDS));
+        Thread.sleep(300);
+        String stall = dispatcher.stalled(java.time.Duration.ofMillis(200));
+        assertTrue(stall != null && stall.startsWith("worker 0 has been busy with one run for "), stall);
+        gate.countDown();
+        awaitDone(1);
+        Thread.sleep(150);
+        assertEquals(null, dispatcher.stalled(java.time.Duration.ofMillis(200)));
+    }
 }

@@ -36,6 +36,12 @@ public final class DaemonProcess implements AutoCloseable {
     /** The same, with {@code wrapper} in front of the java command (such as unshare, to give it its own mounts). */
     public static DaemonProcess start(List<String> wrapper, Path config, Path controlSocket, Path log,
                                       List<String> jvmOptions) throws Exception {
+        return start(wrapper, java.util.Map.of(), config, controlSocket, log, jvmOptions);
+    }
+
+    /** The same, with {@code env} added to the daemon's environment (NOTIFY_SOCKET, WATCHDOG_USEC, ...). */
+    public static DaemonProcess start(List<String> wrapper, java.util.Map<String, String> env, Path config,
+                                      Path controlSocket, Path log, List<String> jvmOptions) throws Exception {
         Files.deleteIfExists(controlSocket);
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -43,8 +49,10 @@ public final class DaemonProcess implements AutoCloseable {
         command.addAll(List.of("-XX:+ExitOnOutOfMemoryError", "-Dpolyglot.engine.WarnInterpreterOnly=false",
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-cp", System.getProperty("java.class.path"), "dev.riposte.Main", "run", "--config", config.toString()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        Process p = builder.start();
         DaemonProcess daemon = new DaemonProcess(p, log, controlSocket);
         for (int i = 0; i < 600 && !Files.exists(controlSocket); i++) {
             if (!p.isAlive()) {

@@ -1,0 +1,82 @@
+package dev.riposte.functional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.riposte.testing.DaemonProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * sd_notify as systemd would receive it: the test binds its own AF_UNIX datagram socket (socat), points
+ * NOTIFY_SOCKET and WATCHDOG_USEC at it, and reads what the daemon sends.
+ */
+class SystemdNotifyTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDaemonSendsReady_thenWatchdogPings_andStoppingAtTheEnd() throws Exception {
+        Path socket = dir.resolve("notify.sock");
+        Path received = dir.resolve("received");
+        Process receiver = new ProcessBuilder("socat", "-u", "UNIX-RECV:" + socket, "STDOUT")
+                .redirectOutput(received.toFile()).redirectErrorStream(false).start();
+        try {
+            for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+                Thread.sleep(20);
+            }
+            Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
+            Files.writeString(reactions.resolve("ok.js"), "// @on *\nfunction process(data) {}\n");
+            Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
+            long pid;
+            try (DaemonProcess daemon = DaemonProcess.start(List.of(),
+                    Map.of("NOTIFY_SOCKET", socket.toString(), "WATCHDOG_USEC", "400000"), config, dir.resolve("c.sock"),
+                    dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
+                pid = daemon.process().pid();
+                for (int i = 0; i < 200 && Files.readString(received).split("WATCHDOG=1", -1).length < 4; i++) {
+                    Thread.sleep(20);
+                }
+                String sent = Files.readString(received);
+                assertTrue(sent.startsWith("READY=1\nSTATUS=1 reactions; 0 events; runs ok 0 error 0 timed_out 0; "
+                        + "netpolicy dry-run, 0 blocked\nMAINPID=" + pid + "\n"), sent);
+                assertTrue(sent.split("WATCHDOG=1\n", -1).length >= 4, "pings every 200 ms: " + sent);
+            }
+            for (int i = 0; i < 100 && !Files.readString(received).contains("STOPPING=1"); i++) {
+                Thread.sleep(20);
+            }
+            assertTrue(Files.readString(received).contains("STOPPING=1\nSTATUS=stopping\n"), Files.readString(received));
+        } finally {
+            receiver.destroy();
+            receiver.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anAbstractNotifySocket_works_too() throws Exception {
+        String name = "riposte-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        Path received = dir.resolve("received");
+        Process receiver = new ProcessBuilder("socat", "-u", "ABSTRACT-RECV:" + name, "STDOUT")
+                .redirectOutput(received.toFile()).start();
+        try {
+            Thread.sleep(200);
+            Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
+            Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: disabled}\n");
+            try (DaemonProcess daemon = DaemonProcess.start(List.of(), Map.of("NOTIFY_SOCKET", "@" + name), config,
+                    dir.resolve("c.sock"), dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
+                for (int i = 0; i < 200 && !Files.readString(received).contains("READY=1"); i++) {
+                    Thread.sleep(20);
+                }
+                assertTrue(Files.readString(received).startsWith("READY=1\n"), Files.readString(received));
+                assertEquals(-1, Files.readString(received).indexOf("WATCHDOG"), "no WatchdogSec, no pings");
+            }
+        } finally {
+            receiver.destroy();
+            receiver.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}
