@@ -25,6 +25,7 @@ import dev.riposte.match.ReactionSet;
 import dev.riposte.effect.netpolicy.NetPolicyStatus;
 import dev.riposte.match.HeaderParser;
 import dev.riposte.sandbox.Runners;
+import dev.riposte.service.DirectoryWatch;
 import dev.riposte.service.Heartbeat;
 import dev.riposte.service.Notifier;
 import dev.riposte.sandbox.Sandbox;
@@ -68,7 +69,8 @@ public final class Daemon implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private NetPolicy netPolicy;
     private Dispatcher dispatcher;
-    private ReactionSet reactions;
+    private volatile ReactionSet reactions;
+    private ReactionLoader loader;
     private StateStore store;
     private AuditTrail auditTrail;
 
@@ -111,8 +113,8 @@ public final class Daemon implements AutoCloseable {
                 config.reactions().defaultTimeout(), config.reactions().maxAllocBytes());
         started.add(sandbox);
         ShellRunner shell = new ShellRunner(Path.of(System.getProperty("java.io.tmpdir")));
-        reactions = new ReactionLoader(sandbox, shell, config.reactions().defaultTimeout())
-                .loadDirectory(config.reactions().dir());
+        loader = new ReactionLoader(sandbox, shell, config.reactions().defaultTimeout());
+        reactions = loader.loadDirectory(config.reactions().dir());
         List<RunListener> all = new ArrayList<>();
         all.add(new RunLog());
         if (store != null) {
@@ -135,8 +137,23 @@ public final class Daemon implements AutoCloseable {
         LOG.info("ready: {} reactions loaded, {} rejected, netpolicy {}; {} ms after JVM start",
                 reactions.loaded().size(), reactions.rejected().size(), netPolicy.status().backend(), sinceJvmStart);
         notifier.ready(status());
+        started.add(DirectoryWatch.start(config.reactions().dir(), this::reload));
         started.add(new Heartbeat(notifier, System.getenv(), this::status,
                 () -> dispatcher.stalled(HeaderParser.MAX_TIMEOUT.plus(STALL_GRACE))));
+    }
+
+    /**
+     * Loads every reaction file again and swaps the new set in. A file that is broken now keeps its last
+     * good version. Runs already in flight finish with the version they started with. Returns the set.
+     */
+    public synchronized ReactionSet reload() {
+        notifier.reloading();
+        ReactionSet fresh = loader.loadDirectory(config.reactions().dir()).keepingGoodVersionsOf(reactions);
+        dispatcher.setReactions(new ReactionIndex(fresh.loaded()));
+        reactions = fresh;
+        LOG.info("reloaded: {} reactions running, {} files rejected", fresh.loaded().size(), fresh.rejected().size());
+        notifier.ready(status());
+        return fresh;
     }
 
     /** A short status line for systemd: reactions, events, runs, netpolicy. */

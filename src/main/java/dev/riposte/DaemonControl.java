@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.time.Instant;
 import dev.riposte.intake.ControlService;
 import dev.riposte.match.Reaction;
+import dev.riposte.match.ReactionSet;
 import dev.riposte.match.Rejection;
 import dev.riposte.stats.Metrics;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import java.nio.file.Path;
 
 /**
  * The control socket's commands: {@code stats}, {@code latency-reset}, {@code blocks},
- * {@code blocks-remove}, {@code netpolicy-status} and {@code netpolicy-flush}. Thread-safe.
+ * {@code blocks-remove}, {@code netpolicy-status}, {@code netpolicy-flush} and {@code reload}. Thread-safe.
  */
 final class DaemonControl implements ControlService {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -45,8 +46,15 @@ final class DaemonControl implements ControlService {
             case "blocks-remove" -> remove(request.path("target").asText(""));
             case "netpolicy-status" -> netpolicy(JSON.objectNode().put("ok", true));
             case "netpolicy-flush" -> result(daemon.netPolicy().flush());
+            case "reload" -> {
+                ReactionSet set = daemon.reload();
+                ObjectNode out = JSON.objectNode().put("ok", true).put("loaded", set.loaded().size());
+                ArrayNode rejected = out.putArray("rejected");
+                set.rejected().forEach(r -> rejected.add(r.toString()));
+                yield out;
+            }
             default -> JSON.objectNode().put("ok", false).put("error", "unknown command \"" + command
-                    + "\"; known: stats, latency-reset, blocks, blocks-remove, netpolicy-status, netpolicy-flush");
+                    + "\"; known: stats, latency-reset, blocks, blocks-remove, netpolicy-status, netpolicy-flush, reload");
         };
     }
 

@@ -5,6 +5,7 @@ import dev.riposte.cli.BenchCommand;
 import dev.riposte.cli.BlocksCommand;
 import dev.riposte.cli.CheckCommand;
 import dev.riposte.cli.NetpolicyCommand;
+import dev.riposte.cli.ReloadCommand;
 import dev.riposte.cli.RunCommand;
 import dev.riposte.cli.SendCommand;
 import dev.riposte.cli.StatsCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Turns security detections into operator-programmed responses.",
         subcommands = {RunCommand.class, CheckCommand.class, StatsCommand.class, SendCommand.class, AuditCommand.class,
-                BlocksCommand.class, NetpolicyCommand.class, BenchCommand.class})
+                BlocksCommand.class, NetpolicyCommand.class, ReloadCommand.class, BenchCommand.class})
 public final class Main {
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).execute(args);

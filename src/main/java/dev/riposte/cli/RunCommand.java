@@ -28,6 +28,8 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("riposte: cannot start: " + e.getMessage());
             return 1;
         }
+        // SIGHUP (systemctl reload) reloads the reactions instead of ending the JVM.
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> daemon.reload());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();

@@ -1,0 +1,78 @@
+package dev.riposte.service;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the reactions directory and calls {@code onChange} once a burst of changes has settled
+ * ({@link #SETTLE}): an editor's save is several events, and a reload per event would check the file
+ * half-written. Thread-safe.
+ */
+public final class DirectoryWatch implements AutoCloseable {
+    static final Duration SETTLE = Duration.ofMillis(300);
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryWatch.class);
+
+    private final WatchService watcher;
+    private final Thread thread;
+
+    private DirectoryWatch(WatchService watcher, Path dir, Runnable onChange) {
+        this.watcher = watcher;
+        this.thread = Thread.ofPlatform().name("riposte-reactions-watch").daemon().unstarted(() -> loop(dir, onChange));
+    }
+
+    /** Starts watching {@code dir}; if it cannot be watched, says so and returns a watch that does nothing. */
+    public static DirectoryWatch start(Path dir, Runnable onChange) {
+        try {
+            WatchService watcher = FileSystems.getDefault().newWatchService();
+            dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_DELETE);
+            DirectoryWatch watch = new DirectoryWatch(watcher, dir, onChange);
+            watch.thread.start();
+            return watch;
+        } catch (IOException e) {
+            LOG.warn("cannot watch {} for changes ({}); reload with SIGHUP or riposte reload", dir, e.getMessage());
+            return new DirectoryWatch(null, dir, onChange);
+        }
+    }
+
+    private void loop(Path dir, Runnable onChange) {
+        try {
+            while (true) {
+                WatchKey key = watcher.take();
+                key.pollEvents();
+                key.reset();
+                // Let the burst settle: drain until nothing has happened for SETTLE.
+                WatchKey more;
+                while ((more = watcher.poll(SETTLE.toMillis(), TimeUnit.MILLISECONDS)) != null) {
+                    more.pollEvents();
+                    more.reset();
+                }
+                LOG.info("reactions directory {} changed; reloading", dir);
+                try {
+                    onChange.run();
+                } catch (RuntimeException e) {
+                    LOG.error("reload after a change in {} failed", dir, e);
+                }
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (watcher != null) {
+            watcher.close();
+            thread.interrupt();
+        }
+    }
+}

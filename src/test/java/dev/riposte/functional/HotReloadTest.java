@@ -1,0 +1,116 @@
+package dev.riposte.functional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.riposte.dispatch.RunRecord;
+import dev.riposte.testing.DaemonProcess;
+import dev.riposte.testing.Samples;
+import dev.riposte.testing.TestDaemon;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reactions change under a running daemon: the directory is watched, and SIGHUP and riposte reload reload too. */
+class HotReloadTest {
+    @TempDir
+    Path dir;
+
+    /** Waits up to 2 s (the promise) for a condition. */
+    private static void within2s(String what, Supplier<Boolean> condition) throws Exception {
+        long end = System.nanoTime() + 2_000_000_000L;
+        while (!condition.get() && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertTrue(condition.get(), what + " within 2 s");
+    }
+
+    private static List<String> loaded(TestDaemon d) {
+        return d.daemon().reactions().loaded().stream().map(r -> r.name()).sorted().toList();
+    }
+
+    /** The Info message of the last run of {@code reaction}. */
+    private static String lastSaid(TestDaemon d, String reaction) {
+        List<RunRecord> runs = d.runs().stream().filter(r -> r.reaction().name().equals(reaction)).toList();
+        return runs.isEmpty() ? "" : runs.getLast().result().calls().getFirst().args();
+    }
+
+    @Test
+    void newChangedBrokenAndDeletedFiles_takeEffectWithoutARestart() throws Exception {
+        try (TestDaemon d = new TestDaemon(dir, "netpolicy:\n  backend: disabled\n",
+                Map.of("a.js", "// @on *\nfunction process(data) { Info('a v1'); }\n"))) {
+            Path reactions = dir.resolve("reactions.d");
+            Files.writeString(reactions.resolve("b.js"), "// @on *\nfunction process(data) { Info('b v1'); }\n");
+            within2s("a new file is loaded", () -> loaded(d).equals(List.of("a", "b")));
+
+            Files.writeString(reactions.resolve("a.js"), "// @on *\nfunction process(data) { Info('a v2'); }\n");
+            within2s("a changed file is swapped in", () -> {
+                try {
+                    d.send(List.of(Samples.line("01").replace(Samples.event("01").uuid(), java.util.UUID.randomUUID().toString())));
+                    Thread.sleep(100);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return lastSaid(d, "a").equals("\"a v2\"");
+            });
+
+            Files.writeString(reactions.resolve("a.js"), "// @on *\nfunction process(data) { Info('a v3' }\n");
+            within2s("the broken edit is reported", () -> !d.daemon().reactions().rejected().isEmpty());
+            assertEquals(List.of("a", "b"), loaded(d), "the last good version of a still runs");
+            JsonNode stats = d.stats();
+            assertTrue(stats.path("reactions").path("rejected").get(0).asText().startsWith(reactions.resolve("a.js") + ":2: "),
+                    stats.path("reactions").toString());
+            d.send(List.of(Samples.line("02")));
+            d.awaitFinished(d.stats().path("events").path("received").asLong());
+            assertEquals("\"a v2\"", lastSaid(d, "a"));
+
+            Files.delete(reactions.resolve("b.js"));
+            within2s("a deleted file stops running", () -> loaded(d).equals(List.of("a")));
+        }
+    }
+
+    @Test
+    void sighupAndRiposteReload_reloadTheReactions() throws Exception {
+        Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
+        Files.writeString(reactions.resolve("first.js"), "// @on *\nfunction process(data) {}\n");
+        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: disabled}\n");
+        try (DaemonProcess daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"),
+                List.of("-Xmx256m"))) {
+            Files.writeString(reactions.resolve("late.js"), "// @on *\nfunction process(data) {}\n");
+            Runtime.getRuntime().exec(new String[] {"kill", "-HUP", Long.toString(daemon.process().pid())}).waitFor();
+            within2s("SIGHUP reloads: " + daemon.log(), () -> {
+                try {
+                    return daemon.stats().path("reactions").path("loaded").size() == 2;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertTrue(daemon.process().isAlive(), "SIGHUP does not end the daemon");
+            Files.writeString(reactions.resolve("bad.js"), "// @on *\nfunction process(data) {\n");
+            CliResult reload = CliResult.of("reload", "--config", config.toString());
+            assertEquals(1, reload.code(), reload.out());
+            assertTrue(reload.out().contains("reloaded: 2 reactions running, 1 files rejected"), reload.out());
+            assertTrue(reload.out().contains("error: " + reactions.resolve("bad.js") + ":"), reload.out());
+        }
+    }
+
+    /** The CLI run in this JVM with its output captured. */
+    record CliResult(int code, String out) {
+        static CliResult of(String... args) {
+            java.io.PrintStream out = System.out;
+            java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+            try {
+                System.setOut(new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8));
+                int code = new picocli.CommandLine(new dev.riposte.Main()).execute(args);
+                return new CliResult(code, buffer.toString(java.nio.charset.StandardCharsets.UTF_8));
+            } finally {
+                System.setOut(out);
+            }
+        }
+    }
+}
