@@ -5,6 +5,8 @@ import dev.riposte.config.RiposteConfig;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,6 +23,18 @@ public final class RunCommand implements Callable<Integer> {
         if (loaded == null) {
             return 2;
         }
+        // SIGHUP (systemctl reload) reloads the reactions instead of ending the JVM. The handler is in place
+        // before the start; a SIGHUP that arrives during the start is remembered and served right after it.
+        AtomicReference<Daemon> running = new AtomicReference<>();
+        AtomicBoolean hupDuringStart = new AtomicBoolean();
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            Daemon d = running.get();
+            if (d != null) {
+                d.reload();
+            } else {
+                hupDuringStart.set(true);
+            }
+        });
         Daemon daemon;
         try {
             daemon = Daemon.start(loaded, List.of());
@@ -28,8 +42,10 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("riposte: cannot start: " + e.getMessage());
             return 1;
         }
-        // SIGHUP (systemctl reload) reloads the reactions instead of ending the JVM.
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> daemon.reload());
+        running.set(daemon);
+        if (hupDuringStart.get()) {
+            daemon.reload();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();
