@@ -9,6 +9,7 @@ import dev.riposte.cli.ReloadCommand;
 import dev.riposte.cli.RunCommand;
 import dev.riposte.cli.SendCommand;
 import dev.riposte.cli.StatsCommand;
+import dev.riposte.cli.TestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "riposte", mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Turns security detections into operator-programmed responses.",
-        subcommands = {RunCommand.class, CheckCommand.class, StatsCommand.class, SendCommand.class, AuditCommand.class,
+        subcommands = {RunCommand.class, CheckCommand.class, TestCommand.class, StatsCommand.class, SendCommand.class, AuditCommand.class,
                 BlocksCommand.class, NetpolicyCommand.class, ReloadCommand.class, BenchCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -1,8 +1,5 @@
 package dev.riposte.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.effect.Effects;
 import dev.riposte.effect.netpolicy.NetPolicies;
@@ -18,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,7 +37,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Runnable restoreLogs = quietLogs();
+        Runnable restoreLogs = CliLogs.quiet();
         try {
             return check(spec.commandLine().getOut());
         } finally {
@@ -74,27 +70,6 @@ public final class CheckCommand implements Callable<Integer> {
         warnings(out, loaded, set.loaded());
         out.flush();
         return set.rejected().isEmpty() ? 0 : 1;
-    }
-
-    /**
-     * check reports what it finds itself; the loader's own log lines would only repeat it. Returns what
-     * puts the levels back.
-     */
-    private static Runnable quietLogs() {
-        if (System.getenv("RIPOSTE_LOG_LEVEL") != null
-                || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return () -> { };
-        }
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Logger loader = context.getLogger(ReactionLoader.class);
-        Level rootLevel = root.getLevel();
-        Level loaderLevel = loader.getLevel();
-        root.setLevel(Level.WARN);
-        loader.setLevel(Level.OFF);
-        return () -> {
-            root.setLevel(rootLevel);
-            loader.setLevel(loaderLevel);
-        };
     }
 
     private static void warnings(PrintWriter out, RiposteConfig config, List<Reaction> reactions) {

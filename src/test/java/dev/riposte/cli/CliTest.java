@@ -1,6 +1,7 @@
 package dev.riposte.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -172,5 +173,58 @@ class CliTest {
         Result bad = riposte("check", "--config", config.toString());
         assertEquals(1, bad.code());
         assertTrue(bad.out().lines().anyMatch(l -> l.startsWith("error: " + reactions + "/broken.js:")), bad.out());
+    }
+
+    @Test
+    void test_runsOneReaction_recordingEveryEffect_withoutApplyingAny() throws Exception {
+        Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
+        Files.copy(Path.of("examples/jibril-compat/crypto-miner.yaml"), reactions.resolve("crypto-miner.yaml"));
+        Path config = dir.resolve("c.yaml");
+        Files.writeString(config, "reactions:\n  dir: " + reactions + "\nkill:\n  min_pid: 2\nstate:\n  path: "
+                + dir.resolve("real-state.db") + "\n");
+        try (dev.riposte.testing.Sleepers sleepers = new dev.riposte.testing.Sleepers()) {
+            Process miner = sleepers.start();
+            com.fasterxml.jackson.databind.node.ObjectNode event =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(Samples.line("01"));
+            ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("process")).put("pid", miner.pid())
+                    .put("start", dev.riposte.testing.Sleepers.startTime(miner).toString());
+            Path eventFile = dir.resolve("event.json");
+            Files.writeString(eventFile, event.toPrettyString());
+
+            Result r = riposte("test", "--config", config.toString(), "crypto_miner_execution", "--event", eventFile.toString());
+            assertEquals(0, r.code(), r.err());
+            List<String> lines = r.out().lines().toList();
+            assertEquals(List.of(
+                    "reaction  crypto_miner_execution (" + reactions.resolve("crypto-miner.yaml") + ")",
+                    "event     " + Samples.event("01").uuid() + " crypto_miner_execution (kind crypto_miner_execution)",
+                    "  Info(\"miner xmrig pid " + miner.pid() + "\")=0",
+                    "  KillCurrent()=0",
+                    "  DataGet(\"miners_killed\")=\"\"   errno: DataGet: no key \"miners_killed\"",
+                    "  DataSet(\"miners_killed\", \"1\")=0",
+                    "  Warn(\"miners killed so far: 1\")=0",
+                    "  NetBlockIp()=0",
+                    "  log INFO: miner xmrig pid " + miner.pid(),
+                    "  log WARN: miners killed so far: 1"), lines.subList(0, 10));
+            assertTrue(lines.get(10).matches("outcome   ok in [0-9.]+ ms"), lines.get(10));
+            assertTrue(miner.isAlive(), "the kill was only recorded");
+            assertFalse(Files.exists(dir.resolve("real-state.db")), "the real store is not touched");
+
+            Result json = riposte("test", "--config", config.toString(), "crypto_miner_execution", "--event",
+                    eventFile.toString(), "--json");
+            JsonNode run = new ObjectMapper().readTree(json.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+            assertEquals("ok", run.path("outcome").asText());
+            assertEquals("KillCurrent", run.path("calls").path(1).path("helper").asText());
+            assertEquals("WARN", run.path("log").path(1).path("level").asText());
+        }
+        Result missing = riposte("test", "--config", config.toString(), "nope", "--event", Samples.DIR.resolve(
+                "01-execution-crypto-miner-xmrig.json").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().startsWith("riposte test: no loaded reaction named nope in " + reactions
+                + " (loaded: [crypto_miner_execution])"), missing.err());
+        Files.writeString(dir.resolve("bad.json"), "{\"uuid\": ");
+        Result bad = riposte("test", "--config", config.toString(), "crypto_miner_execution", "--event",
+                dir.resolve("bad.json").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("riposte test: cannot read an event from " + dir.resolve("bad.json") + ": "), bad.err());
     }
 }

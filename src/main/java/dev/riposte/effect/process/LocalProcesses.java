@@ -26,14 +26,24 @@ public final class LocalProcesses implements Processes {
 
     private final long minPid;
     private final Path proc;
+    private final boolean dryRun;
 
     public LocalProcesses(long minPid) {
-        this(minPid, Path.of("/proc"));
+        this(minPid, Path.of("/proc"), false);
     }
 
-    LocalProcesses(long minPid, Path proc) {
+    LocalProcesses(long minPid, Path proc, boolean dryRun) {
         this.minPid = minPid;
         this.proc = proc;
+        this.dryRun = dryRun;
+    }
+
+    /**
+     * Every check a real kill makes (the refusals, the process still there, its start time), then no
+     * signal: the answer is what the kill would have been ({@code riposte test}).
+     */
+    public static LocalProcesses dryRun(long minPid) {
+        return new LocalProcesses(minPid, Path.of("/proc"), true);
     }
 
     @Override
@@ -83,6 +93,10 @@ public final class LocalProcesses implements Processes {
                 return EffectResult.failed("refused pid " + pid + ": it started at " + stat.get().start()
                         + ", but the event's process started at " + expectedStart + " (the pid was reused)");
             }
+        }
+        if (dryRun) {
+            LOG.info("dry run: would kill pid {} (SIGKILL)", pid);
+            return EffectResult.done();
         }
         try {
             Pidfd.sendSignal(pidfd, SIGKILL);

@@ -1,0 +1,179 @@
+package dev.riposte.cli;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.riposte.config.RiposteConfig;
+import dev.riposte.dispatch.RunResult;
+import dev.riposte.effect.EffectResult;
+import dev.riposte.effect.Effects;
+import dev.riposte.effect.emergency.Emergency;
+import dev.riposte.effect.emergency.RefusingEmergency;
+import dev.riposte.effect.files.LocalFiles;
+import dev.riposte.effect.files.Tree;
+import dev.riposte.effect.netpolicy.Cidr;
+import dev.riposte.effect.netpolicy.DryRunKernel;
+import dev.riposte.effect.netpolicy.Enforcer;
+import dev.riposte.effect.netpolicy.Guard;
+import dev.riposte.effect.netpolicy.MemoryBlockStore;
+import dev.riposte.effect.netpolicy.SystemResolver;
+import dev.riposte.effect.process.LocalProcesses;
+import dev.riposte.event.BadEventException;
+import dev.riposte.event.Event;
+import dev.riposte.event.EventParser;
+import dev.riposte.helpers.HelperCall;
+import dev.riposte.helpers.Helpers;
+import dev.riposte.match.Reaction;
+import dev.riposte.match.ReactionLoader;
+import dev.riposte.match.ReactionSet;
+import dev.riposte.sandbox.Runners;
+import dev.riposte.sandbox.Sandbox;
+import dev.riposte.sandbox.ShellRunner;
+import dev.riposte.state.SqliteKeyValues;
+import dev.riposte.state.StateStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code riposte test REACTION --event FILE}: runs one reaction, loaded from the configured directory,
+ * in the real sandbox on a saved event, with every effect recorded instead of applied, and prints the
+ * run: each helper call with the answer it would have had, the log lines, the outcome and duration.
+ * Blocks go to a dry-run kernel (the real rails apply), kills make every check but send no signal, the
+ * emergency helpers answer as configured without acting, files are written into a throwaway evidence
+ * directory (removed afterwards; other write roots are refused), and the store is a fresh, empty one.
+ */
+@Command(name = "test", description = "Run one reaction on a saved event with every effect recorded, not applied.")
+public final class TestCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Parameters(paramLabel = "REACTION", description = "the reaction's name")
+    String reactionName;
+
+    @Option(names = "--event", paramLabel = "FILE", required = true, description = "one event (JSON, pretty or on one line)")
+    Path eventFile;
+
+    @Option(names = "--json", description = "print the run as one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        RiposteConfig loaded = config.loadOrReport();
+        if (loaded == null) {
+            return 2;
+        }
+        Event event;
+        try {
+            event = new EventParser().parse(Files.readString(eventFile).strip(), System.nanoTime());
+        } catch (IOException | BadEventException e) {
+            System.err.println("riposte test: cannot read an event from " + eventFile + ": " + e.getMessage());
+            return 2;
+        }
+        Path work = Files.createTempDirectory("riposte-test-");
+        Runnable restoreLogs = CliLogs.quiet();
+        // The reaction's own log lines are part of the trace: captured here, not printed by the console.
+        Logger reactionLog = (Logger) LoggerFactory.getLogger("riposte.reaction");
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        reactionLog.addAppender(logs);
+        ch.qos.logback.classic.Level reactionLevel = reactionLog.getLevel();
+        boolean additive = reactionLog.isAdditive();
+        reactionLog.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        reactionLog.setAdditive(false);
+        try (StateStore store = StateStore.open(work.resolve("state.db"));
+             Enforcer net = Enforcer.start(new DryRunKernel(Clock.systemUTC()), new MemoryBlockStore(),
+                     Guard.forHost(loaded.netpolicy().neverBlock().stream().map(Cidr::parse).toList()),
+                     new SystemResolver(loaded.netpolicy().resolveTimeout()),
+                     new dev.riposte.effect.netpolicy.Enforcer.Settings(loaded.netpolicy().maxBlocks(),
+                             loaded.netpolicy().domainRefresh(), loaded.netpolicy().reconcileInterval()), Clock.systemUTC())) {
+            LocalFiles files = new LocalFiles(new RiposteConfig.Evidence(work.resolve("evidence"),
+                    loaded.evidence().maxFileBytes(), loaded.evidence().retention(), loaded.evidence().maxBytes()),
+                    new RiposteConfig.Files(List.of(), loaded.files().readRoots(), loaded.files().readDeny(),
+                            loaded.files().maxReadBytes()), List.of(loaded.state().path().toAbsolutePath()));
+            files.prepare();
+            Emergency emergency = loaded.emergency().enabled() ? new RecordedEmergency()
+                    : new RefusingEmergency("emergency helpers are disabled (emergency.enabled is false)");
+            Effects effects = new Effects(files, net, LocalProcesses.dryRun(loaded.kill().minPid()),
+                    new SqliteKeyValues(store, loaded.state().maxKeysPerReaction()), emergency);
+            try (Sandbox sandbox = new Sandbox(new Helpers(effects),
+                    new Helpers(Effects.refusing("effects are refused while a reaction file is checked")),
+                    loaded.reactions().defaultTimeout(), loaded.reactions().maxAllocBytes())) {
+                ShellRunner shell = new ShellRunner(work);
+                ReactionSet set = new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout())
+                        .loadDirectory(loaded.reactions().dir());
+                Reaction reaction = set.loaded().stream().filter(r -> r.name().equals(reactionName)).findFirst().orElse(null);
+                if (reaction == null) {
+                    System.err.println("riposte test: no loaded reaction named " + reactionName + " in "
+                            + loaded.reactions().dir() + " (loaded: "
+                            + set.loaded().stream().map(Reaction::name).toList() + ")");
+                    set.rejected().forEach(r -> System.err.println("error: " + r));
+                    return 2;
+                }
+                RunResult result = new Runners(sandbox, shell).run(reaction, event);
+                print(reaction, event, result, logs.list, System.out);
+                return result.outcome() instanceof dev.riposte.dispatch.Outcome.Ok ? 0 : 1;
+            }
+        } finally {
+            reactionLog.detachAppender(logs);
+            reactionLog.setLevel(reactionLevel);
+            reactionLog.setAdditive(additive);
+            restoreLogs.run();
+            Tree.delete(work);
+        }
+    }
+
+    private void print(Reaction reaction, Event event, RunResult result, List<ILoggingEvent> logs, PrintStream out)
+            throws IOException {
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode o = mapper.createObjectNode().put("reaction", reaction.name()).put("file", reaction.file().toString())
+                    .put("event_uuid", event.uuid()).put("event_name", event.name())
+                    .put("outcome", result.outcome().label()).put("detail", result.outcome().detail())
+                    .put("duration_us", result.durationNanos() / 1000);
+            o.set("calls", mapper.valueToTree(result.calls()));
+            ArrayNode lines = o.putArray("log");
+            logs.forEach(l -> lines.addObject().put("level", l.getLevel().toString()).put("message", l.getFormattedMessage()));
+            out.println(mapper.writeValueAsString(o));
+            return;
+        }
+        out.println("reaction  " + reaction.name() + " (" + reaction.file() + ")");
+        out.println("event     " + event.uuid() + " " + event.name() + " (kind " + event.kind() + ")");
+        for (HelperCall c : result.calls()) {
+            out.println("  " + c + (c.errno().isEmpty() ? "" : "   errno: " + c.errno()));
+        }
+        for (ILoggingEvent l : logs) {
+            out.println("  log " + l.getLevel() + ": " + l.getFormattedMessage());
+        }
+        out.printf("outcome   %s%s in %.1f ms%n", result.outcome().label(),
+                result.outcome().detail().isEmpty() ? "" : " (" + result.outcome().detail() + ")", result.durationNanos() / 1e6);
+        out.println("(effects were recorded, not applied: nothing was blocked, killed or written outside a throwaway directory)");
+    }
+
+    /** The emergency helpers when they are enabled: they answer as if done and do nothing. */
+    private static final class RecordedEmergency implements Emergency {
+        @Override
+        public EffectResult powerOff() {
+            LoggerFactory.getLogger("riposte.reaction").warn("dry run: would power the machine off");
+            return EffectResult.done();
+        }
+
+        @Override
+        public EffectResult panic() {
+            LoggerFactory.getLogger("riposte.reaction").warn("dry run: would crash the kernel");
+            return EffectResult.done();
+        }
+    }
+}
