@@ -2,6 +2,7 @@ package dev.riposte.cli;
 
 import dev.riposte.Daemon;
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.service.LogTarget;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +24,7 @@ public final class RunCommand implements Callable<Integer> {
         if (loaded == null) {
             return 2;
         }
+        LogTarget.apply(loaded.log().target(), System.getenv());
         // SIGHUP (systemctl reload) reloads the reactions instead of ending the JVM. The handler is in place
         // before the start; a SIGHUP that arrives during the start is remembered and served right after it.
         AtomicReference<Daemon> running = new AtomicReference<>();

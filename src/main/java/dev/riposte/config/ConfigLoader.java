@@ -133,8 +133,12 @@ public final class ConfigLoader {
         var emergency = new RiposteConfig.Emergency(em.bool("enabled", false));
         em.finish();
 
+        Section lg = root.section("log");
+        var log = new RiposteConfig.Log(lg.choice("target", RiposteConfig.LogTarget.AUTO, RiposteConfig.LogTarget.class));
+        lg.finish();
+
         root.finish();
-        return new RiposteConfig(intake, dispatch, reactions, evidence, files, netpolicy, state, kill, emergency);
+        return new RiposteConfig(intake, dispatch, reactions, evidence, files, netpolicy, state, kill, emergency, log);
     }
 
     static String describe(Object value) {

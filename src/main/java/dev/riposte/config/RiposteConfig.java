@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public record RiposteConfig(
         Intake intake, Dispatch dispatch, Reactions reactions, Evidence evidence, Files files, NetPolicy netpolicy,
-        State state, Kill kill, Emergency emergency) {
+        State state, Kill kill, Emergency emergency, Log log) {
 
     public RiposteConfig {
         Objects.requireNonNull(intake);
@@ -23,6 +23,7 @@ public record RiposteConfig(
         Objects.requireNonNull(state);
         Objects.requireNonNull(kill);
         Objects.requireNonNull(emergency);
+        Objects.requireNonNull(log);
     }
 
     /**
@@ -76,6 +77,11 @@ public record RiposteConfig(
 
     /** @param enabled whether PowerOff() and Panic() may act at all */
     public record Emergency(boolean enabled) {}
+
+    public enum LogTarget { AUTO, JOURNAL, CONSOLE }
+
+    /** @param target where the daemon logs: the journal, the console, or auto (the journal under systemd) */
+    public record Log(LogTarget target) {}
 
     public enum Backend { AUTO, NFTABLES, DRY_RUN, DISABLED }
 

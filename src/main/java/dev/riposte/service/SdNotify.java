@@ -13,7 +13,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Sends one sd_notify datagram ({@code AF_UNIX}, {@code SOCK_DGRAM}) to the socket systemd names in
+ * Sends one datagram (sd_notify, or a journald native-protocol entry) ({@code AF_UNIX}, {@code SOCK_DGRAM}) to the socket systemd names in
  * {@code NOTIFY_SOCKET}: a path, or an abstract name written with a leading {@code @}. The JDK has no
  * Unix datagram sockets, so this goes through the FFM API to libc. Thread-safe (stateless).
  */
@@ -46,12 +46,16 @@ final class SdNotify {
     private SdNotify() {}
 
     static void send(String socket, String message) throws IOException {
+        send(socket, message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends {@code payload} as one datagram to {@code socket} (a path, or {@code @name} for an abstract socket). */
+    static void send(String socket, byte[] payload) throws IOException {
         byte[] name = socket.getBytes(StandardCharsets.UTF_8);
         boolean abstractName = socket.startsWith("@");
         if (name.length == 0 || name.length >= SUN_PATH_MAX || !(abstractName || socket.startsWith("/"))) {
             throw new IOException("NOTIFY_SOCKET is not an absolute path or an @abstract name: " + socket);
         }
-        byte[] payload = message.getBytes(StandardCharsets.UTF_8);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment address = arena.allocate(2 + SUN_PATH_MAX);

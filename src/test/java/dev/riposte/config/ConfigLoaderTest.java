@@ -43,6 +43,11 @@ class ConfigLoaderTest {
         assertEquals(1_000_000, c.state().auditMaxRecords());
         assertEquals(300, c.kill().minPid());
         assertEquals(false, c.emergency().enabled());
+        assertEquals(RiposteConfig.LogTarget.AUTO, c.log().target());
+        assertEquals(65_536, c.netpolicy().maxBlocks());
+        assertEquals(Duration.ofMinutes(5), c.netpolicy().domainRefresh());
+        assertEquals(Duration.ofSeconds(30), c.netpolicy().reconcileInterval());
+        assertEquals(Duration.ofSeconds(2), c.netpolicy().resolveTimeout());
     }
 
     @Test
