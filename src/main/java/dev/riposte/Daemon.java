@@ -2,6 +2,8 @@ package dev.riposte;
 
 import dev.riposte.audit.AuditTrail;
 import dev.riposte.audit.RunLog;
+import dev.riposte.config.ConfigException;
+import dev.riposte.config.ConfigLoader;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.dispatch.Dispatcher;
 import dev.riposte.dispatch.RunListener;
@@ -148,12 +150,41 @@ public final class Daemon implements AutoCloseable {
      */
     public synchronized ReactionSet reload() {
         notifier.reloading();
+        checkConfigurationFile();
         ReactionSet fresh = loader.loadDirectory(config.reactions().dir()).keepingGoodVersionsOf(reactions);
         dispatcher.setReactions(new ReactionIndex(fresh.loaded()));
         reactions = fresh;
         LOG.info("reloaded: {} reactions running, {} files rejected", fresh.loaded().size(), fresh.rejected().size());
         notifier.ready(status());
         return fresh;
+    }
+
+    /** Where the configuration came from (for reloads), or null. */
+    private Path configFile;
+
+    /** Remembers the configuration file, so that a reload can say whether it changed. */
+    public void configFile(Path file) {
+        this.configFile = file;
+    }
+
+    /**
+     * The configuration is not swapped live (sockets, the store, the bridge and the pool are built from it):
+     * a reload says whether the file changed or is now invalid, so the operator knows a restart is due.
+     */
+    private void checkConfigurationFile() {
+        if (configFile == null) {
+            return;
+        }
+        try {
+            RiposteConfig now = ConfigLoader.load(configFile);
+            if (!now.equals(config)) {
+                LOG.warn("{} has changed; the new configuration takes effect at the next restart (reactions are reloaded now)",
+                        configFile);
+            }
+        } catch (ConfigException e) {
+            LOG.error("{} is now invalid ({}); the daemon keeps running with the configuration it started with",
+                    configFile, String.join("; ", e.problems()));
+        }
     }
 
     /** A short status line for systemd: reactions, events, runs, netpolicy. */

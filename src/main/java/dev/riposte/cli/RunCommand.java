@@ -44,6 +44,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("riposte: cannot start: " + e.getMessage());
             return 1;
         }
+        daemon.configFile(config.file);
         running.set(daemon);
         if (hupDuringStart.get()) {
             daemon.reload();

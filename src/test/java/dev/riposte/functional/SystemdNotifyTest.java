@@ -45,6 +45,18 @@ class SystemdNotifyTest {
                 assertTrue(sent.startsWith("READY=1\nSTATUS=1 reactions; 0 events; runs ok 0 error 0 timed_out 0; "
                         + "netpolicy dry-run, 0 blocked\nMAINPID=" + pid + "\n"), sent);
                 assertTrue(sent.split("WATCHDOG=1\n", -1).length >= 4, "pings every 200 ms: " + sent);
+                Runtime.getRuntime().exec(new String[] {"kill", "-HUP", Long.toString(pid)}).waitFor();
+                for (int i = 0; i < 200 && !Files.readString(received).contains("RELOADING=1"); i++) {
+                    Thread.sleep(20);
+                }
+                String afterHup = Files.readString(received);
+                int reloading = afterHup.indexOf("RELOADING=1\nSTATUS=reloading\n");
+                assertTrue(reloading > 0, afterHup);
+                for (int i = 0; i < 200 && afterHup.indexOf("READY=1", reloading) < 0; i++) {
+                    Thread.sleep(20);
+                    afterHup = Files.readString(received);
+                }
+                assertTrue(afterHup.indexOf("READY=1\nSTATUS=1 reactions;", reloading) > reloading, "READY again after the reload");
             }
             for (int i = 0; i < 100 && !Files.readString(received).contains("STOPPING=1"); i++) {
                 Thread.sleep(20);
