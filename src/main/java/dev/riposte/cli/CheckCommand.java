@@ -12,11 +12,14 @@ import dev.riposte.match.Rejection;
 import dev.riposte.sandbox.Sandbox;
 import dev.riposte.sandbox.ShellRunner;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -34,6 +37,9 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Parameters(arity = "0..*", paramLabel = "PATHS", description = "reaction files or directories to check instead of reactions.dir")
+    List<Path> paths = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -56,11 +62,12 @@ public final class CheckCommand implements Callable<Integer> {
                 new Helpers(Effects.refusing("effects are refused while a reaction file is checked")),
                 loaded.reactions().defaultTimeout(), loaded.reactions().maxAllocBytes())) {
             ShellRunner shell = new ShellRunner(Path.of(System.getProperty("java.io.tmpdir")));
-            set = new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout())
-                    .loadDirectory(loaded.reactions().dir());
+            ReactionLoader loader = new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout());
+            set = paths.isEmpty() ? loader.loadDirectory(loaded.reactions().dir()) : loader.loadFiles(expand(paths));
         }
-        out.println("reactions in " + loaded.reactions().dir() + ": " + set.loaded().size() + " loaded, "
-                + set.rejected().size() + " rejected");
+        out.println("reactions in " + (paths.isEmpty() ? loaded.reactions().dir().toString()
+                : String.join(" ", paths.stream().map(Path::toString).toList())) + ": " + set.loaded().size()
+                + " loaded, " + set.rejected().size() + " rejected");
         for (Reaction r : set.loaded()) {
             out.println("  ok  " + r.name() + " (" + r.file().getFileName() + ")" + (r.enabled() ? "" : " [disabled]"));
         }
@@ -70,6 +77,23 @@ public final class CheckCommand implements Callable<Integer> {
         warnings(out, loaded, set.loaded());
         out.flush();
         return set.rejected().isEmpty() ? 0 : 1;
+    }
+
+    /** Files as given; a directory stands for its reaction files in name order. */
+    private static List<Path> expand(List<Path> given) {
+        List<Path> out = new ArrayList<>();
+        for (Path p : given) {
+            if (Files.isDirectory(p)) {
+                try (var list = Files.list(p)) {
+                    list.filter(f -> f.getFileName().toString().matches("[^.].*\\.(js|sh|yaml|yml)")).sorted().forEach(out::add);
+                } catch (java.io.IOException e) {
+                    out.add(p);
+                }
+            } else {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     private static void warnings(PrintWriter out, RiposteConfig config, List<Reaction> reactions) {

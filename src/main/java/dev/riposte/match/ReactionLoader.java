@@ -68,6 +68,13 @@ public final class ReactionLoader {
             LOG.error("reaction rejected: {}", r);
             return new ReactionSet(List.of(), List.of(r));
         }
+        ReactionSet set = loadFiles(files);
+        LOG.info("reactions loaded from {}: {} loaded, {} rejected", dir, set.loaded().size(), set.rejected().size());
+        return set;
+    }
+
+    /** Loads the given reaction files, in the order given (a duplicate {@code @name} loses to the earlier file). */
+    public ReactionSet loadFiles(List<Path> files) {
         List<Reaction> loaded = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
         Map<String, Path> names = new HashMap<>();
@@ -101,7 +108,6 @@ public final class ReactionLoader {
             }
             rejected.addAll(rejectedHere);
         }
-        LOG.info("reactions loaded from {}: {} loaded, {} rejected", dir, loaded.size(), rejected.size());
         return new ReactionSet(loaded, rejected);
     }
 

@@ -173,6 +173,13 @@ class CliTest {
         Result bad = riposte("check", "--config", config.toString());
         assertEquals(1, bad.code());
         assertTrue(bad.out().lines().anyMatch(l -> l.startsWith("error: " + reactions + "/broken.js:")), bad.out());
+
+        Result one = riposte("check", "--config", config.toString(), reactions.resolve("stop.js").toString());
+        assertEquals(0, one.code(), one.out());
+        assertTrue(one.out().contains("reactions in " + reactions.resolve("stop.js") + ": 1 loaded, 0 rejected"), one.out());
+        Result onlyBroken = riposte("check", "--config", config.toString(), reactions.resolve("broken.js").toString());
+        assertEquals(1, onlyBroken.code(), onlyBroken.out());
+        assertTrue(onlyBroken.out().contains("error: " + reactions.resolve("broken.js") + ":3: "), onlyBroken.out());
     }
 
     @Test
