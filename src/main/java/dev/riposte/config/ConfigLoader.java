@@ -41,6 +41,13 @@ public final class ConfigLoader {
         return parse(text, file.toString());
     }
 
+    /** Every key the configuration knows, as {@code section.key}, in the order the file documents them. */
+    public static List<String> keys() {
+        List<String> seen = new ArrayList<>();
+        build(new Section("", Map.of(), new ArrayList<>(), seen));
+        return List.copyOf(seen);
+    }
+
     public static RiposteConfig parse(String yaml, String source) throws ConfigException {
         Object document;
         try {
@@ -55,7 +62,7 @@ public final class ConfigLoader {
             throw new ConfigException(source, List.of("(top level): must be a mapping of sections. Found: " + describe(document)));
         }
         List<String> problems = new ArrayList<>();
-        RiposteConfig config = build(new Section("", map, problems));
+        RiposteConfig config = build(new Section("", map, problems, new ArrayList<>()));
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
@@ -163,10 +170,13 @@ public final class ConfigLoader {
         private final String path;
         private final Map<String, Object> values = new LinkedHashMap<>();
         private final List<String> problems;
+        /** Every key read, as a path (sections are not keys). */
+        private final List<String> seen;
 
-        Section(String path, Map<?, ?> map, List<String> problems) {
+        Section(String path, Map<?, ?> map, List<String> problems, List<String> seen) {
             this.path = path;
             this.problems = problems;
+            this.seen = seen;
             map.forEach((k, v) -> values.put(String.valueOf(k), v));
         }
 
@@ -179,19 +189,20 @@ public final class ConfigLoader {
         }
 
         private Object take(String name) {
+            seen.add(key(name));
             return values.remove(name);
         }
 
         Section section(String name) {
-            Object v = take(name);
+            Object v = values.remove(name);
             if (v == null) {
-                return new Section(key(name), Map.of(), problems);
+                return new Section(key(name), Map.of(), problems, seen);
             }
             if (v instanceof Map<?, ?> m) {
-                return new Section(key(name), m, problems);
+                return new Section(key(name), m, problems, seen);
             }
             problem(name, "must be a mapping", v);
-            return new Section(key(name), Map.of(), problems);
+            return new Section(key(name), Map.of(), problems, seen);
         }
 
         void finish() {
