@@ -47,6 +47,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +74,11 @@ public final class Daemon implements AutoCloseable {
     private Dispatcher dispatcher;
     private volatile ReactionSet reactions;
     private ReactionLoader loader;
+    private Sandbox sandbox;
+    private ShellRunner shell;
+    /** The reactions settings that change on reload (dir, default timeout). */
+    private RiposteConfig.Reactions liveReactions;
+    private DirectoryWatch watch;
     private StateStore store;
     private AuditTrail auditTrail;
 
@@ -114,9 +120,11 @@ public final class Daemon implements AutoCloseable {
                 new Helpers(Effects.refusing("effects are refused while a reaction file is checked")),
                 config.reactions().defaultTimeout(), config.reactions().maxAllocBytes());
         started.add(sandbox);
-        ShellRunner shell = new ShellRunner(Path.of(System.getProperty("java.io.tmpdir")));
-        loader = new ReactionLoader(sandbox, shell, config.reactions().defaultTimeout());
-        reactions = loader.loadDirectory(config.reactions().dir());
+        shell = new ShellRunner(Path.of(System.getProperty("java.io.tmpdir")));
+        this.sandbox = sandbox;
+        liveReactions = config.reactions();
+        loader = new ReactionLoader(sandbox, shell, liveReactions.defaultTimeout());
+        reactions = loader.loadDirectory(liveReactions.dir());
         List<RunListener> all = new ArrayList<>();
         all.add(new RunLog());
         if (store != null) {
@@ -139,7 +147,7 @@ public final class Daemon implements AutoCloseable {
         LOG.info("ready: {} reactions loaded, {} rejected, netpolicy {}; {} ms after JVM start",
                 reactions.loaded().size(), reactions.rejected().size(), netPolicy.status().backend(), sinceJvmStart);
         notifier.ready(status());
-        started.add(DirectoryWatch.start(config.reactions().dir(), this::reload));
+        watch = DirectoryWatch.start(liveReactions.dir(), this::reload);
         started.add(new Heartbeat(notifier, System.getenv(), this::status,
                 () -> dispatcher.stalled(HeaderParser.MAX_TIMEOUT.plus(STALL_GRACE))));
     }
@@ -150,8 +158,8 @@ public final class Daemon implements AutoCloseable {
      */
     public synchronized ReactionSet reload() {
         notifier.reloading();
-        checkConfigurationFile();
-        ReactionSet fresh = loader.loadDirectory(config.reactions().dir()).keepingGoodVersionsOf(reactions);
+        applyConfigurationFile();
+        ReactionSet fresh = loader.loadDirectory(liveReactions.dir()).keepingGoodVersionsOf(reactions);
         dispatcher.setReactions(new ReactionIndex(fresh.loaded()));
         reactions = fresh;
         LOG.info("reloaded: {} reactions running, {} files rejected", fresh.loaded().size(), fresh.rejected().size());
@@ -168,22 +176,66 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * The configuration is not swapped live (sockets, the store, the bridge and the pool are built from it):
-     * a reload says whether the file changed or is now invalid, so the operator knows a restart is due.
+     * Reads the configuration file again. {@code reactions.dir} and {@code reactions.default_timeout}
+     * change live (the directory watch follows a new directory); every other section is built into the
+     * running daemon (sockets, store, bridge, pool, sandbox), so a change there is logged as waiting for a
+     * restart. An invalid file is reported and changes nothing.
      */
-    private void checkConfigurationFile() {
+    private void applyConfigurationFile() {
         if (configFile == null) {
             return;
         }
+        RiposteConfig now;
         try {
-            RiposteConfig now = ConfigLoader.load(configFile);
-            if (!now.equals(config)) {
-                LOG.warn("{} has changed; the new configuration takes effect at the next restart (reactions are reloaded now)",
-                        configFile);
-            }
+            now = ConfigLoader.load(configFile);
         } catch (ConfigException e) {
             LOG.error("{} is now invalid ({}); the daemon keeps running with the configuration it started with",
                     configFile, String.join("; ", e.problems()));
+            return;
+        }
+        RiposteConfig.Reactions wanted = now.reactions();
+        if (!wanted.dir().equals(liveReactions.dir()) || !wanted.defaultTimeout().equals(liveReactions.defaultTimeout())) {
+            if (!wanted.dir().equals(liveReactions.dir())) {
+                closeQuietly(watch);
+                watch = DirectoryWatch.start(wanted.dir(), this::reload);
+            }
+            liveReactions = new RiposteConfig.Reactions(wanted.dir(), wanted.defaultTimeout(), liveReactions.maxAllocBytes());
+            loader = new ReactionLoader(sandbox, shell, liveReactions.defaultTimeout());
+            LOG.info("configuration: reactions.dir {} and reactions.default_timeout {} now apply",
+                    liveReactions.dir(), ConfigLoader.format(liveReactions.defaultTimeout()));
+        }
+        List<String> waiting = new ArrayList<>();
+        if (now.reactions().maxAllocBytes() != config.reactions().maxAllocBytes()) {
+            waiting.add("reactions.max_alloc_bytes");
+        }
+        Map<String, Object[]> sections = new java.util.LinkedHashMap<>();
+        sections.put("intake", new Object[] {config.intake(), now.intake()});
+        sections.put("dispatch", new Object[] {config.dispatch(), now.dispatch()});
+        sections.put("evidence", new Object[] {config.evidence(), now.evidence()});
+        sections.put("files", new Object[] {config.files(), now.files()});
+        sections.put("netpolicy", new Object[] {config.netpolicy(), now.netpolicy()});
+        sections.put("state", new Object[] {config.state(), now.state()});
+        sections.put("kill", new Object[] {config.kill(), now.kill()});
+        sections.put("emergency", new Object[] {config.emergency(), now.emergency()});
+        sections.put("log", new Object[] {config.log(), now.log()});
+        sections.forEach((name, pair) -> {
+            if (!pair[0].equals(pair[1])) {
+                waiting.add(name);
+            }
+        });
+        if (!waiting.isEmpty()) {
+            LOG.warn("{} has changed in {}; that takes effect at the next restart", configFile, String.join(", ", waiting));
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("closing {}: {}", c, e.getMessage());
         }
     }
 
@@ -267,6 +319,7 @@ public final class Daemon implements AutoCloseable {
         if (!started.isEmpty()) {
             notifier.stopping();
         }
+        closeQuietly(watch);
         // Reverse start order: intake first (no new events), then the dispatcher drains, then the sandbox.
         for (int i = started.size() - 1; i >= 0; i--) {
             AutoCloseable c = started.get(i);

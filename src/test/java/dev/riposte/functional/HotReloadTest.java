@@ -113,4 +113,24 @@ class HotReloadTest {
             }
         }
     }
+
+    @Test
+    void aReload_appliesANewReactionsDirectory_andTimeout() throws Exception {
+        try (TestDaemon d = new TestDaemon(dir, "netpolicy:\n  backend: disabled\n",
+                Map.of("a.js", "// @on *\nfunction process(data) {}\n"))) {
+            Path other = Files.createDirectories(dir.resolve("other.d"));
+            Files.writeString(other.resolve("b.js"), "// @on *\nfunction process(data) {}\n");
+            String yaml = Files.readString(d.configFile());
+            Files.writeString(d.configFile(), yaml.replace("  dir: " + dir.resolve("reactions.d"),
+                    "  dir: " + other + "\n  default_timeout: 3s"));
+            d.daemon().reload();
+            assertEquals(List.of("b"), loaded(d));
+            assertEquals(java.time.Duration.ofSeconds(3), d.daemon().reactions().loaded().getFirst().timeout());
+            Files.writeString(other.resolve("c.js"), "// @on *\nfunction process(data) {}\n");
+            within2s("the watch follows the new directory", () -> loaded(d).equals(List.of("b", "c")));
+            Files.writeString(d.configFile(), "intake: {sockett: x}\n");
+            d.daemon().reload();
+            assertEquals(List.of("b", "c"), loaded(d), "an invalid file changes nothing");
+        }
+    }
 }

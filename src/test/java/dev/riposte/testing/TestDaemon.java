@@ -62,6 +62,7 @@ public final class TestDaemon implements AutoCloseable {
         Files.writeString(configFile(), yaml);
         RiposteConfig config = ConfigLoader.load(configFile());
         daemon = Daemon.start(config, List.of(runs::add));
+        daemon.configFile(configFile());
     }
 
     public Path dir() {
