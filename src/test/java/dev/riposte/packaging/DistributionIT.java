@@ -1,0 +1,52 @@
+package dev.riposte.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tarball built by {@code mvn package}, unpacked anywhere: its launcher runs from there, needing nothing else. */
+class DistributionIT {
+    @TempDir
+    Path dir;
+
+    private String run(int expectedCode, String... command) throws Exception {
+        return runIn(dir, expectedCode, command);
+    }
+
+    /** Runs with the class-data cache in the test's directory (an unpacked distribution would use /var/cache). */
+    private String runIn(Path cwd, int expectedCode, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
+        builder.environment().put("RIPOSTE_CDS_DIR", dir.resolve("cds").toString());
+        Process p = builder.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(expectedCode, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    void theUnpackedDistribution_runsAndChecksItsOwnConfiguration() throws Exception {
+        Path tarball;
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            tarball = files.filter(f -> f.getFileName().toString().matches("riposte-.*-dist\\.tar\\.gz")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no riposte-*-dist.tar.gz in target/"));
+        }
+        run(0, "tar", "xzf", tarball.toAbsolutePath().toString());
+        Path home;
+        try (Stream<Path> unpacked = Files.list(dir)) {
+            home = unpacked.filter(p -> p.getFileName().toString().startsWith("riposte-")).findFirst().orElseThrow();
+        }
+        assertTrue(Files.isExecutable(home.resolve("bin/riposte")));
+        assertTrue(Files.isRegularFile(home.resolve("lib/riposte.jar")));
+        assertTrue(run(0, home.resolve("bin/riposte").toString(), "--version").strip().startsWith("riposte 0."));
+        String check = runIn(home, 0, "bin/riposte", "check", "--config", "config/dev.yaml");
+        assertTrue(check.contains("reactions in config/reactions.d: 4 loaded, 0 rejected"), check);
+    }
+}
