@@ -1,9 +1,6 @@
 package dev.riposte.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.riposte.config.RiposteConfig;
-import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,17 +19,10 @@ public final class BlocksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RiposteConfig loaded = config.loadOrReport();
-        if (loaded == null) {
-            return 2;
-        }
-        JsonNode answer;
-        try {
-            answer = StatsCommand.fetch(loaded, "blocks");
-        } catch (IOException e) {
-            System.err.println("riposte: " + e.getMessage());
-            return 1;
-        }
+        return ControlRequest.send(config, ControlRequest.command("blocks"), this::print);
+    }
+
+    private int print(JsonNode answer) {
         if (json) {
             System.out.println(answer);
             return 0;
@@ -64,19 +54,10 @@ public final class BlocksCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            RiposteConfig loaded = config.loadOrReport();
-            if (loaded == null) {
-                return 2;
-            }
-            try {
-                JsonNode answer = StatsCommand.fetch(loaded,
-                        new ObjectMapper().createObjectNode().put("command", "blocks-remove").put("target", target));
+            return ControlRequest.send(config, ControlRequest.command("blocks-remove").put("target", target), answer -> {
                 System.out.println(answer.path("code").asInt() == 0 ? "removed " + target : target + " was not blocked");
                 return 0;
-            } catch (IOException e) {
-                System.err.println("riposte: " + e.getMessage());
-                return 1;
-            }
+            });
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.riposte.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.riposte.config.RiposteConfig;
-import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,18 +27,10 @@ public final class NetpolicyCommand {
 
         @Override
         public Integer call() {
-            RiposteConfig loaded = config.loadOrReport();
-            if (loaded == null) {
-                return 2;
-            }
-            try {
-                JsonNode answer = StatsCommand.fetch(loaded, "netpolicy-status");
+            return ControlRequest.send(config, ControlRequest.command("netpolicy-status"), answer -> {
                 System.out.println(json ? answer.path("netpolicy").toString() : "netpolicy " + line(answer.path("netpolicy")));
                 return answer.path("netpolicy").path("active").asBoolean() ? 0 : 3;
-            } catch (IOException e) {
-                System.err.println("riposte: " + e.getMessage());
-                return 1;
-            }
+            });
         }
     }
 
@@ -51,18 +41,10 @@ public final class NetpolicyCommand {
 
         @Override
         public Integer call() {
-            RiposteConfig loaded = config.loadOrReport();
-            if (loaded == null) {
-                return 2;
-            }
-            try {
-                StatsCommand.fetch(loaded, "netpolicy-flush");
+            return ControlRequest.send(config, ControlRequest.command("netpolicy-flush"), answer -> {
                 System.out.println("netpolicy flushed: no address is blocked, no domain followed, table inet riposte removed");
                 return 0;
-            } catch (IOException e) {
-                System.err.println("riposte: " + e.getMessage());
-                return 1;
-            }
+            });
         }
     }
 }

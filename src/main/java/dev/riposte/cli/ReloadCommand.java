@@ -1,8 +1,6 @@
 package dev.riposte.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.riposte.config.RiposteConfig;
-import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,21 +13,13 @@ public final class ReloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RiposteConfig loaded = config.loadOrReport();
-        if (loaded == null) {
-            return 2;
-        }
-        try {
-            JsonNode answer = StatsCommand.fetch(loaded, "reload");
+        return ControlRequest.send(config, ControlRequest.command("reload"), answer -> {
             System.out.println("reloaded: " + answer.path("loaded").asInt() + " reactions running, "
                     + answer.path("rejected").size() + " files rejected");
             for (JsonNode r : answer.path("rejected")) {
                 System.out.println("error: " + r.asText());
             }
             return answer.path("rejected").isEmpty() ? 0 : 1;
-        } catch (IOException e) {
-            System.err.println("riposte: " + e.getMessage());
-            return 1;
-        }
+        });
     }
 }

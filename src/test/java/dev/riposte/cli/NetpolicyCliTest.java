@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.riposte.testing.Await;
 import dev.riposte.testing.NetNamespace;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestDaemon;
@@ -32,7 +33,7 @@ class NetpolicyCliTest {
     void namespace() throws Exception {
         ns = new NetNamespace();
         ns.start("socat", "TCP-LISTEN:" + PORT + ",fork,reuseaddr", "SYSTEM:true");
-        for (int i = 0; i < 50 && !ns.connects("127.0.0.3", PORT); i++) {
+        for (int i = 0; i < 50 && !ns.reaches("127.0.0.3", PORT); i++) {
             Thread.sleep(50);
         }
     }
@@ -53,20 +54,7 @@ class NetpolicyCliTest {
                         + " NetBlockIpTimer('198.51.100.7', 3600); NetBlockDomain('pool.crypto-mirror.example'); }\n"));
     }
 
-    private void await(String what, java.util.function.BooleanSupplier condition) throws Exception {
-        for (int i = 0; i < 250 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(20);
-        }
-        assertTrue(condition.getAsBoolean(), what);
-    }
 
-    private boolean connects(String host) {
-        try {
-            return ns.connects(host, PORT);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Test
     void blocks_areListed_removed_keptAcrossARestart_andFlushed() throws Exception {
@@ -74,7 +62,7 @@ class NetpolicyCliTest {
         try (TestDaemon d = daemon()) {
             d.send(List.of(Samples.line("01")));
             d.awaitFinished(1);
-            await("blocked", () -> !connects("127.0.0.2"));
+            Await.until("blocked", 250, 20, () -> !ns.reaches("127.0.0.2", PORT));
             String config = d.configFile().toString();
 
             CliTest.Result json = riposte("blocks", "--json", "--config", config);
@@ -101,23 +89,23 @@ class NetpolicyCliTest {
             CliTest.Result text = riposte("blocks", "--config", config);
             assertTrue(text.out().lines().anyMatch(l -> l.matches("127\\.0\\.0\\.2\\s+-\\s+NetBlockIp\\s+block\\s+" + uuid)), text.out());
         }
-        assertFalse(connects("127.0.0.2"), "a normal stop leaves the blocks in force");
+        assertFalse(ns.reaches("127.0.0.2", PORT), "a normal stop leaves the blocks in force");
         try (TestDaemon d = daemon()) {
             String config = d.configFile().toString();
             assertTrue(riposte("blocks", "--config", config).out().contains("127.0.0.2"), "restored from the state store");
             CliTest.Result removed = riposte("blocks", "remove", "--config", config, "127.0.0.2");
             assertEquals(0, removed.code(), removed.err());
             assertTrue(removed.out().contains("removed 127.0.0.2"), removed.out());
-            await("unblocked", () -> connects("127.0.0.2"));
+            Await.until("unblocked", 250, 20, () -> ns.reaches("127.0.0.2", PORT));
             CliTest.Result again = riposte("blocks", "remove", "--config", config, "127.0.0.2");
             assertTrue(again.out().contains("127.0.0.2 was not blocked"), again.out());
 
             d.send(List.of(Samples.line("01").replace(uuid, "00000000-0000-4000-8000-000000000001")));
             d.awaitFinished(1);
-            await("blocked again", () -> !connects("127.0.0.2"));
+            Await.until("blocked again", 250, 20, () -> !ns.reaches("127.0.0.2", PORT));
             CliTest.Result flush = riposte("netpolicy", "flush", "--config", config);
             assertEquals(0, flush.code(), flush.err());
-            assertTrue(connects("127.0.0.2"));
+            assertTrue(ns.reaches("127.0.0.2", PORT));
             assertFalse(ns.execOk("nft", "list", "tables").contains("riposte"), "the table is removed");
         }
     }

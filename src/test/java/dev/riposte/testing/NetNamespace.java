@@ -65,6 +65,18 @@ public final class NetNamespace implements AutoCloseable {
         return execRc("socat", "-u", "/dev/null", "TCP:" + target + ":" + port + ",connect-timeout=1") == 0;
     }
 
+    /** {@link #connects} for use in lambdas: a failure to run socat becomes an unchecked exception. */
+    public boolean reaches(String host, int port) {
+        try {
+            return connects(host, port);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     static void run(String... argv) throws IOException, InterruptedException {
         output(List.of(argv));
     }

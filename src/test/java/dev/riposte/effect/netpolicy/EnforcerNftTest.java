@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.effect.EffectResult;
 import dev.riposte.state.StateStore;
+import dev.riposte.testing.Await;
 import dev.riposte.testing.NetNamespace;
 import dev.riposte.testing.TestNet;
 import java.net.InetAddress;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class EnforcerNftTest {
         ns.execOk("ip", "addr", "add", "fd00:beef::3/128", "dev", "lo");
         ns.start("socat", "TCP-LISTEN:" + PORT + ",fork,reuseaddr", "SYSTEM:true");
         ns.start("socat", "TCP6-LISTEN:" + PORT + ",ipv6only=1,fork,reuseaddr", "SYSTEM:true");
-        for (int i = 0; i < 50 && !ns.connects("127.0.0.3", PORT); i++) {
+        for (int i = 0; i < 50 && !ns.reaches("127.0.0.3", PORT); i++) {
             Thread.sleep(50);
         }
         nft = new ProcessNftRunner(ns.exec("nft"));
@@ -88,33 +88,19 @@ class EnforcerNftTest {
         return IpLiteral.parse(text);
     }
 
-    /** Waits up to 5 s (at least 250 checks) for a condition the writer thread or the kernel makes true. */
-    private static void await(String what, BooleanSupplier condition) throws Exception {
-        for (int i = 0; i < 250 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(20);
-        }
-        assertTrue(condition.getAsBoolean(), what);
-    }
 
-    private boolean connects(String host) {
-        try {
-            return ns.connects(host, PORT);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Test
     void aBlock_dropsTraffic_anUnblockLetsItThrough() throws Exception {
         Enforcer e = start();
-        assertTrue(connects("127.0.0.2"), "before the block");
+        assertTrue(ns.reaches("127.0.0.2", PORT), "before the block");
         assertEquals(EffectResult.done(), e.block(ip("127.0.0.2"), ORIGIN));
-        await("blocked", () -> !connects("127.0.0.2"));
+        Await.until("blocked", 250, 20, () -> !ns.reaches("127.0.0.2", PORT));
         assertTrue(set("block4").contains("elements = { 127.0.0.2 }"), set("block4"));
-        assertTrue(connects("127.0.0.3"), "others still connect");
+        assertTrue(ns.reaches("127.0.0.3", PORT), "others still connect");
         assertEquals(EffectResult.unchanged(), e.block(ip("127.0.0.2"), ORIGIN));
         assertEquals(EffectResult.done(), e.unblock(ip("127.0.0.2")));
-        await("unblocked", () -> connects("127.0.0.2"));
+        Await.until("unblocked", 250, 20, () -> ns.reaches("127.0.0.2", PORT));
         assertEquals(EffectResult.unchanged(), e.unblock(ip("127.0.0.2")));
     }
 
@@ -122,8 +108,8 @@ class EnforcerNftTest {
     void anIpv6Block_dropsTraffic() throws Exception {
         Enforcer e = start();
         assertEquals(EffectResult.done(), e.block(ip("fd00:beef::2"), ORIGIN));
-        await("blocked", () -> !connects("fd00:beef::2"));
-        assertTrue(connects("fd00:beef::3"));
+        Await.until("blocked", 250, 20, () -> !ns.reaches("fd00:beef::2", PORT));
+        assertTrue(ns.reaches("fd00:beef::3", PORT));
     }
 
     @Test
@@ -141,9 +127,9 @@ class EnforcerNftTest {
     void aTimerBlock_endsByItself() throws Exception {
         Enforcer e = start();
         assertEquals(EffectResult.done(), e.blockFor(ip("127.0.0.2"), Duration.ofSeconds(4), ORIGIN));
-        await("in the set with its timeout", () -> setHas("127.0.0.2 timeout 4s expires"));
-        assertFalse(connects("127.0.0.2"), "blocked while the timer runs");
-        await("the kernel ends the block", () -> connects("127.0.0.2"));
+        Await.until("in the set with its timeout", 250, 20, () -> setHas("127.0.0.2 timeout 4s expires"));
+        assertFalse(ns.reaches("127.0.0.2", PORT), "blocked while the timer runs");
+        Await.until("the kernel ends the block", 250, 20, () -> ns.reaches("127.0.0.2", PORT));
         e.reconcile();
         assertEquals(List.of(), e.blocks(), "the expired block is dropped from the store too");
         assertEquals(List.of(), new SqliteBlockStore(db).blocks());
@@ -159,8 +145,8 @@ class EnforcerNftTest {
         e.close();
         ns.execOk("nft", "delete", "table", "inet", "riposte");
         Enforcer again = start();
-        assertFalse(connects("127.0.0.2"), "restored before start returned");
-        assertFalse(connects("fd00:beef::2"));
+        assertFalse(ns.reaches("127.0.0.2", PORT), "restored before start returned");
+        assertFalse(ns.reaches("fd00:beef::2", PORT));
         assertTrue(set("block6").matches("(?s).*fd00:beef::2 timeout (9m5\\ds|10m) expires.*"), set("block6"));
         assertEquals(List.of("127.0.0.2", "fd00:beef::2"),
                 again.blocks().stream().map(b -> IpLiteral.format(b.address())).toList());
@@ -172,13 +158,13 @@ class EnforcerNftTest {
         Enforcer e = start();
         e.block(ip("127.0.0.2"), ORIGIN);
         e.blockFor(ip("127.0.0.3"), Duration.ofSeconds(600), ORIGIN);
-        await("applied", () -> !connects("127.0.0.2"));
+        Await.until("applied", 250, 20, () -> !ns.reaches("127.0.0.2", PORT));
         assertEquals(0, e.reconcile(), "nothing to repair");
 
         ns.execOk("nft", "delete", "table", "inet", "riposte");
-        assertTrue(connects("127.0.0.2"), "the table is gone");
+        assertTrue(ns.reaches("127.0.0.2", PORT), "the table is gone");
         assertEquals(3, e.reconcile(), "the table and its two elements");
-        assertFalse(connects("127.0.0.2"), "repaired");
+        assertFalse(ns.reaches("127.0.0.2", PORT), "repaired");
 
         ns.execOk("nft", "delete", "element", "inet", "riposte", "block4", "{ 127.0.0.2 }");
         ns.execOk("nft", "add", "element", "inet", "riposte", "block4", "{ 127.0.0.9 }");
@@ -194,10 +180,10 @@ class EnforcerNftTest {
     void whenTheTableIsDeletedUnderIt_theNextBlockRepairsIt_andEnforcementResumes() throws Exception {
         Enforcer e = start();
         e.block(ip("127.0.0.2"), ORIGIN);
-        await("applied", () -> !connects("127.0.0.2"));
+        Await.until("applied", 250, 20, () -> !ns.reaches("127.0.0.2", PORT));
         ns.execOk("nft", "delete", "table", "inet", "riposte");
         assertEquals(EffectResult.done(), e.block(ip("127.0.0.3"), ORIGIN));
-        await("both blocked again", () -> !connects("127.0.0.2") && !connects("127.0.0.3"));
+        Await.until("both blocked again", 250, 20, () -> !ns.reaches("127.0.0.2", PORT) && !ns.reaches("127.0.0.3", PORT));
         assertTrue(e.status().active());
         assertTrue(e.status().repairs() >= 3, e.status().toString());
     }
@@ -213,14 +199,14 @@ class EnforcerNftTest {
         Enforcer e = start();
         java.nio.file.Files.writeString(dir.resolve("broken"), "");
         assertEquals(EffectResult.done(), e.block(ip("127.0.0.2"), ORIGIN), "accepted: the failure shows in the batch");
-        await("the bridge notices", () -> !e.status().active());
+        Await.until("the bridge notices", 250, 20, () -> !e.status().active());
         assertEquals("nftables refuses changes: nft failed: nft: broken on purpose", e.status().reason());
         assertEquals(EffectResult.failed("nftables refuses changes: nft failed: nft: broken on purpose"),
                 e.block(ip("127.0.0.3"), ORIGIN));
         java.nio.file.Files.delete(dir.resolve("broken"));
         e.reconcile();
         assertTrue(e.status().active());
-        assertFalse(connects("127.0.0.2"), "the block accepted while nft failed is in force now");
+        assertFalse(ns.reaches("127.0.0.2", PORT), "the block accepted while nft failed is in force now");
         assertEquals(EffectResult.done(), e.block(ip("127.0.0.3"), ORIGIN));
     }
 
@@ -240,7 +226,7 @@ class EnforcerNftTest {
         } finally {
             pool.shutdown();
         }
-        await("all 5,000 in the kernel", () -> {
+        Await.until("all 5,000 in the kernel", 250, 20, () -> {
             try {
                 return new NftKernel(nft).list().size() == 5000;
             } catch (Kernel.KernelException ex) {
@@ -265,15 +251,15 @@ class EnforcerNftTest {
         Enforcer e = start();
         e.block(ip("127.0.0.2"), ORIGIN);
         assertEquals(EffectResult.done(), e.blockDomain("evil.example", ORIGIN));
-        await("applied", () -> !connects("127.0.0.2"));
+        Await.until("applied", 250, 20, () -> !ns.reaches("127.0.0.2", PORT));
         assertEquals(EffectResult.done(), e.flush());
-        assertTrue(connects("127.0.0.2"));
+        assertTrue(ns.reaches("127.0.0.2", PORT));
         assertFalse(ns.execOk("nft", "list", "tables").contains("riposte"));
         assertEquals(0, e.reconcile(), "an empty, flushed bridge does not re-create its table");
         assertEquals(List.of(), new SqliteBlockStore(db).blocks());
         assertEquals(List.of(), new SqliteBlockStore(db).domains());
         assertEquals(EffectResult.done(), e.block(ip("127.0.0.2"), ORIGIN));
-        await("blocked again", () -> !connects("127.0.0.2"));
+        Await.until("blocked again", 250, 20, () -> !ns.reaches("127.0.0.2", PORT));
     }
 
     @Test
@@ -286,6 +272,6 @@ class EnforcerNftTest {
         assertEquals(4, table.split("@block4 drop", -1).length - 1, "input 1, output 1, forward 2; not doubled\n" + table);
         assertTrue(ns.execOk("nft", "list", "set", "inet", "other", "keep").contains("192.0.2.1"));
         assertEquals(0, enforcer.reconcile(), "another table is none of riposte's business");
-        assertFalse(connects("127.0.0.2"));
+        assertFalse(ns.reaches("127.0.0.2", PORT));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.effect.EffectResult;
+import dev.riposte.testing.Await;
 import dev.riposte.testing.NetNamespace;
 import dev.riposte.testing.TestNet;
 import java.time.Clock;
@@ -61,36 +62,23 @@ class ForwardAndInputTest {
         b.close();
     }
 
-    private void await(String what, java.util.function.BooleanSupplier condition) throws Exception {
-        for (int i = 0; i < 100 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(50);
-        }
-        assertTrue(condition.getAsBoolean(), what);
-    }
 
-    private boolean fromA(String host) {
-        try {
-            return a.connects(host, PORT);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Test
     void aBlockedPeer_isDroppedOnInputAndForward_andLetThroughAfterUnblock() throws Exception {
-        assertTrue(fromA("fd00:a::1"), "A reaches R");
-        assertTrue(fromA("fd00:b::2"), "A reaches B through R");
-        assertTrue(fromA("169.254.10.1"), "A reaches R over IPv4 link-local");
+        assertTrue(a.reaches("fd00:a::1", PORT), "A reaches R");
+        assertTrue(a.reaches("fd00:b::2", PORT), "A reaches B through R");
+        assertTrue(a.reaches("169.254.10.1", PORT), "A reaches R over IPv4 link-local");
 
         assertEquals(EffectResult.done(), enforcer.block(IpLiteral.parse("fd00:a::2"), ORIGIN));
         assertEquals(EffectResult.done(), enforcer.block(IpLiteral.parse("169.254.10.2"), ORIGIN));
-        await("input dropped (IPv6)", () -> !fromA("fd00:a::1"));
-        assertFalse(fromA("fd00:b::2"), "forward dropped");
-        assertFalse(fromA("169.254.10.1"), "input dropped (IPv4)");
+        Await.until("input dropped (IPv6)", 100, 50, () -> !a.reaches("fd00:a::1", PORT));
+        assertFalse(a.reaches("fd00:b::2", PORT), "forward dropped");
+        assertFalse(a.reaches("169.254.10.1", PORT), "input dropped (IPv4)");
 
         assertEquals(EffectResult.done(), enforcer.unblock(IpLiteral.parse("fd00:a::2")));
-        await("let through again", () -> fromA("fd00:b::2"));
-        assertTrue(fromA("fd00:a::1"));
-        assertFalse(fromA("169.254.10.1"), "the IPv4 block stays");
+        Await.until("let through again", 100, 50, () -> a.reaches("fd00:b::2", PORT));
+        assertTrue(a.reaches("fd00:a::1", PORT));
+        assertFalse(a.reaches("169.254.10.1", PORT), "the IPv4 block stays");
     }
 }
