@@ -227,4 +227,21 @@ class DispatcherTest {
         Thread.sleep(150);
         assertEquals(null, dispatcher.stalled(java.time.Duration.ofMillis(200)));
     }
+
+    @Test
+    void aRunInFlight_finishesWithTheVersionItStartedWith_andTheNextEventGetsTheNewOne() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        LatchRunner runner = new LatchRunner(1, gate);
+        Reaction v1 = reaction("a", "// @on *\n");
+        Reaction v2 = new Reaction("a", v1.file(), v1.header(), "h2", v1.code(), v1.timeout());
+        start(10, RiposteConfig.Overflow.BACKPRESSURE, 1, runner, v1);
+        dispatcher.submit(Samples.event("01"));
+        assertTrue(runner.started.await(10, TimeUnit.SECONDS));
+        dispatcher.setReactions(new ReactionIndex(List.of(v2)));
+        gate.countDown();
+        awaitDone(1);
+        dispatcher.submit(Samples.event("02"));
+        awaitDone(2);
+        assertEquals(List.of("h", "h2"), records.stream().map(r -> r.reaction().hash()).toList());
+    }
 }
