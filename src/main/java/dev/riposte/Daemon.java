@@ -19,7 +19,6 @@ import dev.riposte.effect.netpolicy.MemoryBlockStore;
 import dev.riposte.effect.netpolicy.NetPolicies;
 import dev.riposte.effect.netpolicy.SqliteBlockStore;
 import dev.riposte.effect.netpolicy.NetPolicy;
-import dev.riposte.helpers.Helpers;
 import dev.riposte.intake.IntakeServer;
 import dev.riposte.match.ReactionIndex;
 import dev.riposte.match.ReactionLoader;
@@ -47,7 +46,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -116,11 +114,9 @@ public final class Daemon implements AutoCloseable {
         Emergency emergency = config.emergency().enabled() ? new HostEmergency()
                 : new RefusingEmergency("emergency helpers are disabled (emergency.enabled is false)");
         Effects effects = new Effects(files, netPolicy, new LocalProcesses(config.kill().minPid()), keyValues, emergency);
-        Sandbox sandbox = new Sandbox(new Helpers(effects),
-                new Helpers(Effects.refusing("effects are refused while a reaction file is checked")),
-                config.reactions().defaultTimeout(), config.reactions().maxAllocBytes());
+        Sandbox sandbox = Sandbox.withEffects(effects, config.reactions().defaultTimeout(), config.reactions().maxAllocBytes());
         started.add(sandbox);
-        shell = new ShellRunner(Path.of(System.getProperty("java.io.tmpdir")));
+        shell = ShellRunner.inTempDir();
         this.sandbox = sandbox;
         liveReactions = config.reactions();
         loader = new ReactionLoader(sandbox, shell, liveReactions.defaultTimeout());
@@ -205,26 +201,24 @@ public final class Daemon implements AutoCloseable {
                     liveReactions.dir(), ConfigLoader.format(liveReactions.defaultTimeout()));
         }
         List<String> waiting = new ArrayList<>();
-        if (now.reactions().maxAllocBytes() != config.reactions().maxAllocBytes()) {
-            waiting.add("reactions.max_alloc_bytes");
-        }
-        Map<String, Object[]> sections = new java.util.LinkedHashMap<>();
-        sections.put("intake", new Object[] {config.intake(), now.intake()});
-        sections.put("dispatch", new Object[] {config.dispatch(), now.dispatch()});
-        sections.put("evidence", new Object[] {config.evidence(), now.evidence()});
-        sections.put("files", new Object[] {config.files(), now.files()});
-        sections.put("netpolicy", new Object[] {config.netpolicy(), now.netpolicy()});
-        sections.put("state", new Object[] {config.state(), now.state()});
-        sections.put("kill", new Object[] {config.kill(), now.kill()});
-        sections.put("emergency", new Object[] {config.emergency(), now.emergency()});
-        sections.put("log", new Object[] {config.log(), now.log()});
-        sections.forEach((name, pair) -> {
-            if (!pair[0].equals(pair[1])) {
-                waiting.add(name);
-            }
-        });
+        waitIfChanged(waiting, "reactions.max_alloc_bytes", config.reactions().maxAllocBytes(), now.reactions().maxAllocBytes());
+        waitIfChanged(waiting, "intake", config.intake(), now.intake());
+        waitIfChanged(waiting, "dispatch", config.dispatch(), now.dispatch());
+        waitIfChanged(waiting, "evidence", config.evidence(), now.evidence());
+        waitIfChanged(waiting, "files", config.files(), now.files());
+        waitIfChanged(waiting, "netpolicy", config.netpolicy(), now.netpolicy());
+        waitIfChanged(waiting, "state", config.state(), now.state());
+        waitIfChanged(waiting, "kill", config.kill(), now.kill());
+        waitIfChanged(waiting, "emergency", config.emergency(), now.emergency());
+        waitIfChanged(waiting, "log", config.log(), now.log());
         if (!waiting.isEmpty()) {
             LOG.warn("{} has changed in {}; that takes effect at the next restart", configFile, String.join(", ", waiting));
+        }
+    }
+
+    private static void waitIfChanged(List<String> waiting, String name, Object running, Object inFile) {
+        if (!running.equals(inFile)) {
+            waiting.add(name);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.riposte.cli;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.effect.Effects;
 import dev.riposte.effect.netpolicy.NetPolicies;
-import dev.riposte.helpers.Helpers;
 import dev.riposte.match.FieldPathLint;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionLoader;
@@ -58,10 +57,9 @@ public final class CheckCommand implements Callable<Integer> {
         }
         out.println("configuration " + config.file + ": valid");
         ReactionSet set;
-        try (Sandbox sandbox = new Sandbox(new Helpers(Effects.refusing("riposte check runs nothing")),
-                new Helpers(Effects.refusing("effects are refused while a reaction file is checked")),
+        try (Sandbox sandbox = Sandbox.withEffects(Effects.refusing("riposte check runs nothing"),
                 loaded.reactions().defaultTimeout(), loaded.reactions().maxAllocBytes())) {
-            ShellRunner shell = new ShellRunner(Path.of(System.getProperty("java.io.tmpdir")));
+            ShellRunner shell = ShellRunner.inTempDir();
             ReactionLoader loader = new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout());
             set = paths.isEmpty() ? loader.loadDirectory(loaded.reactions().dir()) : loader.loadFiles(expand(paths));
         }

@@ -25,7 +25,6 @@ import dev.riposte.event.BadEventException;
 import dev.riposte.event.Event;
 import dev.riposte.event.EventParser;
 import dev.riposte.helpers.HelperCall;
-import dev.riposte.helpers.Helpers;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
@@ -97,8 +96,7 @@ public final class TestCommand implements Callable<Integer> {
              Enforcer net = Enforcer.start(new DryRunKernel(Clock.systemUTC()), new MemoryBlockStore(),
                      Guard.forHost(loaded.netpolicy().neverBlock().stream().map(Cidr::parse).toList()),
                      new SystemResolver(loaded.netpolicy().resolveTimeout()),
-                     new dev.riposte.effect.netpolicy.Enforcer.Settings(loaded.netpolicy().maxBlocks(),
-                             loaded.netpolicy().domainRefresh(), loaded.netpolicy().reconcileInterval()), Clock.systemUTC())) {
+                     Enforcer.Settings.of(loaded.netpolicy()), Clock.systemUTC())) {
             LocalFiles files = new LocalFiles(new RiposteConfig.Evidence(work.resolve("evidence"),
                     loaded.evidence().maxFileBytes(), loaded.evidence().retention(), loaded.evidence().maxBytes()),
                     new RiposteConfig.Files(List.of(), loaded.files().readRoots(), loaded.files().readDeny(),
@@ -108,9 +106,8 @@ public final class TestCommand implements Callable<Integer> {
                     : new RefusingEmergency("emergency helpers are disabled (emergency.enabled is false)");
             Effects effects = new Effects(files, net, LocalProcesses.dryRun(loaded.kill().minPid()),
                     new SqliteKeyValues(store, loaded.state().maxKeysPerReaction()), emergency);
-            try (Sandbox sandbox = new Sandbox(new Helpers(effects),
-                    new Helpers(Effects.refusing("effects are refused while a reaction file is checked")),
-                    loaded.reactions().defaultTimeout(), loaded.reactions().maxAllocBytes())) {
+            try (Sandbox sandbox = Sandbox.withEffects(effects, loaded.reactions().defaultTimeout(),
+                    loaded.reactions().maxAllocBytes())) {
                 ShellRunner shell = new ShellRunner(work);
                 ReactionSet set = new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout())
                         .loadDirectory(loaded.reactions().dir());

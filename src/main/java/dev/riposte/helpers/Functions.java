@@ -46,6 +46,14 @@ final class Functions {
         return scope;
     }
 
+    /** The run's event; a file being checked has none, and the helper fails saying what it needed it for. */
+    dev.riposte.event.Event event(String neededFor) throws Failure {
+        if (scope.event() == null) {
+            throw new Failure("no event to take " + neededFor + " from");
+        }
+        return scope.event();
+    }
+
     /** A helper that returns a code: 0 done, 1 nothing to do, -1 failed. */
     ProxyExecutable code(String name, Body<EffectResult> body) {
         return args -> {

@@ -30,7 +30,7 @@ final class NetHelpers {
             if (args.length == 1) {
                 return withAddress(Args.string(args, 0, "ip"), a -> net.block(a, origin(f, "NetBlockIp")));
             }
-            Event event = requireEvent(f);
+            Event event = f.event("addresses");
             return all(RemotePeers.addresses(event), ip -> withAddress(ip, a -> net.block(a, origin(f, "NetBlockIp"))));
         }));
         bindings.putMember("NetUnblockIp", f.code("NetUnblockIp", args -> {
@@ -52,17 +52,11 @@ final class NetHelpers {
             if (args.length == 1) {
                 return withDomain(Args.string(args, 0, "domain"), net, origin(f, "NetBlockDomain"));
             }
-            Event event = requireEvent(f);
+            Event event = f.event("addresses");
             return all(RemotePeers.names(event), d -> withDomain(d, net, origin(f, "NetBlockDomain")));
         }));
     }
 
-    private static Event requireEvent(Functions f) throws Functions.Failure {
-        if (f.scope().event() == null) {
-            throw new Functions.Failure("no event to take addresses from");
-        }
-        return f.scope().event();
-    }
 
     private static EffectResult withAddress(String text, Function<InetAddress, EffectResult> action) {
         try {

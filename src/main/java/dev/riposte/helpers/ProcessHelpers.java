@@ -22,11 +22,11 @@ final class ProcessHelpers {
     static void install(Value bindings, Functions f, Processes processes, Emergency emergency) {
         bindings.putMember("KillCurrent", f.code("KillCurrent", args -> {
             Args.count(args, 0, 0);
-            return kill(processes, "process", EventProcesses.current(event(f)));
+            return kill(processes, "process", EventProcesses.current(f.event("the process")));
         }));
         bindings.putMember("KillParent", f.code("KillParent", args -> {
             Args.count(args, 0, 0);
-            return kill(processes, "parent process", EventProcesses.parent(event(f)));
+            return kill(processes, "parent process", EventProcesses.parent(f.event("the process")));
         }));
         bindings.putMember("KillProcess", f.code("KillProcess", args -> {
             Args.count(args, 1, 1);
@@ -47,12 +47,6 @@ final class ProcessHelpers {
         }));
     }
 
-    private static Event event(Functions f) throws Functions.Failure {
-        if (f.scope().event() == null) {
-            throw new Functions.Failure("no event to take the process from");
-        }
-        return f.scope().event();
-    }
 
     private static EffectResult kill(Processes processes, String what, Optional<EventProcesses.Described> p) {
         if (p.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.riposte.sandbox;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.ReactionRunner;
 import dev.riposte.dispatch.RunResult;
+import dev.riposte.effect.Effects;
 import dev.riposte.event.Event;
 import dev.riposte.helpers.Helpers;
 import dev.riposte.helpers.RunScope;
@@ -56,7 +57,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
      * @param checkTimeout how long a script's top level may run while it is checked
      * @param maxAllocBytes the allocation budget of one run
      */
-    public Sandbox(Helpers helpers, Helpers checkingHelpers, Duration checkTimeout, long maxAllocBytes) {
+    private Sandbox(Helpers helpers, Helpers checkingHelpers, Duration checkTimeout, long maxAllocBytes) {
         this.helpers = helpers;
         this.checkingHelpers = checkingHelpers;
         this.checkTimeout = checkTimeout;
@@ -67,6 +68,17 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
                 .option("engine.WarnInterpreterOnly", "false")
                 .build();
         this.watchdog = new RunWatchdog(maxAllocBytes);
+    }
+
+    /**
+     * A sandbox whose runs get {@code effects}, and whose file checks get helpers that refuse every effect.
+     *
+     * @param defaultTimeout bounds a file's top level while it is checked
+     */
+    public static Sandbox withEffects(Effects effects, Duration defaultTimeout, long maxAllocBytes) {
+        return new Sandbox(new Helpers(effects),
+                new Helpers(Effects.refusing("effects are refused while a reaction file is checked")),
+                defaultTimeout, maxAllocBytes);
     }
 
     /** A new context with the lockdown spelled out in one place. */

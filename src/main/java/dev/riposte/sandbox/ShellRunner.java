@@ -62,6 +62,11 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         this.workRoot = workRoot;
     }
 
+    /** A runner making its working directories in the JVM's temporary directory (private under systemd). */
+    public static ShellRunner inTempDir() {
+        return new ShellRunner(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
     /** Checks the syntax with {@code sh -n}, which reads the script without running any of it. */
     @Override
     public Code.Shell validate(String fileName, String text) throws ReactionException {

@@ -97,10 +97,6 @@ class JibrilCompatibilityTest {
         }).toList();
     }
 
-    private static String totalAt(List<RunRecord> runs, String uuid) {
-        return runs.stream().filter(r -> r.reaction().name().equals("event-counter") && r.event().uuid().equals(uuid))
-                .findFirst().orElseThrow().result().calls().getLast().result();
-    }
 
     @Test
     void theCorpus_runsAgainstTheSampleEvents_withExactHelperCalls() throws Exception {
@@ -172,9 +168,10 @@ class JibrilCompatibilityTest {
             d.daemon().auditTrail().flush();
             assertEquals(12, runs.stream().filter(r -> r.reaction().name().equals("event-counter")
                     && r.result().outcome() instanceof Outcome.Ok).count());
+            List<String> counter = calls(runs, "event-counter", u01);
             assertEquals(List.of("DataGet(\"seen_crypto_miner_execution\")=\"\" errno=DataGet: no key \"seen_crypto_miner_execution\"",
-                    "DataSet(\"seen_crypto_miner_execution\", \"1\")=0", "DataIncr(\"total\")=" + totalAt(runs, u01)),
-                    calls(runs, "event-counter", u01));
+                    "DataSet(\"seen_crypto_miner_execution\", \"1\")=0"), counter.subList(0, 2));
+            assertTrue(counter.get(2).matches("DataIncr\\(\"total\"\\)=([1-9]|1[0-2])"), "the running total, 1 to 12: " + counter);
             assertEquals(List.of("12"), runs.stream().filter(r -> r.reaction().name().equals("event-counter"))
                     .map(r -> r.result().calls().getLast().result()).filter("12"::equals).toList(),
                     "one run's DataIncr reached 12");

@@ -6,7 +6,6 @@ import dev.riposte.effect.Effects;
 import dev.riposte.effect.files.LocalFiles;
 import dev.riposte.effect.files.FileEffects;
 import dev.riposte.effect.netpolicy.NetPolicy;
-import dev.riposte.helpers.Helpers;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionException;
 import dev.riposte.match.ReactionLoader;
@@ -25,9 +24,7 @@ public final class TestSandboxes {
     private TestSandboxes() {}
 
     public static Sandbox create(Effects effects) {
-        return new Sandbox(new Helpers(effects),
-                new Helpers(Effects.refusing("effects are refused while a reaction file is checked")),
-                Duration.ofSeconds(1), MAX_ALLOC);
+        return Sandbox.withEffects(effects, Duration.ofSeconds(1), MAX_ALLOC);
     }
 
     public static Sandbox create(FileEffects files, NetPolicy net) {

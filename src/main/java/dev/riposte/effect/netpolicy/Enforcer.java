@@ -43,7 +43,11 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Enforcer.class);
 
     /** Settings of the bridge. */
-    public record Settings(int maxBlocks, Duration domainRefresh, Duration reconcileInterval) {}
+    public record Settings(int maxBlocks, Duration domainRefresh, Duration reconcileInterval) {
+        public static Settings of(dev.riposte.config.RiposteConfig.NetPolicy config) {
+            return new Settings(config.maxBlocks(), config.domainRefresh(), config.reconcileInterval());
+        }
+    }
 
     private final Kernel kernel;
     private final BlockStore store;

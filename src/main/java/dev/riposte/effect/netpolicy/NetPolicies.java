@@ -24,8 +24,7 @@ public final class NetPolicies {
     static NetPolicy create(RiposteConfig.NetPolicy config, BlockStore store, NftRunner nft, Resolver resolver,
                             Clock clock) {
         Guard guard = Guard.forHost(config.neverBlock().stream().map(Cidr::parse).toList());
-        Enforcer.Settings settings = new Enforcer.Settings(config.maxBlocks(), config.domainRefresh(),
-                config.reconcileInterval());
+        Enforcer.Settings settings = Enforcer.Settings.of(config);
         NetPolicy policy = switch (config.backend()) {
             case DISABLED -> new DisabledNetPolicy("netpolicy.backend is disabled in the configuration");
             case DRY_RUN -> start(new DryRunKernel(clock), store, guard, resolver, settings, clock, config);
