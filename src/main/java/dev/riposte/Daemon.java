@@ -19,6 +19,7 @@ import dev.riposte.effect.netpolicy.MemoryBlockStore;
 import dev.riposte.effect.netpolicy.NetPolicies;
 import dev.riposte.effect.netpolicy.SqliteBlockStore;
 import dev.riposte.effect.netpolicy.NetPolicy;
+import dev.riposte.helpers.RunLimits;
 import dev.riposte.intake.IntakeServer;
 import dev.riposte.match.ReactionIndex;
 import dev.riposte.match.ReactionLoader;
@@ -114,7 +115,8 @@ public final class Daemon implements AutoCloseable {
         Emergency emergency = config.emergency().enabled() ? new HostEmergency()
                 : new RefusingEmergency("emergency helpers are disabled (emergency.enabled is false)");
         Effects effects = new Effects(files, netPolicy, new LocalProcesses(config.kill().minPid()), keyValues, emergency);
-        Sandbox sandbox = Sandbox.withEffects(effects, config.reactions().defaultTimeout(), config.reactions().maxAllocBytes());
+        Sandbox sandbox = Sandbox.withEffects(effects, config.reactions().defaultTimeout(), config.reactions().maxAllocBytes(),
+                RunLimits.of(config));
         started.add(sandbox);
         shell = ShellRunner.inTempDir();
         this.sandbox = sandbox;
@@ -195,13 +197,16 @@ public final class Daemon implements AutoCloseable {
                 closeQuietly(watch);
                 watch = DirectoryWatch.start(wanted.dir(), this::reload);
             }
-            liveReactions = new RiposteConfig.Reactions(wanted.dir(), wanted.defaultTimeout(), liveReactions.maxAllocBytes());
+            liveReactions = new RiposteConfig.Reactions(wanted.dir(), wanted.defaultTimeout(), liveReactions.maxAllocBytes(),
+                    liveReactions.maxLogLines(), liveReactions.maxLogBytes());
             loader = new ReactionLoader(sandbox, shell, liveReactions.defaultTimeout());
             LOG.info("configuration: reactions.dir {} and reactions.default_timeout {} now apply",
                     liveReactions.dir(), ConfigLoader.format(liveReactions.defaultTimeout()));
         }
         List<String> waiting = new ArrayList<>();
         waitIfChanged(waiting, "reactions.max_alloc_bytes", config.reactions().maxAllocBytes(), now.reactions().maxAllocBytes());
+        waitIfChanged(waiting, "reactions.max_log_lines", config.reactions().maxLogLines(), now.reactions().maxLogLines());
+        waitIfChanged(waiting, "reactions.max_log_bytes", config.reactions().maxLogBytes(), now.reactions().maxLogBytes());
         waitIfChanged(waiting, "intake", config.intake(), now.intake());
         waitIfChanged(waiting, "dispatch", config.dispatch(), now.dispatch());
         waitIfChanged(waiting, "evidence", config.evidence(), now.evidence());
@@ -251,7 +256,7 @@ public final class Daemon implements AutoCloseable {
             StateStore opened = StateStore.open(config.state().path());
             started.add(opened);
             store = opened;
-            return new SqliteKeyValues(opened, config.state().maxKeysPerReaction());
+            return new SqliteKeyValues(opened, config.state().maxKeysPerReaction(), config.state().maxResultBytes());
         } catch (StoreException e) {
             LOG.error("state store unavailable, the Data* helpers will fail until it is repaired: {}", e.getMessage());
             return new UnavailableKeyValues(e.getMessage());

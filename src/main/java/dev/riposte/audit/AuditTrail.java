@@ -93,7 +93,13 @@ public final class AuditTrail implements RunListener, AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
-                write(batch);
+                try {
+                    write(batch);
+                } catch (OutOfMemoryError e) {
+                    // A run exhausted the heap for a moment: this batch is lost (its runs are in the run log),
+                    // the writer is not.
+                    LOG.error("audit trail: {} records could not be stored: the heap ran out", batch.size());
+                }
                 batch.forEach(o -> {
                     if (o instanceof CountDownLatch latch) {
                         latch.countDown();

@@ -51,7 +51,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private Integer check(PrintWriter out) {
-        RiposteConfig loaded = config.loadOrReport();
+        RiposteConfig loaded = config.loadForDaemonOrReport();
         if (loaded == null) {
             return 2;
         }

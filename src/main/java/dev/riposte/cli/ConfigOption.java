@@ -2,8 +2,10 @@ package dev.riposte.cli;
 
 import dev.riposte.config.ConfigException;
 import dev.riposte.config.ConfigLoader;
+import dev.riposte.config.HeapBudget;
 import dev.riposte.config.RiposteConfig;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The {@code --config} option every subcommand shares. */
@@ -17,9 +19,27 @@ public final class ConfigOption {
         try {
             return ConfigLoader.load(file);
         } catch (ConfigException e) {
-            System.err.println("riposte: invalid configuration " + file + ":");
-            e.problems().forEach(p -> System.err.println("  " + p));
+            report(e.problems());
             return null;
         }
+    }
+
+    /** The same, and the configuration must fit this JVM's heap ({@link HeapBudget}): for the daemon and check. */
+    RiposteConfig loadForDaemonOrReport() {
+        RiposteConfig config = loadOrReport();
+        if (config == null) {
+            return null;
+        }
+        List<String> problems = HeapBudget.problems(config, Runtime.getRuntime().maxMemory());
+        if (!problems.isEmpty()) {
+            report(problems);
+            return null;
+        }
+        return config;
+    }
+
+    private void report(List<String> problems) {
+        System.err.println("riposte: invalid configuration " + file + ":");
+        problems.forEach(p -> System.err.println("  " + p));
     }
 }

@@ -20,7 +20,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        RiposteConfig loaded = config.loadOrReport();
+        RiposteConfig loaded = config.loadForDaemonOrReport();
         if (loaded == null) {
             return 2;
         }

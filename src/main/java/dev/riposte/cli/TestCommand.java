@@ -25,6 +25,7 @@ import dev.riposte.event.BadEventException;
 import dev.riposte.event.Event;
 import dev.riposte.event.EventParser;
 import dev.riposte.helpers.HelperCall;
+import dev.riposte.helpers.RunLimits;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
@@ -105,9 +106,9 @@ public final class TestCommand implements Callable<Integer> {
             Emergency emergency = loaded.emergency().enabled() ? new RecordedEmergency()
                     : new RefusingEmergency("emergency helpers are disabled (emergency.enabled is false)");
             Effects effects = new Effects(files, net, LocalProcesses.dryRun(loaded.kill().minPid()),
-                    new SqliteKeyValues(store, loaded.state().maxKeysPerReaction()), emergency);
+                    new SqliteKeyValues(store, loaded.state().maxKeysPerReaction(), loaded.state().maxResultBytes()), emergency);
             try (Sandbox sandbox = Sandbox.withEffects(effects, loaded.reactions().defaultTimeout(),
-                    loaded.reactions().maxAllocBytes())) {
+                    loaded.reactions().maxAllocBytes(), RunLimits.of(loaded))) {
                 ShellRunner shell = new ShellRunner(work);
                 ReactionSet set = new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout())
                         .loadDirectory(loaded.reactions().dir());

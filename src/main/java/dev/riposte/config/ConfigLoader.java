@@ -29,6 +29,9 @@ public final class ConfigLoader {
     public static final List<String> DEFAULT_READ_DENY = List.of("/etc/shadow", "/etc/shadow-", "/etc/gshadow",
             "/etc/gshadow-", "/etc/ssh/ssh_host_*_key", "/root/.ssh", "/home/*/.ssh", "/proc/kcore", "/dev", "/sys");
 
+    /** dispatch.workers: 0 means the number of CPUs, at most this many (each worker needs its run's budget in the heap). */
+    public static final int DEFAULT_MAX_WORKERS = 4;
+
     private ConfigLoader() {}
 
     public static RiposteConfig load(Path file) throws ConfigException {
@@ -82,11 +85,12 @@ public final class ConfigLoader {
 
         Section di = root.section("dispatch");
         int workers = (int) di.integer("workers", 0, 0, 256);
+        int defaultWorkers = Math.min(DEFAULT_MAX_WORKERS, Runtime.getRuntime().availableProcessors());
         var dispatch = new RiposteConfig.Dispatch(
                 (int) di.integer("queue_capacity", 10_000, 1, 10_000_000),
                 di.integer("queue_max_bytes", 16L << 20, intake.maxEventBytes(), 1L << 40),
                 di.choice("overflow", RiposteConfig.Overflow.BACKPRESSURE, RiposteConfig.Overflow.class),
-                workers == 0 ? Runtime.getRuntime().availableProcessors() : workers,
+                workers == 0 ? defaultWorkers : workers,
                 di.duration("dedup_window", Duration.ofSeconds(60), Duration.ZERO));
         di.finish();
 
@@ -94,7 +98,9 @@ public final class ConfigLoader {
         var reactions = new RiposteConfig.Reactions(
                 re.path("dir", "/etc/riposte/reactions.d"),
                 re.duration("default_timeout", Duration.ofSeconds(1), Duration.ofMillis(1)),
-                re.integer("max_alloc_bytes", 256L << 20, 1L << 20, 1L << 40));
+                re.integer("max_alloc_bytes", 32L << 20, 4L << 20, 1L << 40),
+                (int) re.integer("max_log_lines", 100, 0, 1_000_000),
+                re.integer("max_log_bytes", 64L << 10, 0, 64L << 20));
         re.finish();
 
         Section ev = root.section("evidence");
@@ -119,6 +125,8 @@ public final class ConfigLoader {
                 np.cidrs("never_block", DEFAULT_NEVER_BLOCK),
                 np.strings("nft_command", List.of("nft"), false),
                 (int) np.integer("max_blocks", 65_536, 1, 10_000_000),
+                (int) np.integer("max_blocks_per_run", 256, 1, 1_000_000),
+                (int) np.integer("max_domain_addresses", 64, 1, 65_536),
                 np.duration("domain_refresh", Duration.ofMinutes(5), Duration.ofSeconds(1)),
                 np.duration("reconcile_interval", Duration.ofSeconds(30), Duration.ofSeconds(1)),
                 np.duration("resolve_timeout", Duration.ofSeconds(2), Duration.ofMillis(10)));
@@ -129,11 +137,12 @@ public final class ConfigLoader {
                 st.path("path", "/var/lib/riposte/state.db"),
                 (int) st.integer("max_keys_per_reaction", 10_000, 1, 10_000_000),
                 st.duration("audit_retention", Duration.ofDays(30), Duration.ofMinutes(1)),
-                st.integer("audit_max_records", 1_000_000, 100, 1_000_000_000));
+                st.integer("audit_max_records", 1_000_000, 100, 1_000_000_000),
+                st.integer("max_result_bytes", 1L << 20, 64L << 10, 64L << 20));
         st.finish();
 
         Section ki = root.section("kill");
-        var kill = new RiposteConfig.Kill(ki.integer("min_pid", 300, 1, 4_194_304));
+        var kill = new RiposteConfig.Kill(ki.integer("min_pid", 500, 1, 4_194_304));
         ki.finish();
 
         Section em = root.section("emergency");

@@ -45,7 +45,13 @@ public record RiposteConfig(
      */
     public record Dispatch(int queueCapacity, long queueMaxBytes, Overflow overflow, int workers, Duration dedupWindow) {}
 
-    public record Reactions(Path dir, Duration defaultTimeout, long maxAllocBytes) {}
+    /**
+     * @param maxAllocBytes bytes one run may allocate; the heap must hold one such run per worker and one
+     *     more (a file checked at reload): {@link HeapBudget}
+     * @param maxLogLines log lines (Info, Warn, Error, console) one run may write; the rest are counted
+     * @param maxLogBytes characters of log messages one run may write; the rest are counted
+     */
+    public record Reactions(Path dir, Duration defaultTimeout, long maxAllocBytes, int maxLogLines, long maxLogBytes) {}
 
     /**
      * @param retention evidence older than this (by modification time) is removed by the daemon
@@ -69,8 +75,10 @@ public record RiposteConfig(
      * @param maxKeysPerReaction keys one reaction's namespace may hold
      * @param auditRetention audit records older than this are deleted
      * @param auditMaxRecords at most this many audit records are kept (the oldest go first)
+     * @param maxResultBytes the largest answer DataKeys and DataValues give; a larger one is refused
      */
-    public record State(Path path, int maxKeysPerReaction, Duration auditRetention, long auditMaxRecords) {}
+    public record State(Path path, int maxKeysPerReaction, Duration auditRetention, long auditMaxRecords,
+                        long maxResultBytes) {}
 
     /** @param minPid the kill helpers refuse this pid and every lower one */
     public record Kill(long minPid) {}
@@ -89,12 +97,15 @@ public record RiposteConfig(
      * @param neverBlock CIDRs no helper may block, as written (validated); the host's own addresses are added
      * @param nftCommand the argv that runs {@code nft}; a wrapper such as {@code ip netns exec NS nft} also works
      * @param maxBlocks the most addresses blocked at once
+     * @param maxBlocksPerRun the most addresses (and domains) one run may ask to block
+     * @param maxDomainAddresses the most addresses one followed domain keeps blocked (the oldest go first)
      * @param domainRefresh how often followed domains are resolved again
      * @param reconcileInterval how often the kernel sets are compared with the store and repaired
      * @param resolveTimeout how long one domain resolution may take
      */
     public record NetPolicy(Backend backend, List<String> neverBlock, List<String> nftCommand, int maxBlocks,
-                            Duration domainRefresh, Duration reconcileInterval, Duration resolveTimeout) {
+                            int maxBlocksPerRun, int maxDomainAddresses, Duration domainRefresh,
+                            Duration reconcileInterval, Duration resolveTimeout) {
         public NetPolicy {
             neverBlock = List.copyOf(neverBlock);
             nftCommand = List.copyOf(nftCommand);

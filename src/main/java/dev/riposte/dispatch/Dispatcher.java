@@ -159,7 +159,11 @@ public final class Dispatcher implements AutoCloseable {
         try {
             while (running) {
                 beats.set(index, System.nanoTime());
-                runner.prepareAhead();
+                try {
+                    runner.prepareAhead();
+                } catch (OutOfMemoryError e) {
+                    // no context ready: the run builds its own
+                }
                 Task task = tasks.poll(100, TimeUnit.MILLISECONDS);
                 if (task == null) {
                     continue;
@@ -170,7 +174,11 @@ public final class Dispatcher implements AutoCloseable {
                     result = runner.run(task.reaction(), event);
                 } catch (RuntimeException e) {
                     LOG.error("internal error while running {}", task.reaction(), e);
-                    result = new RunResult(new Outcome.Failed("internal error: " + e, 0), List.of(), 0);
+                    result = new RunResult(new Outcome.Failed("internal error in riposte (logged)", 0), List.of(), 0);
+                } catch (OutOfMemoryError e) {
+                    // Another run exhausted the heap for a moment; this run is lost, the worker is not.
+                    result = new RunResult(new Outcome.Failed("stopped: the daemon's heap ran out during this run", 0),
+                            List.of(), 0);
                 }
                 metrics.run(result.outcome().label(), false);
                 publish(new RunRecord(clock.instant(), task.reaction(), event, result));
@@ -182,7 +190,7 @@ public final class Dispatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Error e) {
-            // The launcher runs the JVM with -XX:+ExitOnOutOfMemoryError; anything else this fatal is logged loudly.
+            // Fatal beyond a run (a failure of riposte itself): logged loudly; the watchdog reports the dead worker.
             LOG.error("worker {} stopped by a fatal error; the daemon is degraded", Thread.currentThread().getName(), e);
             throw e;
         }
@@ -192,7 +200,7 @@ public final class Dispatcher implements AutoCloseable {
         for (RunListener listener : listeners) {
             try {
                 listener.onRun(record);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | OutOfMemoryError e) {
                 LOG.error("run listener {} failed", listener, e);
             }
         }

@@ -4,7 +4,9 @@ import dev.riposte.effect.EffectResult;
 import dev.riposte.state.KeyValues;
 import dev.riposte.state.SqliteKeyValues;
 import java.util.List;
+import java.util.Map;
 import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
  * The store helpers. Each reaction sees only its own namespace (its name). Keys and values are
@@ -17,62 +19,62 @@ final class DataHelpers {
 
     private DataHelpers() {}
 
-    static void install(Value bindings, Functions f, KeyValues store) {
+    static void install(Map<String, ProxyExecutable> out, Functions f, KeyValues store) {
         // The namespace is read at each call: the functions are installed before the run's reaction is known.
         RunScope scope = f.scope();
-        bindings.putMember("DataSet", f.code("DataSet", args -> {
+        out.put("DataSet", f.code("DataSet", args -> {
             Args.count(args, 2, 2);
             store.set(scope.reaction(), Args.scalar(args, 0, "key"), Args.scalar(args, 1, "value"));
             return EffectResult.done();
         }));
-        bindings.putMember("DataGet", f.value("DataGet", "", args -> {
+        out.put("DataGet", f.value("DataGet", "", args -> {
             Args.count(args, 1, 1);
             String key = Args.scalar(args, 0, "key");
             return store.get(scope.reaction(), key).orElseThrow(() -> new Functions.Failure("no key \"" + key + "\""));
         }));
-        bindings.putMember("DataDelete", f.code("DataDelete", args -> {
+        out.put("DataDelete", f.code("DataDelete", args -> {
             Args.count(args, 1, 1);
             return store.delete(scope.reaction(), Args.scalar(args, 0, "key")) ? EffectResult.done() : EffectResult.unchanged();
         }));
-        bindings.putMember("DataPush", f.code("DataPush", args -> {
+        out.put("DataPush", f.code("DataPush", args -> {
             Args.count(args, 2, 2);
             store.push(scope.reaction(), Args.scalar(args, 0, "key"), Args.scalar(args, 1, "value"));
             return EffectResult.done();
         }));
-        bindings.putMember("DataPop", f.value("DataPop", "", args -> {
+        out.put("DataPop", f.value("DataPop", "", args -> {
             Args.count(args, 1, 1);
             String key = Args.scalar(args, 0, "key");
             return store.pop(scope.reaction(), key).orElseThrow(() -> new Functions.Failure("the list \"" + key + "\" is empty"));
         }));
-        bindings.putMember("DataKeys", f.value("DataKeys", "", args -> {
+        out.put("DataKeys", f.value("DataKeys", "", args -> {
             Args.count(args, 0, 0);
             return SqliteKeyValues.toJson(store.keys(scope.reaction()));
         }));
-        bindings.putMember("DataValues", f.value("DataValues", "", args -> {
+        out.put("DataValues", f.value("DataValues", "", args -> {
             Args.count(args, 0, 0);
             return SqliteKeyValues.toJson(store.values(scope.reaction()));
         }));
-        bindings.putMember("DataClear", f.code("DataClear", args -> {
+        out.put("DataClear", f.code("DataClear", args -> {
             Args.count(args, 0, 0);
             return store.clear(scope.reaction()) > 0 ? EffectResult.done() : EffectResult.unchanged();
         }));
-        bindings.putMember("DataSize", f.value("DataSize", -1, args -> {
+        out.put("DataSize", f.value("DataSize", -1, args -> {
             Args.count(args, 0, 0);
             return store.size(scope.reaction());
         }));
-        bindings.putMember("DataIsEmpty", f.value("DataIsEmpty", null, args -> {
+        out.put("DataIsEmpty", f.value("DataIsEmpty", null, args -> {
             Args.count(args, 0, 0);
             return store.size(scope.reaction()) == 0;
         }));
-        bindings.putMember("DataHasKey", f.value("DataHasKey", null, args -> {
+        out.put("DataHasKey", f.value("DataHasKey", null, args -> {
             Args.count(args, 1, 1);
             return store.hasKey(scope.reaction(), Args.scalar(args, 0, "key"));
         }));
-        bindings.putMember("DataHasValue", f.value("DataHasValue", null, args -> {
+        out.put("DataHasValue", f.value("DataHasValue", null, args -> {
             Args.count(args, 1, 1);
             return store.hasValue(scope.reaction(), Args.scalar(args, 0, "value"));
         }));
-        bindings.putMember("DataIncr", f.value("DataIncr", null, args -> {
+        out.put("DataIncr", f.value("DataIncr", null, args -> {
             Args.count(args, 1, 2);
             String key = Args.scalar(args, 0, "key");
             long delta = args.length == 2 ? Args.integer(args, 1, "delta") : 1;

@@ -17,8 +17,13 @@ public record HelperCall(String helper, String args, String result, String errno
         Objects.requireNonNull(errno);
     }
 
+    /** The entry that stands for {@code count} calls a run made beyond those recorded. */
+    public static HelperCall omitted(long count) {
+        return new HelperCall("...", count + " more calls not recorded", "", "");
+    }
+
     @Override
     public String toString() {
-        return helper + "(" + args + ")=" + result;
+        return helper.equals("...") ? "... " + args : helper + "(" + args + ")=" + result;
     }
 }

@@ -4,8 +4,10 @@ import dev.riposte.effect.EffectResult;
 import dev.riposte.effect.Effects;
 import dev.riposte.event.Event;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
@@ -43,10 +45,34 @@ public final class Helpers {
               return Error;
             })""");
 
-    private final Effects effects;
+    /**
+     * Makes each host function a plain JavaScript method with the helper's name, which cannot be called
+     * with {@code new} and whose text is what a script sees of it, so that nothing a script does with a
+     * helper ({@code new Info()}, {@code String(Info)}) reveals the host behind it.
+     */
+    private static final Source ADOPT_SOURCE = Source.create("js", adoptSource());
 
-    public Helpers(Effects effects) {
+    private static String adoptSource() {
+        StringBuilder js = new StringBuilder("(function (helpers, consoleLog) {\n  const adopted = {\n");
+        for (String name : GLOBALS) {
+            if (!name.equals("Error") && !name.equals("console")) {
+                js.append("    ").append(name).append("(...args) { return helpers.").append(name).append("(...args); },\n");
+            }
+        }
+        return js.append("""
+                  };
+                  for (const name of Object.keys(adopted)) globalThis[name] = adopted[name];
+                  const log = { log(...args) { return consoleLog(...args); } }.log;
+                  globalThis.console = { log, info: log, debug: log, warn: log, error: log };
+                })""").toString();
+    }
+
+    private final Effects effects;
+    private final RunLimits limits;
+
+    public Helpers(Effects effects, RunLimits limits) {
         this.effects = effects;
+        this.limits = limits;
     }
 
     private static List<String> globals() {
@@ -58,32 +84,42 @@ public final class Helpers {
         return List.copyOf(all);
     }
 
-    /** Puts the helper functions into {@code bindings}, all reporting to {@code scope}. */
-    public void install(Value bindings, RunScope scope) {
+    /** A scope for the runs of a context this object installs into. */
+    public RunScope newScope() {
+        return new RunScope(limits, System::nanoTime);
+    }
+
+    /**
+     * Puts the helper functions into {@code bindings}, all reporting to {@code scope}; {@code jsonParse} is
+     * the engine's own JSON.parse (Stat's answer is parsed with it).
+     */
+    public void install(Value bindings, RunScope scope, Value jsonParse) {
         Functions f = new Functions(scope);
-        Value errorBothWays = bindings.getContext().eval(ERROR_BOTH_WAYS_SOURCE);
-        bindings.putMember("Info", f.code("Info", args -> log(scope, Level.INFO, args)));
-        bindings.putMember("Warn", f.code("Warn", args -> log(scope, Level.WARN, args)));
-        bindings.putMember("Error", errorBothWays.execute(bindings.getMember("Error"),
-                f.code("Error", args -> log(scope, Level.ERROR, args))));
-        bindings.putMember("Errno", (ProxyExecutable) args -> scope.errno());
-        FileHelpers.install(bindings, f, effects.files());
-        NetHelpers.install(bindings, f, effects.net());
-        ProcessHelpers.install(bindings, f, effects.processes(), effects.emergency());
-        DataHelpers.install(bindings, f, effects.store());
+        Map<String, ProxyExecutable> all = new LinkedHashMap<>();
+        all.put("Info", f.code("Info", args -> log(scope, Level.INFO, args)));
+        all.put("Warn", f.code("Warn", args -> log(scope, Level.WARN, args)));
+        all.put("Errno", args -> scope.errno());
+        FileHelpers.install(all, f, effects.files(), jsonParse);
+        NetHelpers.install(all, f, effects.net());
+        ProcessHelpers.install(all, f, effects.processes(), effects.emergency());
+        DataHelpers.install(all, f, effects.store());
         ProxyExecutable console = args -> {
             if (REACTION_LOG.isDebugEnabled()) {
                 List<String> parts = new ArrayList<>();
                 for (Value v : args) {
                     parts.add(Args.text(v));
                 }
-                REACTION_LOG.atDebug().addKeyValue("REACTION", scope.reaction())
-                        .log("console: {}", Text.forLog(String.join(" ", parts)));
+                String line = Text.forLog(String.join(" ", parts));
+                if (scope.admitLog(line.length())) {
+                    REACTION_LOG.atDebug().addKeyValue("REACTION", scope.reaction()).log("console: {}", line);
+                }
             }
             return null;
         };
-        bindings.putMember("console", ProxyObject.fromMap(Map.of(
-                "log", console, "info", console, "debug", console, "warn", console, "error", console)));
+        Context context = bindings.getContext();
+        context.eval(ADOPT_SOURCE).execute(ProxyObject.fromMap(new LinkedHashMap<>(all)), console);
+        bindings.putMember("Error", context.eval(ERROR_BOTH_WAYS_SOURCE).execute(bindings.getMember("Error"),
+                f.code("Error", args -> log(scope, Level.ERROR, args))));
     }
 
     private static EffectResult log(RunScope scope, Level level, Value[] args) throws ArgumentException {
@@ -91,11 +127,15 @@ public final class Helpers {
         if (!REACTION_LOG.isEnabledForLevel(level)) {
             return EffectResult.done();
         }
+        String message = Text.forLog(Args.text(args[0]));
+        if (!scope.admitLog(message.length())) {
+            return EffectResult.done();
+        }
         Event event = scope.event();
         REACTION_LOG.atLevel(level)
                 .addKeyValue("REACTION", scope.reaction())
                 .addKeyValue("EVENT_UUID", event == null ? "" : event.uuid())
-                .log(Text.forLog(Args.text(args[0])));
+                .log(message);
         return EffectResult.done();
     }
 }

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.Map;
 import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /** The network helpers: literal addresses and host names are checked here, then go to the netpolicy bridge. */
 final class NetHelpers {
@@ -24,8 +26,8 @@ final class NetHelpers {
 
     private NetHelpers() {}
 
-    static void install(Value bindings, Functions f, NetPolicy net) {
-        bindings.putMember("NetBlockIp", f.code("NetBlockIp", args -> {
+    static void install(Map<String, ProxyExecutable> out, Functions f, NetPolicy net) {
+        out.put("NetBlockIp", f.code("NetBlockIp", args -> {
             Args.count(args, 0, 1);
             if (args.length == 1) {
                 return withAddress(Args.string(args, 0, "ip"), a -> net.block(a, origin(f, "NetBlockIp")));
@@ -33,11 +35,11 @@ final class NetHelpers {
             Event event = f.event("addresses");
             return all(RemotePeers.addresses(event), ip -> withAddress(ip, a -> net.block(a, origin(f, "NetBlockIp"))));
         }));
-        bindings.putMember("NetUnblockIp", f.code("NetUnblockIp", args -> {
+        out.put("NetUnblockIp", f.code("NetUnblockIp", args -> {
             Args.count(args, 1, 1);
             return withAddress(Args.string(args, 0, "ip"), net::unblock);
         }));
-        bindings.putMember("NetBlockIpTimer", f.code("NetBlockIpTimer", args -> {
+        out.put("NetBlockIpTimer", f.code("NetBlockIpTimer", args -> {
             Args.count(args, 2, 2);
             String ip = Args.string(args, 0, "ip");
             long seconds = Args.integer(args, 1, "seconds");
@@ -47,7 +49,7 @@ final class NetHelpers {
             }
             return withAddress(ip, a -> net.blockFor(a, Duration.ofSeconds(seconds), origin(f, "NetBlockIpTimer")));
         }));
-        bindings.putMember("NetBlockDomain", f.code("NetBlockDomain", args -> {
+        out.put("NetBlockDomain", f.code("NetBlockDomain", args -> {
             Args.count(args, 0, 1);
             if (args.length == 1) {
                 return withDomain(Args.string(args, 0, "domain"), net, origin(f, "NetBlockDomain"));

@@ -7,7 +7,9 @@ import dev.riposte.event.Event;
 import dev.riposte.event.EventProcesses;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
  * The helpers that end processes or the whole machine. KillCurrent and KillParent need the event's
@@ -19,16 +21,16 @@ final class ProcessHelpers {
 
     private ProcessHelpers() {}
 
-    static void install(Value bindings, Functions f, Processes processes, Emergency emergency) {
-        bindings.putMember("KillCurrent", f.code("KillCurrent", args -> {
+    static void install(Map<String, ProxyExecutable> out, Functions f, Processes processes, Emergency emergency) {
+        out.put("KillCurrent", f.code("KillCurrent", args -> {
             Args.count(args, 0, 0);
             return kill(processes, "process", EventProcesses.current(f.event("the process")));
         }));
-        bindings.putMember("KillParent", f.code("KillParent", args -> {
+        out.put("KillParent", f.code("KillParent", args -> {
             Args.count(args, 0, 0);
             return kill(processes, "parent process", EventProcesses.parent(f.event("the process")));
         }));
-        bindings.putMember("KillProcess", f.code("KillProcess", args -> {
+        out.put("KillProcess", f.code("KillProcess", args -> {
             Args.count(args, 1, 1);
             long pid = Args.integer(args, 0, "pid");
             if (pid < 1) {
@@ -37,11 +39,11 @@ final class ProcessHelpers {
             Event event = f.scope().event();
             return processes.kill(pid, event == null ? null : EventProcesses.startOf(event, pid));
         }));
-        bindings.putMember("PowerOff", f.code("PowerOff", args -> {
+        out.put("PowerOff", f.code("PowerOff", args -> {
             Args.count(args, 0, 0);
             return emergency.powerOff();
         }));
-        bindings.putMember("Panic", f.code("Panic", args -> {
+        out.put("Panic", f.code("Panic", args -> {
             Args.count(args, 0, 0);
             return emergency.panic();
         }));

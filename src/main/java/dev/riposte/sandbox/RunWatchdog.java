@@ -58,23 +58,32 @@ final class RunWatchdog implements AutoCloseable {
     private void loop() {
         while (running) {
             LockSupport.parkNanos(TICK_NANOS);
-            long now = System.nanoTime();
-            Watch biggest = null;
-            long biggestBytes = 0;
-            for (Watch w : active) {
-                long allocated = threads.getThreadAllocatedBytes(w.threadId) - w.allocatedAtStart;
-                if (now - w.deadlineNanos > 0) {
-                    w.stop(Stop.DEADLINE);
-                } else if (allocated > maxAllocBytes) {
-                    w.stop(Stop.MEMORY);
-                } else if (allocated > biggestBytes) {
-                    biggest = w;
-                    biggestBytes = allocated;
-                }
+            try {
+                tick();
+            } catch (OutOfMemoryError e) {
+                // The heap is exhausted for a moment (a run that could not be stopped in time): this thread
+                // must outlive it, or no deadline would hold afterwards. The next tick tries again.
             }
-            if (biggest != null && biggestBytes >= HEAP_GUARD_MIN_BYTES && heapNearlyFull()) {
-                biggest.stop(Stop.HEAP);
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        Watch biggest = null;
+        long biggestBytes = 0;
+        for (Watch w : active) {
+            long allocated = threads.getThreadAllocatedBytes(w.threadId) - w.allocatedAtStart;
+            if (now - w.deadlineNanos > 0) {
+                w.stop(Stop.DEADLINE);
+            } else if (allocated > maxAllocBytes) {
+                w.stop(Stop.MEMORY);
+            } else if (allocated > biggestBytes) {
+                biggest = w;
+                biggestBytes = allocated;
             }
+        }
+        if (biggest != null && biggestBytes >= HEAP_GUARD_MIN_BYTES && heapNearlyFull()) {
+            biggest.stop(Stop.HEAP);
         }
     }
 
@@ -149,7 +158,11 @@ final class RunWatchdog implements AutoCloseable {
             stopped = reason;
             // close(true) waits for the guest to stop; do it off the watchdog thread so one slow
             // cancellation never delays the others.
-            Thread.ofPlatform().daemon().name("riposte-cancel").start(() -> context.close(true));
+            try {
+                Thread.ofPlatform().daemon().name("riposte-cancel").start(() -> context.close(true));
+            } catch (OutOfMemoryError e) {
+                context.close(true);
+            }
         }
     }
 }

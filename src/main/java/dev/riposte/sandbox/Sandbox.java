@@ -6,6 +6,7 @@ import dev.riposte.dispatch.RunResult;
 import dev.riposte.effect.Effects;
 import dev.riposte.event.Event;
 import dev.riposte.helpers.Helpers;
+import dev.riposte.helpers.RunLimits;
 import dev.riposte.helpers.RunScope;
 import dev.riposte.match.Code;
 import dev.riposte.match.Reaction;
@@ -13,15 +14,14 @@ import dev.riposte.match.ReactionException;
 import dev.riposte.match.ScriptValidator;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotAccess;
 import org.graalvm.polyglot.PolyglotException;
-import org.graalvm.polyglot.SandboxPolicy;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
@@ -35,18 +35,50 @@ import org.slf4j.LoggerFactory;
  * initialised ahead of need on the worker that will use them ({@link #prepareAhead()}), which takes
  * the JS realm's set-up off the event's path. Thread-safe; each worker thread keeps its own prepared
  * context.
+ *
+ * <p>The engine caps single allocations before they happen ({@link AllocationLimits}); those options
+ * exist only under the {@code TRUSTED} sandbox policy, so the lockdown that {@code CONSTRAINED} would
+ * check is spelled out in {@link #lockdown} instead (a test holds it to {@code CONSTRAINED}'s rules).
  */
 public final class Sandbox implements ReactionRunner, ScriptValidator, AutoCloseable {
-    /** Globals that the engine defines outside ECMAScript and that a reaction must not see. */
-    static final List<String> REMOVED_GLOBALS = List.of("arguments");
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
     /** Host access that allows nothing, not even the default mutable mappings (CONSTRAINED forbids them). */
     private static final HostAccess NO_HOST_ACCESS = HostAccess.newBuilder().allowMutableTargetMappings().build();
+    /**
+     * Guards the built-ins that allocate more than their input in one uninterruptible step: JSON.parse
+     * of a text with too many members, and fill on a long array (a sparse one is filled in one allocation).
+     * The guards keep the built-ins' names and lengths. Also removes the engine's non-standard
+     * {@code arguments} global.
+     */
+    private static final Source GUARDS_SOURCE = Source.create("js", """
+            (function (tooManyMembers, maxMembers, maxFill) {
+              delete globalThis.arguments;
+              const parse = JSON.parse;
+              const guardedParse = { parse(text, reviver) {
+                const s = String(text);
+                if (s.length > maxMembers * 5 && tooManyMembers(s)) {
+                  throw new RangeError("JSON.parse: the text has more than " + maxMembers
+                      + " members; parsing it would exceed this run's memory budget (reactions.max_alloc_bytes)");
+                }
+                return reviver === undefined ? parse(s) : parse(s, reviver);
+              } }.parse;
+              Object.defineProperty(JSON, 'parse', { value: guardedParse, writable: true, configurable: true });
+              const fill = Array.prototype.fill;
+              const guardedFill = { fill(value, ...range) {
+                if (Array.isArray(this) && this.length > maxFill) {
+                  throw new RangeError("Array.prototype.fill: the array has " + this.length + " elements; at most "
+                      + maxFill + " can be filled within this run's memory budget (reactions.max_alloc_bytes)");
+                }
+                return fill.call(this, value, ...range);
+              } }.fill;
+              Object.defineProperty(Array.prototype, 'fill', { value: guardedFill, writable: true, configurable: true });
+            })""");
 
     private final Engine engine;
     private final Helpers helpers;
     private final Helpers checkingHelpers;
     private final Duration checkTimeout;
+    private final AllocationLimits limits;
     private final RunWatchdog watchdog;
     private final ThreadLocal<Prepared> prepared = new ThreadLocal<>();
     private final Set<Prepared> unused = ConcurrentHashMap.newKeySet();
@@ -61,58 +93,74 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
         this.helpers = helpers;
         this.checkingHelpers = checkingHelpers;
         this.checkTimeout = checkTimeout;
+        this.limits = AllocationLimits.forBudget(maxAllocBytes);
         this.engine = Engine.newBuilder("js")
-                .sandbox(SandboxPolicy.CONSTRAINED)
                 .out(OutputStream.nullOutputStream())
                 .err(OutputStream.nullOutputStream())
+                .allowExperimentalOptions(true)
                 .option("engine.WarnInterpreterOnly", "false")
+                .option("js.string-length-limit", Integer.toString(limits.stringLength()))
+                .option("js.max-typed-array-length", Integer.toString(limits.typedArrayLength()))
+                .option("js.max-apply-argument-length", Integer.toString(AllocationLimits.APPLY_ARGUMENTS))
                 .build();
         this.watchdog = new RunWatchdog(maxAllocBytes);
     }
 
     /**
-     * A sandbox whose runs get {@code effects}, and whose file checks get helpers that refuse every effect.
+     * A sandbox whose runs get {@code effects} within {@code limits}, and whose file checks get helpers
+     * that refuse every effect.
      *
      * @param defaultTimeout bounds a file's top level while it is checked
      */
-    public static Sandbox withEffects(Effects effects, Duration defaultTimeout, long maxAllocBytes) {
-        return new Sandbox(new Helpers(effects),
-                new Helpers(Effects.refusing("effects are refused while a reaction file is checked")),
+    public static Sandbox withEffects(Effects effects, Duration defaultTimeout, long maxAllocBytes, RunLimits limits) {
+        return new Sandbox(new Helpers(effects, limits),
+                new Helpers(Effects.refusing("effects are refused while a reaction file is checked"), RunLimits.defaults()),
                 defaultTimeout, maxAllocBytes);
+    }
+
+    /** The same with the default run limits (for checks and tests that do not exercise them). */
+    public static Sandbox withEffects(Effects effects, Duration defaultTimeout, long maxAllocBytes) {
+        return withEffects(effects, defaultTimeout, maxAllocBytes, RunLimits.defaults());
     }
 
     /** A new context with the lockdown spelled out in one place. */
     private Context newContext() {
-        return Context.newBuilder("js")
-                .engine(engine)
-                .sandbox(SandboxPolicy.CONSTRAINED)
+        return lockdown(Context.newBuilder("js").engine(engine)).build();
+    }
+
+    /**
+     * Everything a reaction's context is denied: host access and class lookup, I/O, polyglot access,
+     * threads, processes, native access, the environment, experimental options; its output is discarded;
+     * the engine's own globals ({@code print}, {@code load}, {@code Graal}, {@code console}) are off.
+     */
+    static Context.Builder lockdown(Context.Builder builder) {
+        return builder
                 .allowHostAccess(NO_HOST_ACCESS)
                 .allowIO(IOAccess.NONE)
                 .allowPolyglotAccess(PolyglotAccess.NONE)
                 .allowCreateThread(false)
                 .allowCreateProcess(false)
                 .allowNativeAccess(false)
-                .allowEnvironmentAccess(org.graalvm.polyglot.EnvironmentAccess.NONE)
+                .allowEnvironmentAccess(EnvironmentAccess.NONE)
                 .allowExperimentalOptions(false)
                 .out(OutputStream.nullOutputStream())
                 .err(OutputStream.nullOutputStream())
                 .option("js.print", "false")
                 .option("js.load", "false")
                 .option("js.graal-builtin", "false")
-                .option("js.console", "false")
-                .build();
+                .option("js.console", "false");
     }
 
     private Prepared prepare(Helpers with) {
         Context context = newContext();
         try {
             Value bindings = context.getBindings("js");
-            for (String name : REMOVED_GLOBALS) {
-                bindings.removeMember(name);
-            }
-            RunScope scope = new RunScope();
-            with.install(bindings, scope);
-            return new Prepared(context, bindings, bindings.getMember("JSON").getMember("parse"), scope);
+            Value jsonParse = bindings.getMember("JSON").getMember("parse");
+            RunScope scope = with.newScope();
+            with.install(bindings, scope, jsonParse);
+            context.eval(GUARDS_SOURCE).execute((ProxyExecutable) args -> limits.tooManyMembers(args[0].asString()),
+                    limits.jsonMembers(), limits.arrayFillLength());
+            return new Prepared(context, bindings, jsonParse, scope);
         } catch (RuntimeException e) {
             context.close(true);
             throw e;
@@ -142,10 +190,13 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
     public RunResult run(Reaction reaction, Event event) {
         long start = System.nanoTime();
         Prepared p = take();
-        p.scope().begin(reaction.name(), event);
+        p.scope().begin(reaction.name(), event, start + reaction.timeout().toNanos());
         RunWatchdog.Watch watch = watchdog.start(p.context(), reaction.timeout());
         Outcome outcome;
         try {
+            if (limits.tooManyMembers(event.json())) {
+                throw new EventTooLarge();
+            }
             Value bindings = p.bindings();
             bindings.putMember("kind", event.kind());
             bindings.putMember("name", event.name());
@@ -164,9 +215,13 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
         } catch (IllegalStateException e) {
             // The watchdog closed the context between two host-side steps.
             outcome = watch.stopped() != null ? stopped(watch, reaction) : internal(e, reaction);
+        } catch (EventTooLarge e) {
+            outcome = new Outcome.Failed("the event has more than " + limits.jsonMembers() + " JSON members; parsing it "
+                    + "would exceed the run's memory budget (reactions.max_alloc_bytes)", 0);
         } finally {
             watchdog.finish(watch);
             close(p.context(), watch);
+            p.scope().finish();
         }
         return new RunResult(outcome, p.scope().calls(), System.nanoTime() - start);
     }
@@ -213,10 +268,14 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
         if (e.isCancelled() || watch.stopped() != null) {
             return stopped(watch, reaction);
         }
+        if (e.isResourceExhausted()) {
+            return new Outcome.Failed("stopped: the daemon's heap ran out during this run (it allocated faster than "
+                    + "reactions.max_alloc_bytes could stop it)", 0);
+        }
         if (e.isHostException() || e.isInternalError()) {
             return internal(e, reaction);
         }
-        return new Outcome.Failed(e.getMessage(), line(e, reaction.file().toString()));
+        return new Outcome.Failed(limits.explain(e.getMessage()), line(e, reaction.file().toString()));
     }
 
     private Outcome stopped(RunWatchdog.Watch watch, Reaction reaction) {
@@ -229,9 +288,10 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
         return new Outcome.TimedOut(reaction.timeout());
     }
 
+    /** A failure of riposte's own code: logged with its stack trace; the run's outcome names no host class. */
     private static Outcome internal(Exception e, Reaction reaction) {
         LOG.error("internal error while running reaction {}", reaction, e);
-        return new Outcome.Failed("internal error: " + e.getMessage(), 0);
+        return new Outcome.Failed("internal error in riposte (logged)", 0);
     }
 
     /** The line in {@code fileName} that the error points at, or 0. */
@@ -253,7 +313,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
     public Code.Js validate(String fileName, String text) throws ReactionException {
         Source source = Source.newBuilder("js", text, fileName).cached(true).buildLiteral();
         Prepared p = prepare(checkingHelpers);
-        p.scope().begin(fileName, null);
+        p.scope().begin(fileName, null, System.nanoTime() + checkTimeout.toNanos());
         RunWatchdog.Watch watch = watchdog.start(p.context(), checkTimeout);
         try {
             p.context().parse(source);
@@ -270,7 +330,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
                 if (e.isSyntaxError() || e.isCancelled() || watch.stopped() != null) {
                     throw e;
                 }
-                topLevelError = e.getMessage();
+                topLevelError = limits.explain(e.getMessage());
                 topLevelLine = Math.max(1, line(e, fileName));
             }
             Value process = bindings.getMember("process");
@@ -286,13 +346,17 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             return new Code.Js(source);
         } catch (PolyglotException e) {
             if (e.isCancelled() || watch.stopped() != null) {
-                throw new ReactionException(1, "the top-level code did not finish within " + checkTimeout.toMillis()
-                        + " ms (or used too much memory) while the file was checked");
+                throw new ReactionException(1, watch.stopped() == RunWatchdog.Stop.DEADLINE
+                        ? "the top-level code did not finish within " + checkTimeout.toMillis() + " ms while the file was checked"
+                        : "the top-level code allocated more than reactions.max_alloc_bytes while the file was checked");
+            }
+            if (e.isResourceExhausted()) {
+                throw new ReactionException(1, "the top-level code exhausted the heap while the file was checked");
             }
             if (e.isSyntaxError()) {
                 throw new ReactionException(Math.max(1, line(e, fileName)), "syntax error: " + e.getMessage());
             }
-            throw new ReactionException(Math.max(1, line(e, fileName)), e.getMessage());
+            throw new ReactionException(Math.max(1, line(e, fileName)), limits.explain(e.getMessage()));
         } finally {
             watchdog.finish(watch);
             p.context().close(true);
@@ -307,6 +371,13 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
         }
         unused.clear();
         engine.close(true);
+    }
+
+    /** An event whose JSON would create more members than a run can afford (see {@link AllocationLimits}). */
+    private static final class EventTooLarge extends Exception {
+        EventTooLarge() {
+            super(null, null, false, false);
+        }
     }
 
     /** A context built and initialised ahead of its one run. */

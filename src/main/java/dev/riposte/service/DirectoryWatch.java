@@ -59,7 +59,7 @@ public final class DirectoryWatch implements AutoCloseable {
                 LOG.info("reactions directory {} changed; reloading", dir);
                 try {
                     onChange.run();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | OutOfMemoryError e) {
                     LOG.error("reload after a change in {} failed", dir, e);
                 }
             }

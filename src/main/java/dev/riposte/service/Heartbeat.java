@@ -31,13 +31,29 @@ public final class Heartbeat implements AutoCloseable {
             return;
         }
         long statusMillis = STATUS_EVERY.toMillis();
-        timer.scheduleAtFixedRate(() -> notifier.status(status.get()), statusMillis, statusMillis, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(surviving(() -> notifier.status(status.get())), statusMillis, statusMillis,
+                TimeUnit.MILLISECONDS);
         Duration watchdog = watchdogInterval(env);
         if (watchdog != null) {
             long every = Math.max(1, watchdog.toMillis() / 2);
-            timer.scheduleAtFixedRate(() -> ping(notifier, stall), 0, every, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(surviving(() -> ping(notifier, stall)), 0, every, TimeUnit.MILLISECONDS);
             LOG.info("systemd watchdog: {} ms, pinging every {} ms while the dispatcher makes progress", watchdog.toMillis(), every);
         }
+    }
+
+    /**
+     * A task that a failure cannot cancel: a scheduled task that throws is never run again, and a heartbeat
+     * that stops pinging gets the daemon restarted. A moment without heap (a run that could not be stopped in
+     * time) is one such failure.
+     */
+    private static Runnable surviving(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                LOG.warn("heartbeat: {}; trying again at the next beat", e.toString());
+            }
+        };
     }
 
     private void ping(Notifier notifier, Supplier<String> stall) {

@@ -12,16 +12,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link KeyValues} in the {@code kv} table of the state store, with the size and count limits. Thread-safe. */
+/**
+ * {@link KeyValues} in the {@code kv} table of the state store, with the size and count limits; the
+ * helpers that return every key or value at once are bounded too (refused, never cut). Thread-safe.
+ */
 public final class SqliteKeyValues implements KeyValues {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The default of {@code state.max_result_bytes}. */
+    static final long DEFAULT_MAX_RESULT_BYTES = 1L << 20;
+
     private final StateStore store;
     private final int maxKeys;
+    private final long maxResultBytes;
 
-    public SqliteKeyValues(StateStore store, int maxKeysPerNamespace) {
+    /** @param maxResultBytes the largest answer of {@link #keys} and {@link #values}, as JSON text */
+    public SqliteKeyValues(StateStore store, int maxKeysPerNamespace, long maxResultBytes) {
         this.store = store;
         this.maxKeys = maxKeysPerNamespace;
+        this.maxResultBytes = maxResultBytes;
+    }
+
+    public SqliteKeyValues(StateStore store, int maxKeysPerNamespace) {
+        this(store, maxKeysPerNamespace, DEFAULT_MAX_RESULT_BYTES);
     }
 
     @Override
@@ -87,8 +100,24 @@ public final class SqliteKeyValues implements KeyValues {
         return column(namespace, "value");
     }
 
+    /**
+     * Every key or value of the namespace, refused as soon as their JSON array would pass
+     * {@code maxResultBytes}: the lengths are summed by SQLite first, so a refusal reads no value.
+     */
     private List<String> column(String namespace, String column) throws StoreException {
         return store.transaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT count(*), coalesce(sum(length(CAST(" + column + " AS BLOB))), 0) FROM kv WHERE namespace = ?")) {
+                s.setString(1, namespace);
+                try (ResultSet r = s.executeQuery()) {
+                    long bytes = r.getLong(2) + 3L * r.getLong(1) + 2;  // the quotes and commas of the JSON array
+                    if (bytes > maxResultBytes) {
+                        throw new StoreException("the " + r.getLong(1) + " " + column + "s hold at least " + bytes
+                                + " bytes as JSON; the limit is " + maxResultBytes + " (state.max_result_bytes): read "
+                                + "them one by one with DataGet");
+                    }
+                }
+            }
             List<String> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT " + column + " FROM kv WHERE namespace = ? ORDER BY key")) {

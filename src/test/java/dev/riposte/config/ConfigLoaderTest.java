@@ -23,11 +23,13 @@ class ConfigLoaderTest {
         assertEquals(10_000, c.dispatch().queueCapacity());
         assertEquals(16L << 20, c.dispatch().queueMaxBytes());
         assertEquals(RiposteConfig.Overflow.BACKPRESSURE, c.dispatch().overflow());
-        assertEquals(Runtime.getRuntime().availableProcessors(), c.dispatch().workers());
+        assertEquals(Math.min(4, Runtime.getRuntime().availableProcessors()), c.dispatch().workers());
         assertEquals(Duration.ofSeconds(60), c.dispatch().dedupWindow());
         assertEquals(Path.of("/etc/riposte/reactions.d"), c.reactions().dir());
         assertEquals(Duration.ofSeconds(1), c.reactions().defaultTimeout());
-        assertEquals(256L << 20, c.reactions().maxAllocBytes());
+        assertEquals(32L << 20, c.reactions().maxAllocBytes());
+        assertEquals(100, c.reactions().maxLogLines());
+        assertEquals(64L << 10, c.reactions().maxLogBytes());
         assertEquals(Path.of("/var/lib/riposte/evidence"), c.evidence().dir());
         assertEquals(RiposteConfig.Backend.AUTO, c.netpolicy().backend());
         assertEquals(List.of("127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10"), c.netpolicy().neverBlock());
@@ -41,7 +43,10 @@ class ConfigLoaderTest {
         assertEquals(10_000, c.state().maxKeysPerReaction());
         assertEquals(Duration.ofDays(30), c.state().auditRetention());
         assertEquals(1_000_000, c.state().auditMaxRecords());
-        assertEquals(300, c.kill().minPid());
+        assertEquals(500, c.kill().minPid());
+        assertEquals(1L << 20, c.state().maxResultBytes());
+        assertEquals(256, c.netpolicy().maxBlocksPerRun());
+        assertEquals(64, c.netpolicy().maxDomainAddresses());
         assertEquals(false, c.emergency().enabled());
         assertEquals(RiposteConfig.LogTarget.AUTO, c.log().target());
         assertEquals(65_536, c.netpolicy().maxBlocks());
@@ -59,7 +64,7 @@ class ConfigLoaderTest {
                 files: {read_roots: [/var/log/], read_deny: ["/var/log/secret*"], max_read_bytes: 10}
                 evidence: {retention: 12h, max_bytes: 2097152}
                 """, "t");
-        assertEquals(new RiposteConfig.State(Path.of("/tmp/s.db"), 5, Duration.ofDays(2), 100), c.state());
+        assertEquals(new RiposteConfig.State(Path.of("/tmp/s.db"), 5, Duration.ofDays(2), 100, 1L << 20), c.state());
         assertEquals(1000, c.kill().minPid());
         assertEquals(true, c.emergency().enabled());
         assertEquals(List.of(Path.of("/var/log")), c.files().readRoots());

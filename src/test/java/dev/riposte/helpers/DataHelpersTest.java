@@ -57,6 +57,23 @@ class DataHelpersTest {
     }
 
     @Test
+    void dataKeysAndValues_overTheResultLimit_areRefused_neverCut() throws Exception {
+        SqliteKeyValues small = new SqliteKeyValues(store, 100, 64 * 1024);
+        try (Sandbox bounded = TestSandboxes.create(Effects.refusing("off in this test").withStore(small))) {
+            Reaction r = TestSandboxes.load(bounded, tmp, "big", "// @on *\n// @timeout 30s\nfunction process(data) {\n"
+                    + "  for (let i = 0; i < 3; i++) DataSet('k' + i, 'v'.repeat(30000));\n"
+                    + "  DataKeys(); DataValues(); DataDelete('k2'); DataValues().length;\n}");
+            RunResult result = bounded.run(r, Samples.event("01"));
+            assertEquals(new Outcome.Ok(), result.outcome());
+            List<String> calls = TestSandboxes.calls(result.calls());
+            assertEquals("DataKeys()=\"[\\\"k0\\\",\\\"k1\\\",\\\"k2\\\"]\"", calls.get(3));
+            assertEquals("DataValues()=\"\" errno=DataValues: the 3 values hold at least 90011 bytes as JSON; the limit is "
+                    + "65536 (state.max_result_bytes): read them one by one with DataGet", calls.get(4));
+            assertEquals("DataValues()=\"[\\\"" + "v".repeat(78) + "...\"", calls.get(6), "two values fit");
+        }
+    }
+
+    @Test
     void everyHelper_returnsItsContractValue() throws Exception {
         assertEquals(List.of(
                 "DataIsEmpty()=true",

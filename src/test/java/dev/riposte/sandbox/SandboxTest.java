@@ -1,7 +1,9 @@
 package dev.riposte.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.dispatch.Outcome;
@@ -10,11 +12,15 @@ import dev.riposte.event.Event;
 import dev.riposte.match.Reaction;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestSandboxes;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.SandboxPolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,6 +169,80 @@ class SandboxTest {
         RunResult result = sandbox.run(r, Samples.event("01"));
         assertEquals(new Outcome.Failed("stopped: the run allocated more than reactions.max_alloc_bytes", 0), result.outcome());
         assertInstanceOf(Outcome.Ok.class, run("function process(d) { Info('after the bomb'); }").outcome());
+    }
+
+    @Test
+    void theLockdown_passesTheChecksOfTheConstrainedPolicy_whoseRulesForbidTheAllocationLimits() {
+        // The allocation limits need the TRUSTED policy; everything else CONSTRAINED would require is spelled out.
+        try (Engine constrained = Engine.newBuilder("js").sandbox(SandboxPolicy.CONSTRAINED)
+                .out(OutputStream.nullOutputStream()).err(OutputStream.nullOutputStream())
+                .option("engine.WarnInterpreterOnly", "false").build();
+             Context context = Sandbox.lockdown(Context.newBuilder("js").engine(constrained)
+                     .sandbox(SandboxPolicy.CONSTRAINED)).build()) {
+            assertEquals(2, context.eval("js", "1 + 1").asInt());
+        }
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Engine.newBuilder("js")
+                .sandbox(SandboxPolicy.CONSTRAINED).out(OutputStream.nullOutputStream()).err(OutputStream.nullOutputStream())
+                .allowExperimentalOptions(true).option("js.string-length-limit", "1000").build());
+        assertTrue(refused.getMessage().contains("can only be used up to the TRUSTED sandbox policy"), refused.getMessage());
+    }
+
+    @Test
+    void singleHugeAllocations_areRefusedBeforeTheyHappen_withTheLimitNamed() throws Exception {
+        // join builds its string step by step until it passes the limit: it needs more than the usual 300 ms.
+        Reaction join = TestSandboxes.load(sandbox, dir, "join", "// @on *\n// @timeout 20s\n"
+                + "function process(d) {\n  new Array(2**27).join('ab');\n}");
+        String strings = " (a string may have at most 16777216 characters in a run: reactions.max_alloc_bytes / 4)";
+        String typed = " (a typed array or array buffer may have at most 4194304 elements in a run: reactions.max_alloc_bytes / 16)";
+        assertEquals(new Outcome.Failed("RangeError: Array buffer allocation failed" + typed, 3),
+                run("function process(d) { new ArrayBuffer(2**30); }").outcome());
+        assertEquals(new Outcome.Failed("RangeError: Invalid string length" + strings, 3),
+                run("function process(d) { 'x'.repeat(2**28); }").outcome());
+        assertEquals(new Outcome.Failed("RangeError: Invalid typed array length: 209715200" + typed, 3),
+                run("function process(d) { new Uint8Array(200 * 2**20); }").outcome());
+        assertEquals(new Outcome.Failed("RangeError: Array.prototype.fill: the array has 60000000 elements; at most 4194304 "
+                + "can be filled within this run's memory budget (reactions.max_alloc_bytes)", 3),
+                run("function process(d) { new Array(60e6).fill(0); }").outcome());
+        assertEquals(new Outcome.Failed("RangeError: Invalid string length" + strings, 4),
+                sandbox.run(join, Samples.event("01")).outcome());
+        assertEquals(new Outcome.Failed("RangeError: Array buffer allocation failed" + typed, 3),
+                run("function process(d) { new ArrayBuffer(8, { maxByteLength: 2**30 }).resize(2**30); }").outcome());
+        assertEquals(new Outcome.Failed("RangeError: JSON.parse: the text has more than 32768 members; parsing it would "
+                + "exceed this run's memory budget (reactions.max_alloc_bytes)", 3),
+                run("function process(d) { JSON.parse('{' + '\"k\":1,'.repeat(40000) + '\"z\":1}'); }")
+                        .outcome());
+        assertInstanceOf(Outcome.Ok.class, run("function process(d) { Info('after the bombs'); }").outcome());
+    }
+
+    @Test
+    void theGuardedBuiltIns_keepTheirShape_andWork() throws Exception {
+        assertEquals("parse,2,fill,1,true,true,[1,2,2],1|2|2,{\"a\":2},7,TypeError", report("""
+                function process(d) {
+                  let constructed;
+                  try { new JSON.parse('1'); constructed = 'yes'; } catch (e) { constructed = e.constructor.name; }
+                  throw new Error('REPORT ' + [JSON.parse.name, JSON.parse.length, Array.prototype.fill.name,
+                      Array.prototype.fill.length, [0, 0].fill(1).every(x => x === 1), new Uint8Array(3).fill(5)[2] === 5,
+                      JSON.stringify([1, 0, 0].fill(2, 1)), Array.prototype.fill.call({ length: 3, 0: 1 }, 2, 1).length === 3
+                          ? [1, 2, 2].join('|') : 'broken',
+                      JSON.stringify(JSON.parse('{"a":1}', (k, v) => typeof v === 'number' ? v + 1 : v)),
+                      JSON.parse(' 7 '), constructed].join(','));
+                }"""));
+    }
+
+    @Test
+    void helpers_revealNoHostClass_andAreNotConstructors() throws Exception {
+        String seen = report("""
+                function process(d) {
+                  let message;
+                  try { new Info('x'); } catch (e) { message = e.message; }
+                  throw new Error('REPORT ' + [message, Info.name, typeof Info, String(Info), String(console.log),
+                      Object.prototype.toString.call(Info)].join('|'));
+                }""");
+        assertTrue(seen.startsWith("Info(...args) { return helpers.Info(...args); } is not a constructor|Info|function|"
+                + "Info(...args) { return helpers.Info(...args); }|log(...args) { return consoleLog(...args); }|[object Function]"), seen);
+        for (String hostName : List.of("dev.riposte", "Lambda", "java.", "Proxy", "polyglot", "truffle")) {
+            assertFalse(seen.contains(hostName), hostName + " in " + seen);
+        }
     }
 
     @Test

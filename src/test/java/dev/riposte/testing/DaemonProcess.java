@@ -1,6 +1,8 @@
 package dev.riposte.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.riposte.audit.AuditQuery;
+import dev.riposte.audit.AuditRecord;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -9,6 +11,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * starve its heap. Its output goes to {@code log}; its control socket is {@code controlSocket}.
  */
 public final class DaemonProcess implements AutoCloseable {
+    /** The launcher's default JVM options (bin/riposte); a test holds the two to the same text. */
+    public static final List<String> LAUNCHER_JVM = List.of("-Xmx256m", "-Xss2m", "-XX:+UseSerialGC");
+
     private final Process process;
     private final Path log;
     private final Path controlSocket;
@@ -46,7 +53,7 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-XX:+ExitOnOutOfMemoryError", "-Dpolyglot.engine.WarnInterpreterOnly=false",
+        command.addAll(List.of("-Dpolyglot.engine.WarnInterpreterOnly=false",
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-cp", System.getProperty("java.class.path"), "dev.riposte.Main", "run", "--config", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -78,6 +85,26 @@ public final class DaemonProcess implements AutoCloseable {
         return config;
     }
 
+    /** What a CLI command printed (stdout and stderr together) and its exit status. */
+    public record Cli(int status, String output) {}
+
+    /** Runs {@code riposte ARGS} in its own JVM with the launcher's options, as an operator would (up to 60 s). */
+    public static Cli cli(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(LAUNCHER_JVM);
+        command.addAll(List.of("-Dpolyglot.engine.WarnInterpreterOnly=false", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), "dev.riposte.Main"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("riposte " + String.join(" ", args) + " did not finish:\n" + out);
+        }
+        return new Cli(p.exitValue(), out);
+    }
+
     /** Writes {@code lines} (NDJSON) to an intake socket over one connection. */
     public static void send(Path socket, String... lines) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -97,6 +124,11 @@ public final class DaemonProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** Reloads the reactions (riposte reload) and returns the answer. */
+    public JsonNode reload() throws IOException {
+        return TestDaemon.control(controlSocket, "{\"command\":\"reload\"}");
+    }
+
     public JsonNode stats() throws IOException {
         return TestDaemon.control(controlSocket, "{\"command\":\"stats\"}");
     }
@@ -109,6 +141,26 @@ public final class DaemonProcess implements AutoCloseable {
             stats = stats();
         }
         return stats;
+    }
+
+    /**
+     * The audit records in the daemon's state database at {@code db}, once there are at least {@code count}
+     * (waits up to 30 s: the trail is written in batches), oldest first.
+     */
+    public static List<AuditRecord> audit(Path db, int count) throws Exception {
+        List<AuditRecord> records = List.of();
+        for (int i = 0; i < 600; i++) {
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + db + "?mode=ro")) {
+                records = new AuditQuery(null, null, null, 100_000).run(c);
+            } catch (java.sql.SQLException e) {
+                records = List.of();  // not created yet
+            }
+            if (records.size() >= count) {
+                return records;
+            }
+            Thread.sleep(50);
+        }
+        return records;
     }
 
     /** SIGKILL, as a crash or the OOM killer would end it; waits for it to be gone. */

@@ -298,7 +298,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
                 }
             } catch (Resolver.ResolveException e) {
                 LOG.warn("netpolicy: cannot resolve followed domain {} again (its blocks stay): {}", d.domain(), e.getMessage());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | OutOfMemoryError e) {
                 LOG.error("netpolicy: refreshing {} failed", d.domain(), e);
             }
         }
@@ -383,9 +383,9 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
                 kernel.apply(add, delete);
                 batches.incrementAndGet();
                 healthy();
-            } catch (Kernel.KernelException e) {
-                // A delete of an element whose timer ran out, a deleted table, a lost capability: reconcile
-                // works out what the kernel lacks from riposte's own state and repairs it.
+            } catch (Kernel.KernelException | OutOfMemoryError e) {
+                // A delete of an element whose timer ran out, a deleted table, a lost capability, a moment
+                // without heap: reconcile works out what the kernel lacks from riposte's own state and repairs it.
                 LOG.warn("netpolicy: a batch of {} additions and {} deletions failed ({}); reconciling",
                         add.size(), delete.size(), e.getMessage());
                 reconcileQuietly();
@@ -396,7 +396,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     private void reconcileQuietly() {
         try {
             reconcile();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
             LOG.error("netpolicy: reconcile failed", e);
         }
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class NetPoliciesTest {
 
     private static RiposteConfig.NetPolicy config(RiposteConfig.Backend backend, List<String> nft) {
-        return new RiposteConfig.NetPolicy(backend, ConfigLoader.DEFAULT_NEVER_BLOCK, nft, 65_536, java.time.Duration.ofMinutes(5),
+        return new RiposteConfig.NetPolicy(backend, ConfigLoader.DEFAULT_NEVER_BLOCK, nft, 65_536, 256, 64, java.time.Duration.ofMinutes(5),
                 java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(2));
     }
 
