@@ -90,8 +90,9 @@ final class Functions {
         };
     }
 
+    /** A failure of riposte's own code: logged with its stack trace; the script's errno names no host class. */
     private String internal(String name, RuntimeException e) {
         LOG.error("helper {} failed in reaction {}", name, scope.reaction(), e);
-        return "internal error: " + e;
+        return "internal error in riposte (logged)";
     }
 }

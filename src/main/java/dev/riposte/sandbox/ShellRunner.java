@@ -4,7 +4,8 @@ import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.ReactionRunner;
 import dev.riposte.dispatch.RunResult;
 import dev.riposte.effect.files.Tree;
-import dev.riposte.effect.process.ProcessGroups;
+import dev.riposte.effect.os.ErrnoException;
+import dev.riposte.effect.os.LibC;
 import dev.riposte.event.Event;
 import dev.riposte.helpers.Text;
 import dev.riposte.match.Code;
@@ -161,7 +162,7 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         } finally {
             // The leader is still alive here (it waits on its stdin), so its group id cannot have been
             // reused: this kills exactly the reaction and whatever it started.
-            ProcessGroups.kill(p.pid());
+            killGroup(p.pid());
             p.getOutputStream().close();
             p.waitFor();
         }
@@ -216,6 +217,17 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
             REACTION_LOG.atInfo().addKeyValue("REACTION", reaction.name()).addKeyValue("EVENT_UUID", event.uuid())
                     .log("shell output: {}{}", Text.forLog(text.stripTrailing()),
                             dropped > 0 ? " ...[" + dropped + " more bytes not kept]" : "");
+        }
+    }
+
+    /** SIGKILLs the shell's whole process group (its leader is alive, so the group id is still ours). */
+    private static void killGroup(long pgid) {
+        try {
+            LibC.system().kill(-pgid, LibC.SIGKILL);
+        } catch (ErrnoException e) {
+            if (e.errno != ErrnoException.ESRCH) {
+                LOG.warn("cannot kill the shell's process group {}: {}", pgid, e.getMessage());
+            }
         }
     }
 

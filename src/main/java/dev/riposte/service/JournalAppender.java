@@ -4,8 +4,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
+import dev.riposte.effect.os.ErrnoException;
+import dev.riposte.effect.os.LibC;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +36,8 @@ public final class JournalAppender extends AppenderBase<ILoggingEvent> {
     @Override
     protected void append(ILoggingEvent event) {
         try {
-            SdNotify.send(socket, entry(event));
-        } catch (IOException e) {
+            LibC.system().sendDatagram(socket, entry(event));
+        } catch (ErrnoException e) {
             if (!failedOnce) {
                 failedOnce = true;
                 addError("cannot write to the journal at " + socket + ": " + e.getMessage());

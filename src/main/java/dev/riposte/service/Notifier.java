@@ -1,6 +1,8 @@
 package dev.riposte.service;
 
-import java.io.IOException;
+import dev.riposte.effect.os.ErrnoException;
+import dev.riposte.effect.os.LibC;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +56,8 @@ public final class Notifier {
             return;
         }
         try {
-            SdNotify.send(socket, message);
-        } catch (IOException e) {
+            LibC.system().sendDatagram(socket, message.getBytes(StandardCharsets.UTF_8));
+        } catch (ErrnoException e) {
             LOG.warn("cannot notify systemd: {}", e.getMessage());
         }
     }

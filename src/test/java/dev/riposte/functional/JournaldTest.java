@@ -39,6 +39,8 @@ class JournaldTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String script = String.join("\n",
                 "set -e",
+                // Whatever fails, nothing started here outlives the script (or keeps the test reading its output).
+                "DAEMON=; JOURNALD=; trap 'kill $DAEMON $JOURNALD 2>/dev/null || true' EXIT",
                 "mount -t tmpfs tmpfs /run",
                 "mount -t tmpfs tmpfs /var/log",
                 "mkdir -p /run/systemd/journal",

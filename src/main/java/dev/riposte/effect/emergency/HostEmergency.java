@@ -1,11 +1,9 @@
 package dev.riposte.effect.emergency;
 
 import dev.riposte.effect.EffectResult;
+import dev.riposte.effect.os.ErrnoException;
+import dev.riposte.effect.os.LibC;
 import java.io.IOException;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -23,16 +21,10 @@ public final class HostEmergency implements Emergency {
     public EffectResult powerOff() {
         LOG.error("emergency: PowerOff() called by a reaction; powering the machine off now");
         try {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle sync = linker.downcallHandle(linker.defaultLookup().find("sync").orElseThrow(),
-                    FunctionDescriptor.ofVoid());
-            MethodHandle reboot = linker.downcallHandle(linker.defaultLookup().find("reboot").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            sync.invokeExact();
-            int r = (int) reboot.invokeExact(RB_POWER_OFF);
-            return EffectResult.failed("reboot(RB_POWER_OFF) returned " + r + " (riposte needs CAP_SYS_BOOT)");
-        } catch (Throwable t) {
-            return EffectResult.failed("cannot power off: " + t);
+            LibC.system().syncAndReboot(RB_POWER_OFF);
+            return EffectResult.failed("reboot(RB_POWER_OFF) returned without powering off");
+        } catch (ErrnoException e) {
+            return EffectResult.failed("cannot power off: " + e.getMessage() + " (riposte needs CAP_SYS_BOOT)");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.riposte.effect.process;
 
 import dev.riposte.effect.EffectResult;
+import dev.riposte.effect.os.ErrnoException;
+import dev.riposte.effect.os.LibC;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +23,9 @@ public final class LocalProcesses implements Processes {
      * time to the second); a pid is not reused within two seconds.
      */
     static final Duration START_TOLERANCE = Duration.ofSeconds(2);
-    private static final int SIGKILL = 9;
     private static final Logger LOG = LoggerFactory.getLogger(LocalProcesses.class);
 
+    private final LibC libc = LibC.system();
     private final long minPid;
     private final Path proc;
     private final boolean dryRun;
@@ -62,17 +64,17 @@ public final class LocalProcesses implements Processes {
         }
         int pidfd;
         try {
-            pidfd = Pidfd.open(pid);
-        } catch (Pidfd.ErrnoException e) {
-            if (e.errno == Pidfd.ESRCH) {
+            pidfd = libc.pidfdOpen(pid);
+        } catch (ErrnoException e) {
+            if (e.errno == ErrnoException.ESRCH) {
                 return EffectResult.unchanged();
             }
-            return EffectResult.failed("cannot open pid " + pid + ": errno " + e.errno);
+            return EffectResult.failed("cannot open pid " + pid + ": " + ErrnoException.describe(e.errno));
         }
         try {
             return checkAndKill(pid, pidfd, expectedStart);
         } finally {
-            Pidfd.close(pidfd);
+            libc.close(pidfd);
         }
     }
 
@@ -99,15 +101,15 @@ public final class LocalProcesses implements Processes {
             return EffectResult.done();
         }
         try {
-            Pidfd.sendSignal(pidfd, SIGKILL);
-        } catch (Pidfd.ErrnoException e) {
-            if (e.errno == Pidfd.ESRCH) {
+            libc.pidfdSendSignal(pidfd, LibC.SIGKILL);
+        } catch (ErrnoException e) {
+            if (e.errno == ErrnoException.ESRCH) {
                 return EffectResult.unchanged();
             }
-            if (e.errno == Pidfd.EPERM) {
+            if (e.errno == ErrnoException.EPERM) {
                 return EffectResult.failed("not permitted to kill pid " + pid + " (riposte needs CAP_KILL)");
             }
-            return EffectResult.failed("cannot signal pid " + pid + ": errno " + e.errno);
+            return EffectResult.failed("cannot signal pid " + pid + ": " + ErrnoException.describe(e.errno));
         }
         LOG.info("killed pid {} (SIGKILL)", pid);
         return EffectResult.done();
