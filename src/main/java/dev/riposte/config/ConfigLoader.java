@@ -25,9 +25,13 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 public final class ConfigLoader {
     public static final List<String> DEFAULT_NEVER_BLOCK =
             List.of("127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10");
-    /** Secrets no reaction needs as evidence: password hashes, private keys, kernel memory. */
+    /**
+     * Secrets no reaction needs as evidence: password hashes, private keys, kernel memory, other processes'
+     * environments (credentials) and memory, and the kernel log (reading /proc/kmsg consumes it).
+     */
     public static final List<String> DEFAULT_READ_DENY = List.of("/etc/shadow", "/etc/shadow-", "/etc/gshadow",
-            "/etc/gshadow-", "/etc/ssh/ssh_host_*_key", "/root/.ssh", "/home/*/.ssh", "/proc/kcore", "/dev", "/sys");
+            "/etc/gshadow-", "/etc/ssh/ssh_host_*_key", "/root/.ssh", "/home/*/.ssh", "/proc/kcore", "/proc/kmsg",
+            "/proc/*/environ", "/proc/*/mem", "/proc/*/task/*/environ", "/proc/*/task/*/mem", "/dev", "/sys");
 
     /** dispatch.workers: 0 means the number of CPUs, at most this many (each worker needs its run's budget in the heap). */
     public static final int DEFAULT_MAX_WORKERS = 4;
@@ -154,6 +158,7 @@ public final class ConfigLoader {
         lg.finish();
 
         root.finish();
+        PathRules.check(reactions, evidence, files, state, root.problems);
         return new RiposteConfig(intake, dispatch, reactions, evidence, files, netpolicy, state, kill, emergency, log);
     }
 

@@ -56,6 +56,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void riposteOwnFiles_withinReachOfWhatReactionsWrite_areRefused() {
+        assertEquals(List.of(
+                        "state.path: must not be inside evidence.dir, where WriteFile and RemoveDir could destroy it. Found: "
+                                + "/srv/ev/state.db (evidence.dir is /srv/ev)",
+                        "evidence.dir: must not contain reactions.dir, where WriteFile could plant a reaction that riposte "
+                                + "would run. Found: /srv/ev (reactions.dir is /srv/ev/reactions.d)"),
+                problems("evidence: {dir: /srv/ev}\nstate: {path: /srv/ev/state.db}\nreactions: {dir: /srv/ev/reactions.d}"));
+        assertEquals(List.of(
+                        "files.write_roots: must not contain state.path, where WriteFile could destroy it. Found: /var/lib "
+                                + "(state.path is /var/lib/riposte/state.db)",
+                        "files.write_roots: must not contain reactions.dir, where WriteFile could plant a reaction that "
+                                + "riposte would run. Found: /etc (reactions.dir is /etc/riposte/reactions.d)"),
+                problems("files: {write_roots: [/var/lib, /etc, /srv/out]}"));
+    }
+
+    @Test
+    void aWriteRootReachingTheStateThroughALink_isRefused(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path real = java.nio.file.Files.createDirectories(tmp.resolve("real"));
+        java.nio.file.Files.createSymbolicLink(tmp.resolve("link"), real);
+        assertEquals(List.of("files.write_roots: must not contain state.path, where WriteFile could destroy it. Found: "
+                        + tmp + "/link (state.path is " + real + "/state.db)"),
+                problems("files: {write_roots: [" + tmp + "/link]}\nstate: {path: " + real + "/state.db}"));
+    }
+
+    @Test
     void stateKillEmergencyAndReadKeys_areRead() throws Exception {
         RiposteConfig c = ConfigLoader.parse("""
                 state: {path: /tmp/s.db, max_keys_per_reaction: 5, audit_retention: 2d, audit_max_records: 100}

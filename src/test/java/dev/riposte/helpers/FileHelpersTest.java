@@ -75,7 +75,7 @@ class FileHelpersTest {
                 "ReadFile(\"" + readable + "/big\")=\"\" errno=ReadFile: \"" + readable + "/big\" has more than 64 bytes "
                         + "(files.max_read_bytes)",
                 "ReadFile(\"" + readable + "/none\")=\"\" errno=ReadFile: \"" + readable + "/none\" does not exist",
-                "ReadFile(\"" + readable + "\")=\"\" errno=ReadFile: \"" + readable + "\" is not a regular file"),
+                "ReadFile(\"" + readable + "\")=\"\" errno=ReadFile: \"" + readable + "\" is a directory, not a regular file"),
                 calls("ReadFile(" + js(readable.resolve("auth.log")) + "); ReadFile(" + js(readable.resolve("bad-utf8"))
                         + "); ReadFile(" + js(readable.resolve("exact")) + "); ReadFile(" + js(readable.resolve("big"))
                         + "); ReadFile(" + js(readable.resolve("none")) + "); ReadFile(" + js(readable) + ");"));
@@ -94,7 +94,7 @@ class FileHelpersTest {
                         + "resolves to " + tmp + "/outside) is outside files.read_roots [" + readable + ", " + evidence + "]",
                 "ReadFile(\"" + readable + "/secret.key\")=\"\" errno=ReadFile: refused: \"" + readable + "/secret.key\" "
                         + "is denied by files.read_deny entry " + readable + "/secret*",
-                "ReadFile(\"" + db + "\")=\"\" errno=ReadFile: refused: \"" + db + "\" is denied by riposte's own state ("
+                "ReadFile(\"" + db + "\")=\"\" errno=ReadFile: refused: \"" + db + "\" is riposte's own state ("
                         + db + ")",
                 "ReadFile(\"logs/x\")=\"\" errno=ReadFile: refused: \"logs/x\" is not an absolute path",
                 "ReadFile(1)=\"\" errno=ReadFile: argument 1 (path) must be a string, got number"),
@@ -107,7 +107,7 @@ class FileHelpersTest {
     void readFile_refusesAFifo_insteadOfBlockingOnIt() throws Exception {
         Path fifo = readable.resolve("fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        assertEquals(List.of("ReadFile(\"" + fifo + "\")=\"\" errno=ReadFile: \"" + fifo + "\" is not a regular file"),
+        assertEquals(List.of("ReadFile(\"" + fifo + "\")=\"\" errno=ReadFile: \"" + fifo + "\" is a FIFO, not a regular file"),
                 calls("ReadFile(" + js(fifo) + ");"));
     }
 

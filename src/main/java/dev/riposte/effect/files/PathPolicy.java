@@ -4,27 +4,37 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * Which paths reactions may write: absolute, normalized, strictly inside one of the roots, and with no
- * symbolic link in any component from {@code /} down (so a link planted in the evidence directory
- * cannot redirect a write to {@code /etc}). Thread-safe (immutable).
+ * Which paths reactions may write: absolute, normalized, strictly inside one of the roots. This is the
+ * check of the text; that no symbolic link lies on the way is enforced when the path is opened
+ * ({@link Beneath}), where no swap can come between the check and the use. Thread-safe (immutable).
  */
 public final class PathPolicy {
+    private final List<Path> configured;
+    /** The same roots, the deepest first: a path belongs to the innermost root that holds it. */
     private final List<Path> roots;
 
     public PathPolicy(List<Path> roots) {
-        this.roots = List.copyOf(roots);
+        this.configured = List.copyOf(roots);
+        this.roots = roots.stream().sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
+    }
+
+    /** A checked path: the root it lies in, and the path relative to that root. */
+    record Target(Path root, Path relative) {
+        Path path() {
+            return root.resolve(relative);
+        }
     }
 
     /**
-     * Returns the checked path.
+     * Returns the checked path, relative to the innermost root that holds it.
      *
      * @throws IllegalArgumentException with a sentence naming the problem
      */
-    public Path checkWritable(String text) {
+    Target checkWritable(String text) {
         if (text.isEmpty() || text.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("the path is empty or contains a NUL byte");
         }
@@ -40,22 +50,27 @@ public final class PathPolicy {
         if (!path.toString().equals(text) && !(path + "/").equals(text)) {
             throw new IllegalArgumentException("\"" + text + "\" is not in normal form (repeated '/')");
         }
-        if (roots.stream().noneMatch(r -> path.startsWith(r) && !path.equals(r))) {
-            throw new IllegalArgumentException("\"" + text + "\" is outside the allowed roots " + roots);
-        }
-        List<Path> prefixes = new ArrayList<>();
-        for (Path p = path; p != null; p = p.getParent()) {
-            prefixes.addFirst(p);
-        }
-        for (Path p : prefixes) {
-            if (Files.isSymbolicLink(p)) {
-                throw new IllegalArgumentException("\"" + p + "\" is a symbolic link; no link may appear in the path");
+        for (Path root : roots) {
+            if (path.startsWith(root) && !path.equals(root)) {
+                return new Target(root, root.relativize(path));
             }
         }
-        return path;
+        throw new IllegalArgumentException("\"" + text + "\" is outside the allowed roots " + configured);
     }
 
-    /** The same check for a directory that must already exist and be a real directory. */
+    /** The first symbolic link on {@code path} from {@code /} down, for a message; null if there is none now. */
+    static Path firstLink(Path path) {
+        Path prefix = path.getRoot();
+        for (Path part : path) {
+            prefix = prefix.resolve(part);
+            if (Files.isSymbolicLink(prefix)) {
+                return prefix;
+            }
+        }
+        return null;
+    }
+
+    /** A directory that must already exist and be a real directory (not a link). */
     public static void requireRealDirectory(Path dir) throws IOException {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(dir + " is not a directory (or is a symbolic link)");

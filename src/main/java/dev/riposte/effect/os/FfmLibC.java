@@ -156,7 +156,7 @@ final class FfmLibC implements LibC {
             // dev_major @136, dev_minor @140.
             return new FileStat(Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, 28)),
                     Integer.toUnsignedLong(buf.get(INT, 16)), buf.get(INT, 20),
-                    Integer.toUnsignedString(buf.get(INT, 136)) + ":" + Integer.toUnsignedString(buf.get(INT, 140)),
+                    FileStat.makedev(Integer.toUnsignedLong(buf.get(INT, 136)), Integer.toUnsignedLong(buf.get(INT, 140))),
                     buf.get(LONG, 32), buf.get(LONG, 40), buf.get(LONG, 112));
         } catch (ErrnoException e) {
             throw e;
