@@ -31,6 +31,7 @@ import dev.riposte.service.DirectoryWatch;
 import dev.riposte.service.Heartbeat;
 import dev.riposte.service.Notifier;
 import dev.riposte.sandbox.Sandbox;
+import dev.riposte.sandbox.ShellIsolation;
 import dev.riposte.sandbox.ShellRunner;
 import dev.riposte.state.KeyValues;
 import dev.riposte.state.SqliteKeyValues;
@@ -118,7 +119,13 @@ public final class Daemon implements AutoCloseable {
         Sandbox sandbox = Sandbox.withEffects(effects, config.reactions().defaultTimeout(), config.reactions().maxAllocBytes(),
                 RunLimits.of(config));
         started.add(sandbox);
-        shell = ShellRunner.inTempDir();
+        ShellIsolation isolation = ShellIsolation.of(config.shell());
+        if (isolation.mode() == ShellIsolation.Mode.REFUSED) {
+            LOG.warn("shell reactions are refused: {}", isolation.reason());
+        } else {
+            LOG.info("{}", isolation.reason());
+        }
+        shell = ShellRunner.inTempDir(isolation);
         this.sandbox = sandbox;
         liveReactions = config.reactions();
         loader = new ReactionLoader(sandbox, shell, liveReactions.defaultTimeout());
@@ -209,6 +216,7 @@ public final class Daemon implements AutoCloseable {
         waitIfChanged(waiting, "reactions.max_log_bytes", config.reactions().maxLogBytes(), now.reactions().maxLogBytes());
         waitIfChanged(waiting, "intake", config.intake(), now.intake());
         waitIfChanged(waiting, "dispatch", config.dispatch(), now.dispatch());
+        waitIfChanged(waiting, "shell", config.shell(), now.shell());
         waitIfChanged(waiting, "evidence", config.evidence(), now.evidence());
         waitIfChanged(waiting, "files", config.files(), now.files());
         waitIfChanged(waiting, "netpolicy", config.netpolicy(), now.netpolicy());

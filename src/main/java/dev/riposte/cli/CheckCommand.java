@@ -3,12 +3,14 @@ package dev.riposte.cli;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.effect.Effects;
 import dev.riposte.effect.netpolicy.NetPolicies;
+import dev.riposte.match.Code;
 import dev.riposte.match.FieldPathLint;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
 import dev.riposte.match.Rejection;
 import dev.riposte.sandbox.Sandbox;
+import dev.riposte.sandbox.ShellIsolation;
 import dev.riposte.sandbox.ShellRunner;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Spec;
  * {@code riposte check}: validates the configuration and every reaction file the way the daemon would
  * (no effect is ever applied), and warns about reactions that will not do what they seem to: event
  * fields that only Jibril's documentation has, network helpers while the netpolicy bridge is off,
- * emergency helpers while they are disabled. Exit status: 0 valid (warnings allowed), 1 some reaction
+ * shell reactions that run with riposte's privileges ({@code shell.privileged}), emergency helpers while
+ * they are disabled. Shell reactions this riposte could not isolate are rejected, saying why. Exit status: 0 valid (warnings allowed), 1 some reaction
  * rejected, 2 invalid configuration.
  */
 @Command(name = "check", description = "Validate the configuration and the reactions without running the daemon.")
@@ -59,7 +62,7 @@ public final class CheckCommand implements Callable<Integer> {
         ReactionSet set;
         try (Sandbox sandbox = Sandbox.withEffects(Effects.refusing("riposte check runs nothing"),
                 loaded.reactions().defaultTimeout(), loaded.reactions().maxAllocBytes())) {
-            ShellRunner shell = ShellRunner.inTempDir();
+            ShellRunner shell = ShellRunner.inTempDir(ShellIsolation.of(loaded.shell()));
             ReactionLoader loader = new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout());
             set = paths.isEmpty() ? loader.loadDirectory(loaded.reactions().dir()) : loader.loadFiles(expand(paths));
         }
@@ -106,6 +109,14 @@ public final class CheckCommand implements Callable<Integer> {
             for (Reaction r : reactions) {
                 if (FieldPathLint.callsNetworkHelpers(r)) {
                     out.println("warning: reaction " + r.name() + " calls network helpers, which will return -1: " + netOff);
+                }
+            }
+        }
+        if (config.shell().privileged()) {
+            for (Reaction r : reactions) {
+                if (r.code() instanceof Code.Shell) {
+                    out.println("warning: reaction " + r.name() + " is a shell reaction and runs as riposte itself, with its "
+                            + "privileges (shell.privileged: true)");
                 }
             }
         }

@@ -31,6 +31,7 @@ import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
 import dev.riposte.sandbox.Runners;
 import dev.riposte.sandbox.Sandbox;
+import dev.riposte.sandbox.ShellIsolation;
 import dev.riposte.sandbox.ShellRunner;
 import dev.riposte.state.SqliteKeyValues;
 import dev.riposte.state.StateStore;
@@ -109,7 +110,7 @@ public final class TestCommand implements Callable<Integer> {
                     new SqliteKeyValues(store, loaded.state().maxKeysPerReaction(), loaded.state().maxResultBytes()), emergency);
             try (Sandbox sandbox = Sandbox.withEffects(effects, loaded.reactions().defaultTimeout(),
                     loaded.reactions().maxAllocBytes(), RunLimits.of(loaded))) {
-                ShellRunner shell = new ShellRunner(work);
+                ShellRunner shell = new ShellRunner(work, ShellIsolation.of(loaded.shell()));
                 ReactionSet set = new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout())
                         .loadDirectory(loaded.reactions().dir());
                 Reaction reaction = set.loaded().stream().filter(r -> r.name().equals(reactionName)).findFirst().orElse(null);

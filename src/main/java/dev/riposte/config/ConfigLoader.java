@@ -107,6 +107,10 @@ public final class ConfigLoader {
                 re.integer("max_log_bytes", 64L << 10, 0, 64L << 20));
         re.finish();
 
+        Section sh = root.section("shell");
+        var shell = new RiposteConfig.Shell(sh.userName("user", "nobody"), sh.bool("privileged", false));
+        sh.finish();
+
         Section ev = root.section("evidence");
         var evidence = new RiposteConfig.Evidence(
                 ev.path("dir", "/var/lib/riposte/evidence"),
@@ -159,7 +163,8 @@ public final class ConfigLoader {
 
         root.finish();
         PathRules.check(reactions, evidence, files, state, root.problems);
-        return new RiposteConfig(intake, dispatch, reactions, evidence, files, netpolicy, state, kill, emergency, log);
+        return new RiposteConfig(intake, dispatch, reactions, shell, evidence, files, netpolicy, state, kill, emergency,
+                log);
     }
 
     static String describe(Object value) {
@@ -328,6 +333,16 @@ public final class ConfigLoader {
                 }
             }
             problem(name, allowEmpty ? "must be a list of non-empty strings" : "must be a non-empty list of non-empty strings", v);
+            return fallback;
+        }
+
+        /** A user name as the system spells them, or a numeric uid. */
+        String userName(String name, String fallback) {
+            String s = string(name, fallback);
+            if (s.matches("[a-z_][a-z0-9_.-]{0,31}|[0-9]{1,10}")) {
+                return s;
+            }
+            problem(name, "must be a user name (letters, digits, _ . -) or a numeric uid", s);
             return fallback;
         }
 

@@ -10,13 +10,14 @@ import java.util.Objects;
  * which is what an empty file gives.
  */
 public record RiposteConfig(
-        Intake intake, Dispatch dispatch, Reactions reactions, Evidence evidence, Files files, NetPolicy netpolicy,
-        State state, Kill kill, Emergency emergency, Log log) {
+        Intake intake, Dispatch dispatch, Reactions reactions, Shell shell, Evidence evidence, Files files,
+        NetPolicy netpolicy, State state, Kill kill, Emergency emergency, Log log) {
 
     public RiposteConfig {
         Objects.requireNonNull(intake);
         Objects.requireNonNull(dispatch);
         Objects.requireNonNull(reactions);
+        Objects.requireNonNull(shell);
         Objects.requireNonNull(evidence);
         Objects.requireNonNull(files);
         Objects.requireNonNull(netpolicy);
@@ -52,6 +53,14 @@ public record RiposteConfig(
      * @param maxLogBytes characters of log messages one run may write; the rest are counted
      */
     public record Reactions(Path dir, Duration defaultTimeout, long maxAllocBytes, int maxLogLines, long maxLogBytes) {}
+
+    /**
+     * @param user the user (and its primary group) shell reactions run as, with no capabilities and in their
+     *     own pid namespace; riposte must be root to switch to it
+     * @param privileged run shell reactions as riposte itself, with its capabilities, instead (an explicit
+     *     opt-in that riposte check reports)
+     */
+    public record Shell(String user, boolean privileged) {}
 
     /**
      * @param retention evidence older than this (by modification time) is removed by the daemon

@@ -19,7 +19,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +35,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs shell reactions: {@code /bin/sh} in a new session (so its whole process group can be killed), in
- * a fresh mode 0700 working directory that is removed afterwards, with a minimal environment:
- * {@code REACTION_DATA} (the event JSON, when it fits in one environment string), {@code REACTION_DATA_FILE}
- * (the same JSON in a file, always), {@code REACTION_NAME}, {@code EVENT_UUID}, {@code PATH}, {@code HOME}
- * and {@code TMPDIR} (the working directory). At the deadline, and when the shell exits, every process
- * left in its group is killed: a reaction never outlives its run. Output (stdout and stderr together) is
- * logged, cut at {@link #MAX_OUTPUT_BYTES}. Thread-safe.
+ * Runs shell reactions: {@code /bin/sh} under a {@link ShellIsolation} (by default as an unprivileged user
+ * with no capabilities, in its own pid namespace), in a fresh mode 0700 working directory that is removed
+ * afterwards, with a minimal environment: {@code REACTION_DATA} (the event JSON, when it fits in one
+ * environment string), {@code REACTION_DATA_FILE} (the same JSON in a file, always), {@code REACTION_NAME},
+ * {@code EVENT_UUID} (control characters escaped), {@code PATH}, {@code HOME} and {@code TMPDIR} (the
+ * working directory). When the shell exits, and at the deadline, the run's namespace is torn down, so
+ * every process it started is gone, also one that keeps the output pipe open. Output (stdout and stderr
+ * together) is logged, cut at {@link #MAX_OUTPUT_BYTES}. Thread-safe.
  */
 public final class ShellRunner implements ReactionRunner, ScriptValidator {
     static final int MAX_OUTPUT_BYTES = 16 * 1024;
@@ -49,28 +52,37 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
     private static final Logger LOG = LoggerFactory.getLogger(ShellRunner.class);
     private static final Logger REACTION_LOG = LoggerFactory.getLogger("riposte.reaction");
     /**
-     * The group leader: runs the reaction (stdin from /dev/null, stderr into stdout), reports its exit
-     * status on its own stderr, then waits on stdin until riposte has killed the group. Keeping the
-     * leader alive until then is what makes the group kill safe.
+     * The leader: runs the reaction (stdin from /dev/null, stderr into stdout) under a backstop deadline
+     * ({@code $2} seconds: should riposte itself die mid-run, nothing outlives the run for long), reports
+     * its exit status on its own stderr, then waits on stdin until riposte ends the run.
      */
-    static final String LEADER = "/bin/sh \"$1\" </dev/null 2>&1; echo $? >&2; read -r _";
+    static final String LEADER = "timeout --foreground -s KILL \"$2\" /bin/sh \"$1\" </dev/null 2>&1; echo $? >&2; read -r _";
     private static final Pattern SH_ERROR = Pattern.compile(".*?: (?:line )?(\\d+): (.*)");
 
     private final Path workRoot;
+    private final ShellIsolation isolation;
 
     /** @param workRoot where working directories are made (each removed after its run) */
-    public ShellRunner(Path workRoot) {
+    public ShellRunner(Path workRoot, ShellIsolation isolation) {
         this.workRoot = workRoot;
+        this.isolation = isolation;
     }
 
     /** A runner making its working directories in the JVM's temporary directory (private under systemd). */
-    public static ShellRunner inTempDir() {
-        return new ShellRunner(Path.of(System.getProperty("java.io.tmpdir")));
+    public static ShellRunner inTempDir(ShellIsolation isolation) {
+        return new ShellRunner(Path.of(System.getProperty("java.io.tmpdir")), isolation);
+    }
+
+    public ShellIsolation isolation() {
+        return isolation;
     }
 
     /** Checks the syntax with {@code sh -n}, which reads the script without running any of it. */
     @Override
     public Code.Shell validate(String fileName, String text) throws ReactionException {
+        if (isolation.mode() == ShellIsolation.Mode.REFUSED) {
+            throw new ReactionException(1, "shell reactions cannot run here: " + isolation.reason());
+        }
         try {
             Process p = new ProcessBuilder("/bin/sh", "-n").redirectErrorStream(true).start();
             try (var in = p.getOutputStream()) {
@@ -105,6 +117,10 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         Outcome outcome;
         Path work = null;
         try {
+            String unreachable = unreachable();
+            if (unreachable != null) {
+                return new RunResult(new Outcome.Failed(unreachable, 0), List.of(), System.nanoTime() - start);
+            }
             work = Files.createTempDirectory(workRoot, "riposte-sh-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             outcome = execute(reaction, event, work);
@@ -126,15 +142,22 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         Files.writeString(script, reaction.code().text());
         Path data = work.resolve("event.json");
         Files.writeString(data, event.json());
-        ProcessBuilder pb = new ProcessBuilder("setsid", "/bin/sh", "-c", LEADER, "riposte-shell", script.toString())
-                .directory(work.toFile());
+        if (isolation.mode() == ShellIsolation.Mode.ISOLATED) {
+            for (Path p : List.of(work, script, data)) {
+                Files.setAttribute(p, "unix:uid", isolation.uid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(p, "unix:gid", isolation.gid(), LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+        long backstop = reaction.timeout().toSeconds() + 2;
+        ProcessBuilder pb = new ProcessBuilder(isolation.command(List.of("/bin/sh", "-c", LEADER, "riposte-shell",
+                script.toString(), Long.toString(backstop)))).directory(work.toFile());
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", PATH);
         env.put("HOME", work.toString());
         env.put("TMPDIR", work.toString());
         env.put("REACTION_NAME", reaction.name());
-        env.put("EVENT_UUID", event.uuid());
+        env.put("EVENT_UUID", Text.escape(event.uuid()));
         env.put("REACTION_DATA_FILE", data.toString());
         boolean fits = ("REACTION_DATA=" + event.json()).getBytes(StandardCharsets.UTF_8).length < MAX_ENV_STRING;
         if (fits) {
@@ -160,13 +183,11 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         } catch (ExecutionException e) {
             throw new IllegalStateException("the status reader cannot fail", e);
         } finally {
-            // The leader is still alive here (it waits on its stdin), so its group id cannot have been
-            // reused: this kills exactly the reaction and whatever it started.
-            killGroup(p.pid());
-            p.getOutputStream().close();
-            p.waitFor();
+            end(p);
         }
-        drain.join(TimeUnit.SECONDS.toMillis(5));
+        // Every holder of the output pipe is gone with the run (in a namespace); a process that left the
+        // session (no namespace) can keep it open, so the output is not waited for long.
+        drain.join(TimeUnit.SECONDS.toMillis(1));
         output.log(reaction, event);
         if (code == null) {
             return new Outcome.TimedOut(reaction.timeout());
@@ -182,6 +203,38 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
                         : "the shell exited with status " + n + note, 0);
             }
         };
+    }
+
+    /**
+     * Why the shell's user could not reach its working directory under {@link #workRoot}, or null: every
+     * directory on the way must let others pass (mode o+x).
+     */
+    private String unreachable() throws IOException {
+        if (isolation.mode() != ShellIsolation.Mode.ISOLATED) {
+            return null;
+        }
+        for (Path p = workRoot.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return "the shell's working directories are made in " + workRoot + ", which uid " + isolation.uid()
+                        + " cannot reach: " + p + " does not let others pass (chmod o+x, or another java.io.tmpdir)";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Ends the run: in a namespace, SIGKILL to unshare takes its child, the namespace's init, and the
+     * kernel then kills every process left in the namespace; otherwise the session's process group is
+     * killed (its leader is still alive, waiting on stdin, so the group id cannot have been reused).
+     */
+    private void end(Process p) throws IOException, InterruptedException {
+        if (isolation.namespace()) {
+            p.destroyForcibly();
+        } else {
+            killGroup(p.pid());
+        }
+        p.getOutputStream().close();
+        p.waitFor();
     }
 
     /** Reads the shell's output to the end, keeping the first {@link #MAX_OUTPUT_BYTES}. */

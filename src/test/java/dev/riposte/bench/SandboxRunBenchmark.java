@@ -52,7 +52,7 @@ public class SandboxRunBenchmark {
     public void setUp() throws Exception {
         net = TestNet.dryRun(java.time.Clock.systemUTC());
         sandbox = TestSandboxes.create(new DisabledFiles("off"), net);
-        reaction = new ReactionLoader(sandbox, new ShellRunner(Path.of("/tmp")), Duration.ofSeconds(1)).load(Path.of("bench/reactions.d/standard.js"));
+        reaction = new ReactionLoader(sandbox, TestSandboxes.shell(Path.of("/tmp")), Duration.ofSeconds(1)).load(Path.of("bench/reactions.d/standard.js"));
         event = Samples.event("01");
     }
 

@@ -137,6 +137,20 @@ class CliTest {
     }
 
     @Test
+    void check_warnsAboutShellReactionsThatRunWithRipostesPrivileges() throws Exception {
+        Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
+        Files.writeString(reactions.resolve("backup.sh"), "# @on *\ncp /etc/shadow /var/backups/x\n");
+        Path config = dir.resolve("c.yaml");
+        Files.writeString(config, "reactions: {dir: " + reactions + "}\nshell: {privileged: true}\n");
+        Result privileged = riposte("check", "--config", config.toString());
+        assertEquals(0, privileged.code(), privileged.err());
+        assertTrue(privileged.out().contains("warning: reaction backup is a shell reaction and runs as riposte itself, with "
+                + "its privileges (shell.privileged: true)"), privileged.out());
+        Files.writeString(config, "reactions: {dir: " + reactions + "}\n");
+        assertTrue(riposte("check", "--config", config.toString()).out().lines().noneMatch(l -> l.startsWith("warning")));
+    }
+
+    @Test
     void check_reportsRejections_andWarnsAboutDocOnlyFieldsAndHelpersThatWillFail() throws Exception {
         Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
         for (String f : List.of("docs-field-paths.js", "net-tool-ips.js", "crypto-miner.yaml")) {

@@ -32,7 +32,7 @@ class ReactionLoaderTest {
     }
 
     private ReactionSet load() {
-        return new ReactionLoader(sandbox, new ShellRunner(Path.of("/tmp")), Duration.ofMillis(700)).loadDirectory(dir);
+        return new ReactionLoader(sandbox, TestSandboxes.shell(Path.of("/tmp")), Duration.ofMillis(700)).loadDirectory(dir);
     }
 
     private void write(String name, String text) throws Exception {
@@ -122,7 +122,7 @@ class ReactionLoaderTest {
 
     @Test
     void missingDirectory_isOneRejection() {
-        ReactionSet set = new ReactionLoader(sandbox, new ShellRunner(Path.of("/tmp")), Duration.ofSeconds(1)).loadDirectory(dir.resolve("nope"));
+        ReactionSet set = new ReactionLoader(sandbox, TestSandboxes.shell(Path.of("/tmp")), Duration.ofSeconds(1)).loadDirectory(dir.resolve("nope"));
         assertEquals(0, set.loaded().size());
         assertTrue(set.rejected().getFirst().toString().startsWith(dir.resolve("nope") + ":1: cannot list the reactions directory"));
     }

@@ -35,7 +35,7 @@ class RecipeLoaderTest {
 
     private ReactionSet load(String yaml) throws Exception {
         Files.writeString(dir.resolve("recipes.yaml"), yaml);
-        return new ReactionLoader(sandbox, new ShellRunner(Path.of("/tmp")), Duration.ofSeconds(1)).loadDirectory(dir);
+        return new ReactionLoader(sandbox, TestSandboxes.shell(Path.of("/tmp")), Duration.ofSeconds(1)).loadDirectory(dir);
     }
 
     @Test

@@ -1,15 +1,16 @@
 package dev.riposte.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.riposte.config.RiposteConfig;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunResult;
+import dev.riposte.effect.files.Tree;
 import dev.riposte.event.Event;
 import dev.riposte.event.EventParser;
 import dev.riposte.match.Reaction;
@@ -19,6 +20,7 @@ import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestSandboxes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,10 +30,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** Shell reactions run by the real /bin/sh: environment, working directory, deadline, process group, output. */
+/**
+ * Shell reactions run by the real /bin/sh under the real isolation (the tests run as root, like a daemon
+ * started by root): user, capabilities, pid namespace, environment, working directory, deadline, output.
+ * What a shell sees is read back from its logged output.
+ */
 class ShellRunnerTest {
     @TempDir
     Path dir;
+    /** Where working directories are made: like /tmp, reachable by the shell's user. */
     Path work;
     ShellRunner shell;
     Sandbox sandbox;
@@ -40,45 +47,48 @@ class ShellRunnerTest {
 
     @BeforeEach
     void start() throws Exception {
-        work = Files.createDirectory(dir.resolve("work"));
-        shell = new ShellRunner(work);
+        work = Files.createTempDirectory(Path.of("/tmp"), "riposte-shell-test-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        shell = TestSandboxes.shell(work);
         sandbox = TestSandboxes.withoutEffects();
         appender.start();
         reactionLog.addAppender(appender);
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         reactionLog.detachAppender(appender);
         sandbox.close();
+        Tree.delete(work);
     }
 
-    private Reaction load(String name, String text) throws Exception {
+    private Reaction load(ShellRunner runner, String name, String text) throws Exception {
         Path file = dir.resolve(name + ".sh");
         Files.writeString(file, text);
-        return new ReactionLoader(sandbox, shell, Duration.ofSeconds(5)).load(file);
+        return new ReactionLoader(sandbox, runner, Duration.ofSeconds(5)).load(file);
     }
 
     private RunResult run(String header, String body, Event event) throws Exception {
-        return shell.run(load("r", "#!/bin/sh\n# @on *\n" + header + body), event);
+        return shell.run(load(shell, "r", "#!/bin/sh\n# @on *\n" + header + body), event);
     }
 
-    /** Whether {@code pid} still runs, waiting up to 2 s for a killed one to go (a zombie counts as gone). */
-    private static boolean alive(long pid) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            Path stat = Path.of("/proc/" + pid + "/stat");
-            String line;
-            try {
-                line = Files.readString(stat);
-            } catch (java.nio.file.NoSuchFileException e) {
-                return false;
-            }
-            if (line.substring(line.lastIndexOf(')') + 2).startsWith("Z")) {
-                return false;
-            }
-            Thread.sleep(20);
+    /** What the run wrote to its output, as logged (lines escaped as \n). */
+    private String output() {
+        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("shell output: "))
+                .reduce((a, b) -> b).orElse("shell output: ").substring("shell output: ".length());
+    }
+
+    /** Host processes whose command line holds {@code marker}. */
+    private static List<String> processesWith(String marker) throws Exception {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).filter(p -> {
+                try {
+                    return new String(Files.readAllBytes(p.resolve("cmdline"))).contains(marker);
+                } catch (Exception e) {
+                    return false;
+                }
+            }).map(p -> p.getFileName().toString()).toList();
         }
-        return true;
     }
 
     private List<String> workLeft() throws Exception {
@@ -88,36 +98,100 @@ class ShellRunnerTest {
     }
 
     @Test
-    void theShellGetsAMinimalEnvironment_theEvent_andAPrivateWorkingDirectory() throws Exception {
-        Path out = dir.resolve("out");
-        Event event = Samples.event("01");
-        RunResult r = run("", """
-                env | cut -d= -f1 | sort > %1$s/names
-                printf '%%s' "$REACTION_DATA" > %1$s/data
-                cmp -s "$REACTION_DATA_FILE" %1$s/data && echo same > %1$s/file
-                echo "$REACTION_NAME $EVENT_UUID $PATH" > %1$s/values
-                stat -c '%%a %%n' "$HOME" > %1$s/home
-                """.formatted(Files.createDirectory(out)), event);
+    void theShellRuns_asNobody_withNoCapabilityInAnySet_noNewPrivileges_andNoGroups() throws Exception {
+        RiposteConfig.Shell config = new RiposteConfig.Shell("nobody", false);
+        assertEquals(ShellIsolation.Mode.ISOLATED, ShellIsolation.of(config).mode(), "these tests run as root");
+        RunResult r = run("", "grep -E '^(Uid|Gid|Groups|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' /proc/self/status | tr -s '\\t' ' '\n",
+                Samples.event("01"));
         assertEquals(new Outcome.Ok(), r.outcome());
-        assertEquals(List.of("EVENT_UUID", "HOME", "PATH", "PWD", "REACTION_DATA", "REACTION_DATA_FILE", "REACTION_NAME",
-                "TMPDIR"), Files.readAllLines(out.resolve("names")));
-        assertEquals(event.json(), Files.readString(out.resolve("data")));
-        assertEquals("same\n", Files.readString(out.resolve("file")));
-        assertEquals("r " + event.uuid() + " " + ShellRunner.PATH + "\n", Files.readString(out.resolve("values")));
-        String home = Files.readString(out.resolve("home")).strip();
-        assertTrue(home.startsWith("700 " + work + "/riposte-sh-"), home);
+        assertEquals("Uid: 65534 65534 65534 65534\\nGid: 65534 65534 65534 65534\\nGroups: \\nCapInh: 0000000000000000\\n"
+                + "CapPrm: 0000000000000000\\nCapEff: 0000000000000000\\nCapBnd: 0000000000000000\\nCapAmb: 0000000000000000\\n"
+                + "NoNewPrivs: 1", output());
+    }
+
+    @Test
+    void theShell_cannotReadSecrets_changeTheFirewall_orSeeAndSignalRiposte() throws Exception {
+        long riposte = ProcessHandle.current().pid();
+        RunResult r = run("", """
+                cat /etc/shadow >/dev/null 2>&1 && echo READ-SHADOW
+                nft list tables >/dev/null 2>&1 && echo NFT-WORKS
+                kill -9 %d 2>/dev/null && echo KILLED-RIPOSTE
+                [ -e /proc/%1$d ] && echo SEES-RIPOSTE
+                ls /proc | grep -E '^[0-9]+$' | sort -n | head -1
+                """.formatted(riposte), Samples.event("01"));
+        assertEquals(new Outcome.Ok(), r.outcome());
+        assertEquals("1", output(), "nothing was read, changed or signalled; the run's own processes start at pid 1");
+    }
+
+    @Test
+    void everyProcessTheRunStarts_isGoneWhenItEnds_alsoAfterSetsidOrADoubleFork() throws Exception {
+        String marker = "6" + System.nanoTime() % 1_000_000;
+        RunResult r = run("", """
+                sleep %1$s.1 >/dev/null 2>&1 &
+                setsid sleep %1$s.2 >/dev/null 2>&1 &
+                (sh -c 'sleep %1$s.3 >/dev/null 2>&1 &' &)
+                (setsid sh -c 'sleep %1$s.4 &' >/dev/null 2>&1 &)
+                sleep 0.2
+                """.formatted(marker), Samples.event("01"));
+        assertEquals(new Outcome.Ok(), r.outcome());
+        assertEquals(List.of(), processesWith("sleep " + marker + "."));
         assertEquals(List.of(), workLeft(), "the working directory is removed after the run");
     }
 
     @Test
-    void anEventTooLargeForTheEnvironment_isInTheFileOnly() throws Exception {
-        Path out = Files.createDirectory(dir.resolve("out"));
-        Event big = new EventParser().parse("{\"uuid\":\"u\",\"note\":\"" + "x".repeat(200_000) + "\"}", 0);
-        RunResult r = run("", "echo \"${REACTION_DATA-unset}\" > %1$s/env; wc -c < \"$REACTION_DATA_FILE\" > %1$s/size\n"
-                .formatted(out), big);
+    void theDeadlineHolds_evenWhenAChildKeepsTheOutputPipe() throws Exception {
+        String marker = "7" + System.nanoTime() % 1_000_000;
+        long start = System.nanoTime();
+        RunResult r = run("# @timeout 2s\n", "setsid sleep %1$s & sleep %1$s\n".formatted(marker), Samples.event("01"));
+        long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertEquals(new Outcome.TimedOut(Duration.ofSeconds(2)), r.outcome());
+        assertTrue(took < 2700, "the run ended at its deadline, not when the pipe closed: " + took + " ms");
+        assertEquals(List.of(), processesWith("sleep " + marker));
+    }
+
+    @Test
+    void aRunThatLeavesAChildHoldingThePipe_endsAtOnceWhenTheShellExits() throws Exception {
+        String marker = "8" + System.nanoTime() % 1_000_000;
+        long start = System.nanoTime();
+        RunResult r = run("# @timeout 2s\n", "setsid sleep %s &\necho done\n".formatted(marker), Samples.event("01"));
+        long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertEquals(new Outcome.Ok(), r.outcome());
-        assertEquals("unset", Files.readString(out.resolve("env")).strip());
-        assertEquals(String.valueOf(big.json().length()), Files.readString(out.resolve("size")).strip());
+        assertTrue(took < 1500, took + " ms");
+        assertEquals("done", output());
+        assertEquals(List.of(), processesWith("sleep " + marker));
+    }
+
+    @Test
+    void theShellGetsAMinimalEnvironment_theEvent_andAPrivateWorkingDirectory() throws Exception {
+        Event event = Samples.event("01");
+        RunResult r = run("", """
+                env | cut -d= -f1 | sort | tr '\\n' ' '; echo
+                printf '%s' "$REACTION_DATA" | cmp -s - "$REACTION_DATA_FILE" && echo same
+                echo "$REACTION_NAME $EVENT_UUID $PATH"
+                stat -c '%a %u %n' "$HOME"
+                """, event);
+        assertEquals(new Outcome.Ok(), r.outcome());
+        String[] lines = output().split("\\\\n");
+        assertEquals("EVENT_UUID HOME PATH PWD REACTION_DATA REACTION_DATA_FILE REACTION_NAME TMPDIR ", lines[0]);
+        assertEquals("same", lines[1]);
+        assertEquals("r " + event.uuid() + " " + ShellRunner.PATH, lines[2]);
+        assertTrue(lines[3].startsWith("700 65534 " + work + "/riposte-sh-"), lines[3]);
+    }
+
+    @Test
+    void aUuidWithControlCharacters_reachesTheShellEscaped() throws Exception {
+        Event event = new EventParser().parse("{\"uuid\":\"a\\u0000b\\nc\",\"metadata\":{\"name\":\"n\"}}", 0);
+        RunResult r = run("", "printf '%s' \"$EVENT_UUID\"\n", event);
+        assertEquals(new Outcome.Ok(), r.outcome());
+        assertEquals("a\\u0000b\\nc", output());
+    }
+
+    @Test
+    void anEventTooLargeForTheEnvironment_isInTheFileOnly() throws Exception {
+        Event big = new EventParser().parse("{\"uuid\":\"u\",\"note\":\"" + "x".repeat(200_000) + "\"}", 0);
+        RunResult r = run("", "echo \"${REACTION_DATA-unset}\"; wc -c < \"$REACTION_DATA_FILE\"\n", big);
+        assertEquals(new Outcome.Ok(), r.outcome());
+        assertEquals("unset\\n" + big.json().length(), output());
     }
 
     @Test
@@ -125,26 +199,6 @@ class ShellRunnerTest {
         assertEquals(new Outcome.Failed("the shell exited with status 3", 0), run("", "exit 3\n", Samples.event("01")).outcome());
         assertEquals(new Outcome.Failed("the shell was killed by signal 9", 0),
                 run("", "kill -9 $$\n", Samples.event("01")).outcome());
-    }
-
-    @Test
-    void atTheDeadline_theWholeProcessGroupIsKilled() throws Exception {
-        Path pids = dir.resolve("pids");
-        RunResult r = run("# @timeout 500ms\n", "sleep 60 & echo $! > %s; echo $$ >> %1$s; sleep 60\n".formatted(pids),
-                Samples.event("01"));
-        assertEquals(new Outcome.TimedOut(Duration.ofMillis(500)), r.outcome());
-        for (String pid : Files.readAllLines(pids)) {
-            assertFalse(alive(Long.parseLong(pid)), "pid " + pid + " was killed");
-        }
-        assertEquals(List.of(), workLeft());
-    }
-
-    @Test
-    void processesLeftBehind_areKilledWhenTheShellExits() throws Exception {
-        Path pids = dir.resolve("pids");
-        RunResult r = run("", "sleep 60 >/dev/null 2>&1 & echo $! > %s\n".formatted(pids), Samples.event("01"));
-        assertEquals(new Outcome.Ok(), r.outcome());
-        assertFalse(alive(Long.parseLong(Files.readString(pids).strip())));
     }
 
     @Test
@@ -158,19 +212,44 @@ class ShellRunnerTest {
     }
 
     @Test
+    void privileged_runsAsRiposteItself_stillInItsOwnPidNamespace() throws Exception {
+        ShellRunner privileged = new ShellRunner(work, ShellIsolation.of(new RiposteConfig.Shell("nobody", true)));
+        String marker = "9" + System.nanoTime() % 1_000_000;
+        RunResult r = privileged.run(load(privileged, "p", "# @on *\nid -u; setsid sleep " + marker + " &\n"), Samples.event("01"));
+        assertEquals(new Outcome.Ok(), r.outcome());
+        assertEquals("0", output());
+        assertEquals(List.of(), processesWith("sleep " + marker));
+    }
+
+    @Test
+    void withoutThePrivilegesToIsolateThem_shellReactionsAreRejected_saying_why() throws Exception {
+        ShellIsolation none = ShellIsolation.of(new RiposteConfig.Shell("nobody", false), 0L, name -> new int[] {65534, 65534});
+        ReactionException e = assertThrows(ReactionException.class,
+                () -> load(new ShellRunner(work, none), "refused", "# @on *\necho\n"));
+        assertEquals("shell reactions cannot run here: shell reactions run as shell.user nobody with no capabilities in "
+                + "their own pid namespace, which needs riposte to hold CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN "
+                + "(root has them), and this riposte does not. Run it as root, or set shell.privileged: true to run shell "
+                + "reactions with riposte's own privileges", e.getMessage());
+        assertEquals(ShellIsolation.Mode.REFUSED, ShellIsolation.of(new RiposteConfig.Shell("root", false), -1L,
+                name -> new int[] {0, 0}).mode());
+        assertEquals("shell.user ghost does not exist on this system",
+                ShellIsolation.of(new RiposteConfig.Shell("ghost", false), -1L, name -> null).reason());
+    }
+
+    @Test
     void aSyntaxError_isRejectedAtLoad_withItsLine() throws Exception {
         ReactionException e = assertThrows(ReactionException.class,
-                () -> load("bad", "# @on *\nif true; then\n  echo x\n"));
+                () -> load(shell, "bad", "# @on *\nif true; then\n  echo x\n"));
         assertEquals(4, e.line());
         assertTrue(e.getMessage().startsWith("shell syntax error: "), e.getMessage());
     }
 
     @Test
     void theHeader_usesHashComments() throws Exception {
-        ReactionException e = assertThrows(ReactionException.class, () -> load("nohdr", "// @on *\necho\n"));
+        ReactionException e = assertThrows(ReactionException.class, () -> load(shell, "nohdr", "// @on *\necho\n"));
         assertEquals("no @on line in the leading comment block; add one such as \"# @on name=crypto_miner_execution\" "
                 + "or \"# @on *\" (the header uses # comments)", e.getMessage());
-        Reaction r = load("named", "#!/bin/sh\n# @on kind=exec* importance>=high\n# @name kill-shells\n# @timeout 2s\necho\n");
+        Reaction r = load(shell, "named", "#!/bin/sh\n# @on kind=exec* importance>=high\n# @name kill-shells\n# @timeout 2s\necho\n");
         assertEquals("kill-shells", r.name());
         assertEquals(Duration.ofSeconds(2), r.timeout());
     }

@@ -10,6 +10,7 @@ import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionException;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.sandbox.Sandbox;
+import dev.riposte.sandbox.ShellIsolation;
 import dev.riposte.sandbox.ShellRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,6 +45,11 @@ public final class TestSandboxes {
                 new RiposteConfig.Files(writeRoots, readRoots, ConfigLoader.DEFAULT_READ_DENY, maxBytes), List.of());
     }
 
+    /** The shell runner the daemon would have with the default configuration (tests run as root: isolated). */
+    public static ShellRunner shell(Path workRoot) {
+        return new ShellRunner(workRoot, ShellIsolation.of(new RiposteConfig.Shell("nobody", false)));
+    }
+
     /** A run's helper calls as {@code Helper(args)=result}, with {@code errno=...} after a failure. */
     public static List<String> calls(List<dev.riposte.helpers.HelperCall> calls) {
         return calls.stream().map(c -> c + (c.errno().isEmpty() ? "" : " errno=" + c.errno())).toList();
@@ -53,6 +59,6 @@ public final class TestSandboxes {
     public static Reaction load(Sandbox sandbox, Path dir, String name, String text) throws IOException, ReactionException {
         Path file = dir.resolve(name + ".js");
         Files.writeString(file, text);
-        return new ReactionLoader(sandbox, new ShellRunner(Path.of("/tmp")), Duration.ofSeconds(1)).load(file);
+        return new ReactionLoader(sandbox, TestSandboxes.shell(Path.of("/tmp")), Duration.ofSeconds(1)).load(file);
     }
 }

@@ -1,0 +1,144 @@
+package dev.riposte.sandbox;
+
+import dev.riposte.config.RiposteConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How shell reactions start, decided once from {@code shell.*} and riposte's own privileges:
+ *
+ * <ul>
+ *   <li>{@link Mode#ISOLATED} (the default): as {@code shell.user} and its primary group, no supplementary
+ *       groups, no capabilities in any set, {@code no_new_privs}, in a new pid namespace with its own
+ *       {@code /proc} (util-linux {@code unshare} and {@code setpriv}). The shell's first process is the
+ *       namespace's init: when it dies every process of the run dies with it, whatever they did
+ *       ({@code setsid}, double forks), and the shell cannot see or signal anything outside. This needs
+ *       riposte to be root (or to hold CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN).</li>
+ *   <li>{@link Mode#PRIVILEGED} ({@code shell.privileged: true}): as riposte itself, with its privileges;
+ *       still in its own pid namespace when riposte can make one, else in a new session whose process group
+ *       is killed at the end (a process that leaves the group then outlives the run).</li>
+ *   <li>{@link Mode#REFUSED}: isolation was asked for and cannot be had; shell reactions are rejected with
+ *       {@link #reason()}.</li>
+ * </ul>
+ *
+ * @param uid the user shell reactions run as (-1 unless isolated)
+ * @param gid that user's primary group (-1 unless isolated)
+ * @param namespace whether each run gets its own pid namespace
+ * @param clearBounding whether the capability bounding set is emptied too (needs CAP_SETPCAP)
+ * @param reason why shells are refused, or how they run (for logs and riposte check)
+ */
+public record ShellIsolation(Mode mode, int uid, int gid, boolean namespace, boolean clearBounding, String reason) {
+    public enum Mode { ISOLATED, PRIVILEGED, REFUSED }
+
+    static final int CAP_CHOWN = 0;
+    static final int CAP_SETGID = 6;
+    static final int CAP_SETUID = 7;
+    static final int CAP_SETPCAP = 8;
+    static final int CAP_SYS_ADMIN = 21;
+
+    /** The user a name or uid is, from the system's user database. */
+    @FunctionalInterface
+    interface Users {
+        /** {uid, gid} of {@code name}, or null when there is no such user. */
+        int[] lookup(String name) throws IOException;
+    }
+
+    /** The isolation this process can give shell reactions under {@code config}. */
+    public static ShellIsolation of(RiposteConfig.Shell config) {
+        try {
+            return of(config, effectiveCapabilities(), ShellIsolation::getent);
+        } catch (IOException e) {
+            return new ShellIsolation(Mode.REFUSED, -1, -1, false, false, "cannot tell riposte's privileges or look up "
+                    + "shell.user " + config.user() + ": " + e.getMessage());
+        }
+    }
+
+    static ShellIsolation of(RiposteConfig.Shell config, long capabilities, Users users) throws IOException {
+        boolean namespace = has(capabilities, CAP_SYS_ADMIN);
+        boolean bounding = has(capabilities, CAP_SETPCAP);
+        if (config.privileged()) {
+            return new ShellIsolation(Mode.PRIVILEGED, -1, -1, namespace, false, "shell reactions run as riposte itself, "
+                    + "with its privileges (shell.privileged: true)" + (namespace ? ", each in its own pid namespace"
+                    : ", each in its own session; a process that leaves it outlives the run"));
+        }
+        if (!(has(capabilities, CAP_SETUID) && has(capabilities, CAP_SETGID) && has(capabilities, CAP_CHOWN) && namespace)) {
+            return new ShellIsolation(Mode.REFUSED, -1, -1, false, false, "shell reactions run as shell.user "
+                    + config.user() + " with no capabilities in their own pid namespace, which needs riposte to hold "
+                    + "CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN (root has them), and this riposte does not. Run "
+                    + "it as root, or set shell.privileged: true to run shell reactions with riposte's own privileges");
+        }
+        int[] user = users.lookup(config.user());
+        if (user == null) {
+            return new ShellIsolation(Mode.REFUSED, -1, -1, false, false, "shell.user " + config.user()
+                    + " does not exist on this system");
+        }
+        if (user[0] == 0) {
+            return new ShellIsolation(Mode.REFUSED, -1, -1, false, false, "shell.user " + config.user() + " is root; "
+                    + "set shell.privileged: true to run shell reactions with privileges");
+        }
+        return new ShellIsolation(Mode.ISOLATED, user[0], user[1], true, bounding, "shell reactions run as uid " + user[0]
+                + " gid " + user[1] + " (shell.user " + config.user() + ") with no capabilities and no_new_privs, each in its "
+                + "own pid namespace");
+    }
+
+    private static boolean has(long capabilities, int cap) {
+        return (capabilities & (1L << cap)) != 0;
+    }
+
+    /** {@code CapEff} of this process, from /proc/self/status. */
+    static long effectiveCapabilities() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("CapEff:")) {
+                return Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
+            }
+        }
+        throw new IOException("/proc/self/status has no CapEff line");
+    }
+
+    /** {uid, gid} from {@code getent passwd NAME} (which also asks NSS sources), or null. */
+    private static int[] getent(String name) throws IOException {
+        Process p = new ProcessBuilder("getent", "passwd", name).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while looking up " + name);
+        }
+        String[] fields = out.split(":");
+        if (fields.length < 4) {
+            return null;
+        }
+        return new int[] {Integer.parseInt(fields[2]), Integer.parseInt(fields[3])};
+    }
+
+    /** The command that starts {@code shell} (the leader script and its arguments) under this isolation. */
+    List<String> command(List<String> shell) {
+        List<String> argv = new ArrayList<>();
+        if (namespace) {
+            // unshare forks: the child is pid 1 of the new namespace, killed (and with it the whole namespace)
+            // when unshare is, which is how riposte ends a run.
+            argv.addAll(List.of("unshare", "--pid", "--fork", "--kill-child=SIGKILL", "--mount-proc"));
+        } else {
+            argv.add("setsid");
+        }
+        if (mode == Mode.ISOLATED) {
+            argv.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--inh-caps=-all",
+                    "--ambient-caps=-all"));
+            if (clearBounding) {
+                argv.add("--bounding-set=-all");
+            }
+            // A change of user clears the parent-death signal unshare set: set it again, after the change.
+            argv.addAll(List.of("--no-new-privs", "--pdeathsig=KILL", "--"));
+        }
+        argv.addAll(shell);
+        return argv;
+    }
+}
