@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** How long {@link #close} waits for the workers once their runs are cancelled. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
     private final RiposteConfig.Dispatch config;
     private final ReactionRunner runner;
@@ -62,7 +64,8 @@ public final class Dispatcher implements AutoCloseable {
         for (int i = 0; i < config.workers(); i++) {
             int index = i;
             beats.set(i, System.nanoTime());
-            workers.add(Thread.ofPlatform().name("riposte-worker-" + i).start(() -> work(index)));
+            // Daemon threads: a run stuck where cancellation cannot reach must not keep the JVM from exiting.
+            workers.add(Thread.ofPlatform().name("riposte-worker-" + i).daemon().start(() -> work(index)));
         }
     }
 
@@ -222,12 +225,21 @@ public final class Dispatcher implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Stops the workers: runs still in progress are cancelled ({@link ReactionRunner#cancelAll}), and the
+     * workers are waited for {@link #STOP_WAIT} in all.
+     */
     @Override
     public void close() {
         running = false;
+        runner.cancelAll();
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         for (Thread worker : workers) {
             try {
-                worker.join(5000);
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !worker.join(Duration.ofNanos(left))) {
+                    LOG.warn("worker {} did not stop within {} ms; leaving it to the exit", worker.getName(), STOP_WAIT.toMillis());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -10,4 +10,7 @@ public interface ReactionRunner {
 
     /** Called by a worker when it is about to wait for work: prepare what the next run on this thread needs. */
     default void prepareAhead() {}
+
+    /** Ends every run in progress now (the daemon is stopping); each ends as stopped. Any thread. */
+    default void cancelAll() {}
 }

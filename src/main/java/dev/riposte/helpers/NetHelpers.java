@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.Map;
 import org.graalvm.polyglot.Value;
@@ -22,18 +23,23 @@ final class NetHelpers {
     static final List<String> NAMES = List.of("NetBlockIp", "NetUnblockIp", "NetBlockIpTimer", "NetBlockDomain");
     /** NetBlockIpTimer accepts 1 second to 365 days. */
     static final long MAX_TIMER_SECONDS = 365L * 24 * 3600;
+    /** Refusals kept in the errno of a no-argument block; the rest are counted. */
+    static final int MAX_REASONS = 20;
     private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
 
     private NetHelpers() {}
 
     static void install(Map<String, ProxyExecutable> out, Functions f, NetPolicy net) {
+        RunScope scope = f.scope();
         out.put("NetBlockIp", f.code("NetBlockIp", args -> {
             Args.count(args, 0, 1);
             if (args.length == 1) {
-                return withAddress(Args.string(args, 0, "ip"), a -> net.block(a, origin(f, "NetBlockIp")));
+                String ip = Args.string(args, 0, "ip");
+                return admitted(scope, ip, () -> withAddress(ip, a -> net.block(a, origin(f, "NetBlockIp"))));
             }
             Event event = f.event("addresses");
-            return all(RemotePeers.addresses(event), ip -> withAddress(ip, a -> net.block(a, origin(f, "NetBlockIp"))));
+            return all(scope, "addresses", RemotePeers.addresses(event),
+                    ip -> withAddress(ip, a -> net.block(a, origin(f, "NetBlockIp"))));
         }));
         out.put("NetUnblockIp", f.code("NetUnblockIp", args -> {
             Args.count(args, 1, 1);
@@ -47,18 +53,28 @@ final class NetHelpers {
                 throw new ArgumentException("argument 2 (seconds) must be from 1 to " + MAX_TIMER_SECONDS
                         + " (365 days), got " + seconds);
             }
-            return withAddress(ip, a -> net.blockFor(a, Duration.ofSeconds(seconds), origin(f, "NetBlockIpTimer")));
+            return admitted(scope, ip, () -> withAddress(ip,
+                    a -> net.blockFor(a, Duration.ofSeconds(seconds), origin(f, "NetBlockIpTimer"))));
         }));
         out.put("NetBlockDomain", f.code("NetBlockDomain", args -> {
             Args.count(args, 0, 1);
             if (args.length == 1) {
-                return withDomain(Args.string(args, 0, "domain"), net, origin(f, "NetBlockDomain"));
+                String domain = Args.string(args, 0, "domain");
+                return admitted(scope, domain, () -> withDomain(domain, net, origin(f, "NetBlockDomain"), scope));
             }
             Event event = f.event("addresses");
-            return all(RemotePeers.names(event), d -> withDomain(d, net, origin(f, "NetBlockDomain")));
+            return all(scope, "domains", RemotePeers.names(event), d -> withDomain(d, net, origin(f, "NetBlockDomain"), scope));
         }));
     }
 
+    /** Asks for one block if the run may still ask for one ({@code netpolicy.max_blocks_per_run}). */
+    private static EffectResult admitted(RunScope scope, String target, Supplier<EffectResult> block) {
+        if (!scope.admitBlock()) {
+            return EffectResult.failed("refused " + IpLiteral.quote(target) + ": a run may ask for at most "
+                    + scope.limits().maxBlocks() + " blocks (netpolicy.max_blocks_per_run)");
+        }
+        return block.get();
+    }
 
     private static EffectResult withAddress(String text, Function<InetAddress, EffectResult> action) {
         try {
@@ -74,7 +90,7 @@ final class NetHelpers {
         return new Origin(f.scope().reaction(), event == null ? "" : event.uuid(), helper);
     }
 
-    private static EffectResult withDomain(String text, NetPolicy net, Origin origin) {
+    private static EffectResult withDomain(String text, NetPolicy net, Origin origin, RunScope scope) {
         String domain = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
         domain = domain.toLowerCase(Locale.ROOT);
         if (domain.length() > 253 || domain.isEmpty() || !domain.contains(".")
@@ -94,20 +110,42 @@ final class NetHelpers {
                         + "\": letters, digits, - and _, 1 to 63 characters, no - at either end)");
             }
         }
-        return net.blockDomain(domain, origin);
+        return net.blockDomain(domain, origin, Duration.ofNanos(Math.max(0, scope.remainingNanos())));
     }
 
-    /** Applies {@code action} to each: 0 if any changed, 1 if none did (or there were none), -1 if any failed (every reason kept). */
-    private static EffectResult all(List<String> items, Function<String, EffectResult> action) {
+    /**
+     * Applies {@code action} to each, as far as the run's deadline and its block limit allow: 0 if any
+     * changed, 1 if none did (or there were none), -1 if any failed or was not tried. The reasons are kept
+     * (the first {@link #MAX_REASONS}, then a count), and so are the items left out.
+     */
+    private static EffectResult all(RunScope scope, String what, List<String> items, Function<String, EffectResult> action) {
         List<String> errors = new ArrayList<>();
+        int moreErrors = 0;
         boolean changed = false;
-        for (String item : items) {
-            EffectResult r = action.apply(item);
+        for (int i = 0; i < items.size(); i++) {
+            int left = items.size() - i;
+            if (scope.remainingNanos() <= 0) {
+                errors.add(left + " more " + what + " were not blocked: the run's deadline passed");
+                break;
+            }
+            if (!scope.admitBlock()) {
+                errors.add(left + " more " + what + " were refused, from " + IpLiteral.quote(items.get(i))
+                        + ": a run may ask for at most " + scope.limits().maxBlocks() + " blocks (netpolicy.max_blocks_per_run)");
+                break;
+            }
+            EffectResult r = action.apply(items.get(i));
             if (r.failed()) {
-                errors.add(r.error());
+                if (errors.size() < MAX_REASONS) {
+                    errors.add(r.error());
+                } else {
+                    moreErrors++;
+                }
             } else if (r.code() == 0) {
                 changed = true;
             }
+        }
+        if (moreErrors > 0) {
+            errors.add(MAX_REASONS, "and " + moreErrors + " more refusals");
         }
         if (!errors.isEmpty()) {
             return EffectResult.failed(String.join("; ", errors));

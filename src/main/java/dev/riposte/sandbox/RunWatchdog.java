@@ -27,7 +27,7 @@ final class RunWatchdog implements AutoCloseable {
     static final double HEAP_GUARD_RATIO = 0.8;
     static final long HEAP_GUARD_MIN_BYTES = 16L << 20;
 
-    enum Stop { DEADLINE, MEMORY, HEAP }
+    enum Stop { DEADLINE, MEMORY, HEAP, SHUTDOWN }
 
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -53,6 +53,13 @@ final class RunWatchdog implements AutoCloseable {
 
     void finish(Watch w) {
         active.remove(w);
+    }
+
+    /** Stops every watched run now: the daemon is stopping. */
+    void cancelAll() {
+        for (Watch w : active) {
+            w.stop(Stop.SHUTDOWN);
+        }
     }
 
     private void loop() {

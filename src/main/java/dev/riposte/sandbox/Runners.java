@@ -20,4 +20,10 @@ public record Runners(Sandbox js, ShellRunner shell) implements ReactionRunner {
     public void prepareAhead() {
         js.prepareAhead();
     }
+
+    @Override
+    public void cancelAll() {
+        js.cancelAll();
+        shell.cancelAll();
+    }
 }

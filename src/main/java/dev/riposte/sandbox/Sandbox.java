@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sandbox implements ReactionRunner, ScriptValidator, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+    /** How long closing waits for the engine to let go of runs it cancelled. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
     /** Host access that allows nothing, not even the default mutable mappings (CONSTRAINED forbids them). */
     private static final HostAccess NO_HOST_ACCESS = HostAccess.newBuilder().allowMutableTargetMappings().build();
     /**
@@ -282,6 +284,9 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
         if (watch.stopped() == RunWatchdog.Stop.MEMORY) {
             return new Outcome.Failed("stopped: the run allocated more than reactions.max_alloc_bytes", 0);
         }
+        if (watch.stopped() == RunWatchdog.Stop.SHUTDOWN) {
+            return new Outcome.Failed("stopped: riposte is shutting down", 0);
+        }
         if (watch.stopped() == RunWatchdog.Stop.HEAP) {
             return new Outcome.Failed("stopped: the daemon's heap was nearly full and this run had allocated the most", 0);
         }
@@ -364,13 +369,31 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
     }
 
     @Override
+    public void cancelAll() {
+        watchdog.cancelAll();
+    }
+
+    /**
+     * Closes the engine, cancelling whatever still runs in it. A run stuck where cancellation cannot reach
+     * (a built-in that does not poll for it) would hold the close: it is waited for {@link #CLOSE_WAIT} at
+     * most, and left to the JVM's exit.
+     */
+    @Override
     public void close() {
         watchdog.close();
         for (Prepared p : unused) {
             p.context().close(true);
         }
         unused.clear();
-        engine.close(true);
+        Thread closing = Thread.ofPlatform().daemon().name("riposte-engine-close").start(() -> engine.close(true));
+        try {
+            if (!closing.join(CLOSE_WAIT)) {
+                LOG.warn("the JavaScript engine did not close within {} ms: a run is stuck where it cannot be "
+                        + "cancelled; leaving it to the exit", CLOSE_WAIT.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** An event whose JSON would create more members than a run can afford (see {@link AllocationLimits}). */

@@ -25,7 +25,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,6 +63,9 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
 
     private final Path workRoot;
     private final ShellIsolation isolation;
+    /** The shells running now, so that a stopping daemon can end them all. */
+    private final Set<Process> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean cancelled;
 
     /** @param workRoot where working directories are made (each removed after its run) */
     public ShellRunner(Path workRoot, ShellIsolation isolation) {
@@ -164,6 +169,7 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
             env.put("REACTION_DATA", event.json());
         }
         Process p = pb.start();
+        live.add(p);
         Output output = new Output(p.getInputStream());
         Thread drain = Thread.ofVirtual().start(output);
         CompletableFuture<String> status = new CompletableFuture<>();
@@ -184,13 +190,14 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
             throw new IllegalStateException("the status reader cannot fail", e);
         } finally {
             end(p);
+            live.remove(p);
         }
         // Every holder of the output pipe is gone with the run (in a namespace); a process that left the
         // session (no namespace) can keep it open, so the output is not waited for long.
         drain.join(TimeUnit.SECONDS.toMillis(1));
         output.log(reaction, event);
-        if (code == null) {
-            return new Outcome.TimedOut(reaction.timeout());
+        if (code == null || (cancelled && code.isEmpty())) {
+            return cancelled ? new Outcome.Failed("stopped: riposte is shutting down", 0) : new Outcome.TimedOut(reaction.timeout());
         }
         String note = fits ? "" : " (REACTION_DATA was not set: the event is too large for one environment string; "
                 + "read REACTION_DATA_FILE)";
@@ -203,6 +210,22 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
                         : "the shell exited with status " + n + note, 0);
             }
         };
+    }
+
+    /** Ends every shell running now, as at a deadline (the daemon is stopping). */
+    @Override
+    public void cancelAll() {
+        cancelled = true;
+        for (Process p : live) {
+            try {
+                end(p);
+            } catch (IOException e) {
+                LOG.warn("cannot end a shell run while stopping: {}", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**

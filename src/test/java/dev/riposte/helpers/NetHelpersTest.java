@@ -9,6 +9,7 @@ import dev.riposte.effect.netpolicy.DisabledNetPolicy;
 import dev.riposte.effect.netpolicy.Enforcer;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.event.Event;
+import dev.riposte.event.EventParser;
 import dev.riposte.match.Reaction;
 import dev.riposte.sandbox.Sandbox;
 import dev.riposte.testing.Samples;
@@ -82,6 +83,24 @@ class NetHelpersTest {
         RunResult result = sandbox.run(r, event);
         assertEquals(new Outcome.Ok(), result.outcome(), result.toString());
         return TestSandboxes.calls(result.calls());
+    }
+
+    @Test
+    void aRunMayAskForAtMostItsShareOfBlocks_andErrnoSaysWhatWasLeftOut() throws Exception {
+        Enforcer dry = dryRun();
+        StringBuilder flows = new StringBuilder();
+        for (int i = 0; i < 14_000; i++) {
+            flows.append(i == 0 ? "" : ",").append("{\"remote\":{\"address\":\"10.").append(i >> 8 & 255).append('.')
+                    .append(i & 255).append(".9\"}}");
+        }
+        Event crowded = new EventParser().parse("{\"uuid\":\"crowd\",\"metadata\":{\"name\":\"n\"},"
+                + "\"background\":{\"flow_list\":[" + flows + "]}}", 0);
+        assertEquals(List.of("NetBlockIp()=-1 errno=NetBlockIp: 13744 more addresses were refused, from \"10.1.0.9\": a run "
+                        + "may ask for at most 256 blocks (netpolicy.max_blocks_per_run)",
+                        "NetBlockIp(\"203.0.113.9\")=-1 errno=NetBlockIp: refused \"203.0.113.9\": a run may ask for at "
+                                + "most 256 blocks (netpolicy.max_blocks_per_run)"),
+                calls(dry, crowded, "NetBlockIp(); NetBlockIp('203.0.113.9');"));
+        assertEquals(256, dry.status().blocked());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import dev.riposte.testing.HostProcesses;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,18 +28,6 @@ class ShellTest {
     @TempDir
     Path dir;
 
-    /** Host processes whose command line holds {@code marker}. */
-    private static List<String> processesWith(String marker) throws Exception {
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).filter(p -> {
-                try {
-                    return new String(Files.readAllBytes(p.resolve("cmdline"))).contains(marker);
-                } catch (Exception e) {
-                    return false;
-                }
-            }).map(p -> p.getFileName().toString()).toList();
-        }
-    }
 
     @Test
     void shellReactions_runUnprivileged_leaveNothingBehind_andKeepTheirDeadline() throws Exception {
@@ -80,7 +69,7 @@ class ShellTest {
             assertEquals("timed_out", runs.get("stuck").outcome());
             assertTrue(runs.get("stuck").durationMicros() < 2_700_000, runs.get("stuck").toString());
             assertEquals("ok", runs.get("uuid").outcome(), runs.get("uuid").detail());
-            assertEquals(List.of(), processesWith("sleep " + marker + "."));
+            assertEquals(List.of(), HostProcesses.with("sleep " + marker + "."));
             assertFalse(ns.execOk("nft", "list", "tables").contains("riposte_escape"));
             assertTrue(daemon.process().isAlive());
             assertTrue(daemon.log().contains("shell reactions run as uid 65534 gid 65534 (shell.user nobody) with no "

@@ -16,6 +16,7 @@ import dev.riposte.event.EventParser;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionException;
 import dev.riposte.match.ReactionLoader;
+import dev.riposte.testing.HostProcesses;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestSandboxes;
 import java.nio.file.Files;
@@ -78,18 +79,6 @@ class ShellRunnerTest {
                 .reduce((a, b) -> b).orElse("shell output: ").substring("shell output: ".length());
     }
 
-    /** Host processes whose command line holds {@code marker}. */
-    private static List<String> processesWith(String marker) throws Exception {
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).filter(p -> {
-                try {
-                    return new String(Files.readAllBytes(p.resolve("cmdline"))).contains(marker);
-                } catch (Exception e) {
-                    return false;
-                }
-            }).map(p -> p.getFileName().toString()).toList();
-        }
-    }
 
     private List<String> workLeft() throws Exception {
         try (Stream<Path> s = Files.list(work)) {
@@ -134,7 +123,7 @@ class ShellRunnerTest {
                 sleep 0.2
                 """.formatted(marker), Samples.event("01"));
         assertEquals(new Outcome.Ok(), r.outcome());
-        assertEquals(List.of(), processesWith("sleep " + marker + "."));
+        assertEquals(List.of(), HostProcesses.with("sleep " + marker + "."));
         assertEquals(List.of(), workLeft(), "the working directory is removed after the run");
     }
 
@@ -146,7 +135,7 @@ class ShellRunnerTest {
         long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertEquals(new Outcome.TimedOut(Duration.ofSeconds(2)), r.outcome());
         assertTrue(took < 2700, "the run ended at its deadline, not when the pipe closed: " + took + " ms");
-        assertEquals(List.of(), processesWith("sleep " + marker));
+        assertEquals(List.of(), HostProcesses.with("sleep " + marker));
     }
 
     @Test
@@ -158,7 +147,7 @@ class ShellRunnerTest {
         assertEquals(new Outcome.Ok(), r.outcome());
         assertTrue(took < 1500, took + " ms");
         assertEquals("done", output());
-        assertEquals(List.of(), processesWith("sleep " + marker));
+        assertEquals(List.of(), HostProcesses.with("sleep " + marker));
     }
 
     @Test
@@ -218,7 +207,7 @@ class ShellRunnerTest {
         RunResult r = privileged.run(load(privileged, "p", "# @on *\nid -u; setsid sleep " + marker + " &\n"), Samples.event("01"));
         assertEquals(new Outcome.Ok(), r.outcome());
         assertEquals("0", output());
-        assertEquals(List.of(), processesWith("sleep " + marker));
+        assertEquals(List.of(), HostProcesses.with("sleep " + marker));
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class DisabledNetPolicy implements NetPolicy {
     }
 
     @Override
-    public EffectResult blockDomain(String domain, Origin origin) {
+    public EffectResult blockDomain(String domain, Origin origin, Duration within) {
         return off();
     }
 

@@ -220,7 +220,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     }
 
     @Override
-    public EffectResult blockDomain(String domain, Origin origin) {
+    public EffectResult blockDomain(String domain, Origin origin, Duration within) {
         synchronized (this) {
             if (domains.containsKey(domain)) {
                 return EffectResult.unchanged();
@@ -228,7 +228,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         }
         List<InetAddress> addresses;
         try {
-            addresses = resolver.resolve(domain);
+            addresses = resolver.resolve(domain, within);
         } catch (Resolver.ResolveException e) {
             return EffectResult.failed("cannot follow " + domain + ": " + e.getMessage());
         }

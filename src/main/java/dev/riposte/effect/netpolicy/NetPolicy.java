@@ -18,9 +18,10 @@ public interface NetPolicy {
 
     /**
      * Blocks the addresses {@code domain} resolves to, and keeps following it: 0 done, 1 already
-     * followed, -1 refused or failed. The domain has already been checked to be a host name.
+     * followed, -1 refused or failed. The domain has already been checked to be a host name; resolving it
+     * takes {@code within} at most (what is left of the run's deadline).
      */
-    EffectResult blockDomain(String domain, Origin origin);
+    EffectResult blockDomain(String domain, Origin origin, Duration within);
 
     /** Lifts a block: 0 done, 1 was not blocked, -1 failed. */
     EffectResult unblock(InetAddress address);

@@ -19,6 +19,12 @@ public final class SystemResolver implements Resolver {
 
     @Override
     public List<InetAddress> resolve(String domain) throws ResolveException {
+        return resolve(domain, timeout);
+    }
+
+    @Override
+    public List<InetAddress> resolve(String domain, Duration within) throws ResolveException {
+        Duration bound = within.compareTo(timeout) < 0 ? within : timeout;
         CompletableFuture<List<InetAddress>> lookup = CompletableFuture.supplyAsync(() -> {
             try {
                 return List.of(InetAddress.getAllByName(domain));
@@ -27,10 +33,11 @@ public final class SystemResolver implements Resolver {
             }
         }, Thread::startVirtualThread);
         try {
-            return lookup.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return lookup.get(Math.max(0, bound.toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             lookup.cancel(true);
-            throw new ResolveException(domain + " did not resolve within " + timeout.toMillis() + " ms");
+            throw new ResolveException(domain + " did not resolve within " + Math.max(0, bound.toMillis()) + " ms"
+                    + (bound == within ? " (what was left of the run's deadline)" : ""));
         } catch (ExecutionException e) {
             throw new ResolveException(domain + " does not resolve (" + e.getCause().getMessage() + ")");
         } catch (InterruptedException e) {

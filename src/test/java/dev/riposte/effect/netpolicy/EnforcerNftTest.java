@@ -250,7 +250,7 @@ class EnforcerNftTest {
     void flush_liftsEverything_andRemovesTheTable_untilTheNextBlock() throws Exception {
         Enforcer e = start();
         e.block(ip("127.0.0.2"), ORIGIN);
-        assertEquals(EffectResult.done(), e.blockDomain("evil.example", ORIGIN));
+        assertEquals(EffectResult.done(), e.blockDomain("evil.example", ORIGIN, java.time.Duration.ofSeconds(5)));
         Await.until("applied", 250, 20, () -> !ns.reaches("127.0.0.2", PORT));
         assertEquals(EffectResult.done(), e.flush());
         assertTrue(ns.reaches("127.0.0.2", PORT));

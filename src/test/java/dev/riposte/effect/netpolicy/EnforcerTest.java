@@ -47,8 +47,8 @@ class EnforcerTest {
         ChangingDns dns = new ChangingDns();
         dns.answers.put("evil.example", List.of(IpLiteral.parse("203.0.113.1"), IpLiteral.parse("2001:db8::1")));
         enforcer = Enforcer.start(kernel, new MemoryBlockStore(), TestNet.guard(), dns, TestNet.SETTINGS, Clock.systemUTC());
-        assertEquals(EffectResult.done(), enforcer.blockDomain("evil.example", ORIGIN));
-        assertEquals(EffectResult.unchanged(), enforcer.blockDomain("evil.example", ORIGIN));
+        assertEquals(EffectResult.done(), enforcer.blockDomain("evil.example", ORIGIN, java.time.Duration.ofSeconds(5)));
+        assertEquals(EffectResult.unchanged(), enforcer.blockDomain("evil.example", ORIGIN, java.time.Duration.ofSeconds(5)));
         assertEquals(List.of("203.0.113.1 domain evil.example", "2001:db8::1 domain evil.example"), addresses(enforcer));
 
         dns.answers.put("evil.example", List.of(IpLiteral.parse("203.0.113.2")));
@@ -57,7 +57,7 @@ class EnforcerTest {
                 "203.0.113.2 domain evil.example"), addresses(enforcer), "old addresses stay, new ones join");
 
         assertEquals(EffectResult.failed("cannot follow gone.example: gone.example does not resolve (no such name)"),
-                enforcer.blockDomain("gone.example", ORIGIN));
+                enforcer.blockDomain("gone.example", ORIGIN, java.time.Duration.ofSeconds(5)));
         assertEquals(1, enforcer.domains().size());
         assertEquals(EffectResult.done(), enforcer.unblockDomain("evil.example"));
         assertEquals(List.of(), addresses(enforcer), "its blocks go with it");
@@ -70,7 +70,7 @@ class EnforcerTest {
         dns.answers.put("mixed.example", List.of(IpLiteral.parse("127.0.0.1"), IpLiteral.parse("203.0.113.9")));
         enforcer = Enforcer.start(kernel, new MemoryBlockStore(), TestNet.guard(), dns, TestNet.SETTINGS, Clock.systemUTC());
         assertEquals(EffectResult.failed("mixed.example is followed, but refused 127.0.0.1: inside never_block 127.0.0.0/8"),
-                enforcer.blockDomain("mixed.example", ORIGIN));
+                enforcer.blockDomain("mixed.example", ORIGIN, java.time.Duration.ofSeconds(5)));
         assertEquals(List.of("203.0.113.9 domain mixed.example"), addresses(enforcer));
     }
 
