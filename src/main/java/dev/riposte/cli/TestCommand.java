@@ -96,7 +96,8 @@ public final class TestCommand implements Callable<Integer> {
         reactionLog.setAdditive(false);
         try (StateStore store = StateStore.open(work.resolve("state.db"));
              Enforcer net = Enforcer.start(new DryRunKernel(Clock.systemUTC()), new MemoryBlockStore(),
-                     Guard.forHost(loaded.netpolicy().neverBlock().stream().map(Cidr::parse).toList()),
+                     Guard.forHost(loaded.netpolicy().neverBlock().stream().map(Cidr::parse).toList(),
+                             loaded.netpolicy().nftCommand()),
                      new SystemResolver(loaded.netpolicy().resolveTimeout()),
                      Enforcer.Settings.of(loaded.netpolicy()), Clock.systemUTC())) {
             LocalFiles files = new LocalFiles(new RiposteConfig.Evidence(work.resolve("evidence"),

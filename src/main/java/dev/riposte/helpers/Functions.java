@@ -36,6 +36,22 @@ final class Functions {
         }
     }
 
+    /**
+     * A host function as a script sees it: where the engine names a function in a message
+     * ({@code new Info()}), it names the helper, never the host class behind it.
+     */
+    record Named(String name, ProxyExecutable body) implements ProxyExecutable {
+        @Override
+        public Object execute(Value... args) {
+            return body.execute(args);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
     private final RunScope scope;
 
     Functions(RunScope scope) {
@@ -56,7 +72,7 @@ final class Functions {
 
     /** A helper that returns a code: 0 done, 1 nothing to do, -1 failed. */
     ProxyExecutable code(String name, Body<EffectResult> body) {
-        return args -> {
+        return new Named(name, args -> {
             EffectResult r;
             try {
                 r = body.call(args);
@@ -68,12 +84,12 @@ final class Functions {
             scope.record(new HelperCall(name, Args.summary(args), String.valueOf(r.code()),
                     r.failed() ? name + ": " + r.error() : ""));
             return r.code();
-        };
+        });
     }
 
     /** A helper that returns a value, or {@code onFailure} ("" or null) when it fails. */
     ProxyExecutable value(String name, Object onFailure, Body<Object> body) {
-        return args -> {
+        return new Named(name, args -> {
             Object result;
             String errno = "";
             try {
@@ -87,7 +103,7 @@ final class Functions {
             }
             scope.record(new HelperCall(name, Args.summary(args), Args.show(result), errno));
             return result;
-        };
+        });
     }
 
     /** A failure of riposte's own code: logged with its stack trace; the script's errno names no host class. */

@@ -45,28 +45,6 @@ public final class Helpers {
               return Error;
             })""");
 
-    /**
-     * Makes each host function a plain JavaScript method with the helper's name, which cannot be called
-     * with {@code new} and whose text is what a script sees of it, so that nothing a script does with a
-     * helper ({@code new Info()}, {@code String(Info)}) reveals the host behind it.
-     */
-    private static final Source ADOPT_SOURCE = Source.create("js", adoptSource());
-
-    private static String adoptSource() {
-        StringBuilder js = new StringBuilder("(function (helpers, consoleLog) {\n  const adopted = {\n");
-        for (String name : GLOBALS) {
-            if (!name.equals("Error") && !name.equals("console")) {
-                js.append("    ").append(name).append("(...args) { return helpers.").append(name).append("(...args); },\n");
-            }
-        }
-        return js.append("""
-                  };
-                  for (const name of Object.keys(adopted)) globalThis[name] = adopted[name];
-                  const log = { log(...args) { return consoleLog(...args); } }.log;
-                  globalThis.console = { log, info: log, debug: log, warn: log, error: log };
-                })""").toString();
-    }
-
     private final Effects effects;
     private final RunLimits limits;
 
@@ -98,12 +76,12 @@ public final class Helpers {
         Map<String, ProxyExecutable> all = new LinkedHashMap<>();
         all.put("Info", f.code("Info", args -> log(scope, Level.INFO, args)));
         all.put("Warn", f.code("Warn", args -> log(scope, Level.WARN, args)));
-        all.put("Errno", args -> scope.errno());
+        all.put("Errno", new Functions.Named("Errno", args -> scope.errno()));
         FileHelpers.install(all, f, effects.files(), jsonParse);
         NetHelpers.install(all, f, effects.net());
         ProcessHelpers.install(all, f, effects.processes(), effects.emergency());
         DataHelpers.install(all, f, effects.store());
-        ProxyExecutable console = args -> {
+        ProxyExecutable console = new Functions.Named("log", args -> {
             if (REACTION_LOG.isDebugEnabled()) {
                 List<String> parts = new ArrayList<>();
                 for (Value v : args) {
@@ -115,9 +93,11 @@ public final class Helpers {
                 }
             }
             return null;
-        };
+        });
+        all.forEach(bindings::putMember);
+        bindings.putMember("console", ProxyObject.fromMap(Map.of("log", console, "info", console, "debug", console,
+                "warn", console, "error", console)));
         Context context = bindings.getContext();
-        context.eval(ADOPT_SOURCE).execute(ProxyObject.fromMap(new LinkedHashMap<>(all)), console);
         bindings.putMember("Error", context.eval(ERROR_BOTH_WAYS_SOURCE).execute(bindings.getMember("Error"),
                 f.code("Error", args -> log(scope, Level.ERROR, args))));
     }

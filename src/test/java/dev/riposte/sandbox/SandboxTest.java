@@ -1,7 +1,6 @@
 package dev.riposte.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,8 +157,11 @@ class SandboxTest {
     }
 
     @Test
-    void loopInsideAHelperHeavyRun_timesOut() throws Exception {
-        assertInstanceOf(Outcome.TimedOut.class, run("function process(d) { for (;;) { Info('spam'); } }").outcome());
+    void loopInsideAHelperHeavyRun_isStopped() throws Exception {
+        // Each call allocates a little: depending on how fast the loop runs, the deadline or the budget comes first.
+        Outcome o = run("function process(d) { for (;;) { Info('spam'); } }").outcome();
+        assertTrue(o.equals(new Outcome.TimedOut(Duration.ofMillis(300)))
+                || o.equals(new Outcome.Failed("stopped: the run allocated more than reactions.max_alloc_bytes", 0)), o.toString());
     }
 
     @Test
@@ -233,16 +235,16 @@ class SandboxTest {
     void helpers_revealNoHostClass_andAreNotConstructors() throws Exception {
         String seen = report("""
                 function process(d) {
-                  let message;
-                  try { new Info('x'); } catch (e) { message = e.message; }
-                  throw new Error('REPORT ' + [message, Info.name, typeof Info, String(Info), String(console.log),
-                      Object.prototype.toString.call(Info)].join('|'));
+                  const messages = [];
+                  for (const attempt of [() => new Info('x'), () => new console.log(), () => Reflect.construct(Info, []),
+                                         () => { class X extends Info {} return new X(); }]) {
+                    try { attempt(); messages.push('CONSTRUCTED'); } catch (e) { messages.push(e.message); }
+                  }
+                  throw new Error('REPORT ' + [...messages, typeof Info, String(Info), String(console.log)].join('|'));
                 }""");
-        assertTrue(seen.startsWith("Info(...args) { return helpers.Info(...args); } is not a constructor|Info|function|"
-                + "Info(...args) { return helpers.Info(...args); }|log(...args) { return consoleLog(...args); }|[object Function]"), seen);
-        for (String hostName : List.of("dev.riposte", "Lambda", "java.", "Proxy", "polyglot", "truffle")) {
-            assertFalse(seen.contains(hostName), hostName + " in " + seen);
-        }
+        assertEquals("instantiate on Info failed due to: Message not supported.|instantiate on log failed due to: Message "
+                + "not supported.|Info is not a constructor|not a constructor|function|function () { [native code] }|"
+                + "function () { [native code] }", seen);
     }
 
     @Test

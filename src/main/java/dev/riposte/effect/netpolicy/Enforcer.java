@@ -43,9 +43,11 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Enforcer.class);
 
     /** Settings of the bridge. */
-    public record Settings(int maxBlocks, Duration domainRefresh, Duration reconcileInterval) {
+    /** @param maxDomainAddresses the most addresses one followed domain keeps blocked (the oldest go first) */
+    public record Settings(int maxBlocks, int maxDomainAddresses, Duration domainRefresh, Duration reconcileInterval) {
         public static Settings of(dev.riposte.config.RiposteConfig.NetPolicy config) {
-            return new Settings(config.maxBlocks(), config.domainRefresh(), config.reconcileInterval());
+            return new Settings(config.maxBlocks(), config.maxDomainAddresses(), config.domainRefresh(),
+                    config.reconcileInterval());
         }
     }
 
@@ -247,11 +249,38 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         }
     }
 
-    /** Blocks what a domain resolved to; returns the refusals. */
+    /**
+     * Blocks what a domain resolved to; returns the refusals. A domain keeps at most
+     * {@code max_domain_addresses} blocked: of one answer, the first ones; when a later answer brings new
+     * addresses, the domain's oldest blocks are lifted to make room, so a domain that answers something new
+     * at every refresh cannot grow the set without end.
+     */
     private List<String> blockAll(String domain, List<InetAddress> addresses, Origin origin) {
         List<String> refused = new ArrayList<>();
-        for (InetAddress a : addresses) {
-            EffectResult r = blockUntil(a, null, origin.withReason("domain " + domain));
+        String reason = "domain " + domain;
+        List<InetAddress> answer = addresses.size() > settings.maxDomainAddresses()
+                ? addresses.subList(0, settings.maxDomainAddresses()) : addresses;
+        if (answer.size() < addresses.size()) {
+            refused.add((addresses.size() - answer.size()) + " of its " + addresses.size() + " addresses were not blocked: "
+                    + "a domain keeps at most " + settings.maxDomainAddresses() + " (netpolicy.max_domain_addresses)");
+        }
+        Instant now = clock.instant();
+        for (InetAddress a : answer) {
+            Block existing = blocks.get(a);
+            if (existing != null && existing.activeAt(now)) {
+                continue;
+            }
+            List<Block> own = new ArrayList<>(blocks.values().stream()
+                    .filter(b -> b.activeAt(now) && b.origin().reason().equals(reason) && !answer.contains(b.address()))
+                    .toList());
+            long kept = blocks.values().stream().filter(b -> b.activeAt(now) && b.origin().reason().equals(reason)).count();
+            if (kept >= settings.maxDomainAddresses() && !own.isEmpty()) {
+                Block oldest = own.getFirst();
+                unblock(oldest.address());
+                LOG.info("netpolicy: {} keeps at most {} addresses (netpolicy.max_domain_addresses): unblocked {}, its oldest",
+                        domain, settings.maxDomainAddresses(), IpLiteral.format(oldest.address()));
+            }
+            EffectResult r = blockUntil(a, null, origin.withReason(reason));
             if (r.failed()) {
                 refused.add(r.error());
             }

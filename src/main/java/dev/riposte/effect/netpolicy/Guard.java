@@ -2,9 +2,6 @@ package dev.riposte.effect.netpolicy;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -12,7 +9,8 @@ import java.util.function.Supplier;
 /**
  * The safety rails every block passes, whatever asked for it (a reaction, an event's addresses, a
  * domain's resolution): the unspecified address, multicast, {@code netpolicy.never_block} and the
- * host's own addresses are refused, each with the rule that matched. The host's addresses are read at
+ * host's network (its own addresses, default gateways, resolvers and broadcast addresses, see
+ * {@link HostNetwork}) are refused, each with the rule that matched. The host's network is read at
  * start, on {@link #refreshHostAddresses()} (every reconcile), and again before a check when the last
  * reading is more than {@link #HOST_ADDRESS_AGE} old, so a new address is protected within a second.
  * Thread-safe.
@@ -25,16 +23,16 @@ public final class Guard {
     private volatile Map<InetAddress, String> own;
     private volatile long readAt;
 
-    /** @param hostAddresses the host's addresses, each with the interface that has it */
+    /** @param hostAddresses the host's protected addresses, each with why it is protected ("a default gateway ...") */
     public Guard(List<Cidr> neverBlock, Supplier<Map<InetAddress, String>> hostAddresses) {
         this.neverBlock = List.copyOf(neverBlock);
         this.hostAddresses = hostAddresses;
         refreshHostAddresses();
     }
 
-    /** A guard that reads the host's addresses from its network interfaces. */
-    public static Guard forHost(List<Cidr> neverBlock) {
-        return new Guard(neverBlock, Guard::interfaceAddresses);
+    /** A guard that reads the host's network in the namespace where {@code nftCommand} applies the rules. */
+    public static Guard forHost(List<Cidr> neverBlock, List<String> nftCommand) {
+        return new Guard(neverBlock, HostNetwork.forNftCommand(nftCommand));
     }
 
     /** Reads the host's addresses again (they change: DHCP, new interfaces). */
@@ -57,14 +55,14 @@ public final class Guard {
         if (System.nanoTime() - readAt > HOST_ADDRESS_AGE.toNanos()) {
             refreshHostAddresses();
         }
-        String iface = own.get(withoutScope(address));
-        if (iface != null) {
-            return "refused " + text + ": an address of this host (" + iface + ")";
+        String why = own.get(withoutScope(address));
+        if (why != null) {
+            return "refused " + text + ": " + why;
         }
         return null;
     }
 
-    private static InetAddress withoutScope(InetAddress a) {
+    static InetAddress withoutScope(InetAddress a) {
         if (a instanceof Inet6Address v6 && v6.getScopeId() != 0) {
             try {
                 return InetAddress.getByAddress(v6.getAddress());
@@ -73,19 +71,5 @@ public final class Guard {
             }
         }
         return a;
-    }
-
-    static Map<InetAddress, String> interfaceAddresses() {
-        Map<InetAddress, String> out = new HashMap<>();
-        try {
-            var interfaces = NetworkInterface.getNetworkInterfaces();
-            while (interfaces != null && interfaces.hasMoreElements()) {
-                NetworkInterface ni = interfaces.nextElement();
-                ni.getInetAddresses().asIterator().forEachRemaining(a -> out.put(withoutScope(a), ni.getName()));
-            }
-        } catch (SocketException e) {
-            // keep what was read; never_block still applies
-        }
-        return out;
     }
 }

@@ -23,7 +23,7 @@ public final class NetPolicies {
 
     static NetPolicy create(RiposteConfig.NetPolicy config, BlockStore store, NftRunner nft, Resolver resolver,
                             Clock clock) {
-        Guard guard = Guard.forHost(config.neverBlock().stream().map(Cidr::parse).toList());
+        Guard guard = Guard.forHost(config.neverBlock().stream().map(Cidr::parse).toList(), config.nftCommand());
         Enforcer.Settings settings = Enforcer.Settings.of(config);
         NetPolicy policy = switch (config.backend()) {
             case DISABLED -> new DisabledNetPolicy("netpolicy.backend is disabled in the configuration");

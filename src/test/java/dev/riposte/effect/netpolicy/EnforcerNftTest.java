@@ -239,7 +239,7 @@ class EnforcerNftTest {
     @Test
     void maxBlocks_capsTheSet_withAClearError() throws Exception {
         enforcer = Enforcer.start(new NftKernel(nft), new SqliteBlockStore(db), new Guard(List.of(), java.util.Map::of),
-                new TestNet.FakeDns(), new Enforcer.Settings(2, Duration.ofMinutes(5), Duration.ofSeconds(30)), Clock.systemUTC());
+                new TestNet.FakeDns(), new Enforcer.Settings(2, 64, Duration.ofMinutes(5), Duration.ofSeconds(30)), Clock.systemUTC());
         assertEquals(EffectResult.done(), enforcer.block(ip("127.0.0.2"), ORIGIN));
         assertEquals(EffectResult.done(), enforcer.block(ip("127.0.0.3"), ORIGIN));
         assertEquals(EffectResult.failed("the block set is full: 2 addresses are blocked (netpolicy.max_blocks)"),

@@ -56,13 +56,16 @@ class ForwardAndInputTest {
 
     @AfterEach
     void remove() throws Exception {
-        enforcer.close();
-        a.close();
-        r.close();
-        b.close();
+        // The namespaces go whatever failed before (a set-up that failed leaves the enforcer null).
+        if (enforcer != null) {
+            enforcer.close();
+        }
+        for (NetNamespace ns : new NetNamespace[] {a, r, b}) {
+            if (ns != null) {
+                ns.close();
+            }
+        }
     }
-
-
 
     @Test
     void aBlockedPeer_isDroppedOnInputAndForward_andLetThroughAfterUnblock() throws Exception {
