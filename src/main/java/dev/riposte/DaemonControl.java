@@ -71,6 +71,10 @@ final class DaemonControl implements ControlService {
                 .put("deduplicated", s.deduplicated())
                 .put("done", s.eventsDone())
                 .put("queue_depth", daemon.inFlight());
+        out.putObject("intake")
+                .put("refused_peers", s.refusedPeers())
+                .put("lines_dropped_for_memory", s.pendingRefused())
+                .put("connection_errors", s.connectionErrors());
         out.putObject("runs")
                 .put("ok", s.runsOk())
                 .put("error", s.runsError())

@@ -84,7 +84,12 @@ public final class ConfigLoader {
                 in.ids("allow_uids"),
                 in.ids("allow_gids"),
                 (int) in.integer("max_event_bytes", 1 << 20, 256, 64L << 20),
+                in.integer("max_pending_bytes", 16L << 20, 1 << 20, 1L << 34),
                 in.path("control_socket", "/run/riposte/control.sock"));
+        if (intake.maxPendingBytes() < intake.maxEventBytes()) {
+            root.problems.add("intake.max_pending_bytes: must be at least intake.max_event_bytes (" + intake.maxEventBytes()
+                    + "), or no line of that size could arrive. Found: " + intake.maxPendingBytes());
+        }
         in.finish();
 
         Section di = root.section("dispatch");

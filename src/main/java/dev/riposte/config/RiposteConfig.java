@@ -29,9 +29,10 @@ public record RiposteConfig(
 
     /**
      * @param group the group that owns the intake socket, by name or number; empty keeps the daemon's own
+     * @param maxPendingBytes the most bytes all connections together may hold of lines not yet finished
      */
     public record Intake(Path socket, String group, List<Integer> allowUids, List<Integer> allowGids,
-                         int maxEventBytes, Path controlSocket) {
+                         int maxEventBytes, long maxPendingBytes, Path controlSocket) {
         public Intake {
             allowUids = List.copyOf(allowUids);
             allowGids = List.copyOf(allowGids);

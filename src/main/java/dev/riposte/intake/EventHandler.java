@@ -6,7 +6,6 @@ import dev.riposte.event.Event;
 import dev.riposte.stats.Metrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -23,15 +22,11 @@ final class EventHandler extends SimpleChannelInboundHandler<Event> {
     private static final Logger LOG = LoggerFactory.getLogger(EventHandler.class);
     private final Dispatcher dispatcher;
     private final Metrics metrics;
-    private final BadLines badLines;
-    private final int maxLineBytes;
     private final ArrayDeque<Event> waiting = new ArrayDeque<>();
 
-    EventHandler(Dispatcher dispatcher, Metrics metrics, BadLines badLines, int maxLineBytes) {
+    EventHandler(Dispatcher dispatcher, Metrics metrics) {
         this.dispatcher = dispatcher;
         this.metrics = metrics;
-        this.badLines = badLines;
-        this.maxLineBytes = maxLineBytes;
     }
 
     @Override
@@ -59,12 +54,13 @@ final class EventHandler extends SimpleChannelInboundHandler<Event> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
-            badLines.reject(ctx.channel(), "line longer than intake.max_event_bytes (" + maxLineBytes + " bytes)", "");
-        } else if (cause instanceof IOException) {
+        if (cause instanceof IOException) {
+            // A reset or a broken pipe: what the peer sent whole (and its last unfinished line) is still read.
+            metrics.connectionError();
             LOG.debug("intake: connection from {} ended: {}", ctx.channel().attr(PeerCheck.PEER).get(), cause.toString());
             ctx.close();
         } else {
+            metrics.connectionError();
             LOG.warn("intake: closing connection from {} after an unexpected error", ctx.channel().attr(PeerCheck.PEER).get(), cause);
             ctx.close();
         }

@@ -60,18 +60,20 @@ public final class IntakeServer implements AutoCloseable {
     public void start() throws IOException {
         BadLines badLines = new BadLines(metrics);
         EventParser parser = new EventParser();
-        PeerCheck eventCheck = new PeerCheck(eventPeers, "intake");
+        PendingBytes pending = new PendingBytes(config.maxPendingBytes(), metrics);
+        PeerCheck eventCheck = new PeerCheck(eventPeers, "intake", metrics);
         bind(config.socket(), "rw-rw----", config.group(), new ChannelInitializer<EpollDomainSocketChannel>() {
             @Override
             protected void initChannel(EpollDomainSocketChannel ch) {
-                // Order: who is calling, then bounded lines, then line -> Event, then Event -> dispatcher.
+                // Order: who is calling, then bounded lines (all connections' unfinished ones within one
+                // budget), then line -> Event, then Event -> dispatcher.
                 ch.pipeline().addLast(eventCheck,
-                        new LineBasedFrameDecoder(config.maxEventBytes(), true, true),
+                        new LineFramer(config.maxEventBytes(), pending, badLines),
                         new EventDecoder(parser, badLines),
-                        new EventHandler(dispatcher, metrics, badLines, config.maxEventBytes()));
+                        new EventHandler(dispatcher, metrics));
             }
         });
-        PeerCheck controlCheck = new PeerCheck(controlPeers, "control");
+        PeerCheck controlCheck = new PeerCheck(controlPeers, "control", metrics);
         bind(config.controlSocket(), "rw-------", "", new ChannelInitializer<EpollDomainSocketChannel>() {
             @Override
             protected void initChannel(EpollDomainSocketChannel ch) {

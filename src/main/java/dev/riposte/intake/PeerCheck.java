@@ -1,5 +1,7 @@
 package dev.riposte.intake;
 
+import dev.riposte.stats.LogLimiter;
+import dev.riposte.stats.Metrics;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,10 +19,13 @@ final class PeerCheck extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(PeerCheck.class);
     private final PeerPolicy policy;
     private final String socketName;
+    private final Metrics metrics;
+    private final LogLimiter refusals = new LogLimiter(5, System::nanoTime);
 
-    PeerCheck(PeerPolicy policy, String socketName) {
+    PeerCheck(PeerPolicy policy, String socketName, Metrics metrics) {
         this.policy = policy;
         this.socketName = socketName;
+        this.metrics = metrics;
     }
 
     @Override
@@ -35,8 +40,12 @@ final class PeerCheck extends ChannelInboundHandlerAdapter {
         }
         String who = PeerPolicy.describe(peer);
         if (!policy.allows(peer)) {
-            LOG.warn("{}: refused connection from {}: not root, not riposte's uid, and not in intake.allow_uids "
-                    + "or intake.allow_gids", socketName, who);
+            metrics.refusedPeer();
+            long held = refusals.admit();
+            if (held >= 0) {
+                LOG.warn("{}: refused connection from {}: not root, not riposte's uid, and not in intake.allow_uids "
+                        + "or intake.allow_gids{}", socketName, who, held > 0 ? " (" + held + " more refusals not logged)" : "");
+            }
             ctx.close();
             return;
         }

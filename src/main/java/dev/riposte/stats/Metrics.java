@@ -13,6 +13,9 @@ public final class Metrics {
     private final LongAdder rejected = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder deduplicated = new LongAdder();
+    private final LongAdder refusedPeers = new LongAdder();
+    private final LongAdder pendingRefused = new LongAdder();
+    private final LongAdder connectionErrors = new LongAdder();
     private final LongAdder eventsDone = new LongAdder();
     private final LongAdder runsOk = new LongAdder();
     private final LongAdder runsError = new LongAdder();
@@ -29,6 +32,21 @@ public final class Metrics {
     /** A line was not an event. */
     public void rejected() {
         rejected.increment();
+    }
+
+    /** A connection was refused: its peer is not allowed to send (SO_PEERCRED). */
+    public void refusedPeer() {
+        refusedPeers.increment();
+    }
+
+    /** A line was dropped: the memory for unfinished lines ({@code intake.max_pending_bytes}) was used up. */
+    public void pendingRefused() {
+        pendingRefused.increment();
+    }
+
+    /** A connection ended on an error other than its peer closing it (what it had sent whole was kept). */
+    public void connectionError() {
+        connectionErrors.increment();
     }
 
     /** An event was dropped because the queue was full ({@code dispatch.overflow: drop}). */
@@ -65,6 +83,7 @@ public final class Metrics {
     public synchronized Snapshot snapshot() {
         total.add(latency.getIntervalHistogram());
         return new Snapshot(received.sum(), rejected.sum(), dropped.sum(), deduplicated.sum(), eventsDone.sum(),
+                refusedPeers.sum(), pendingRefused.sum(), connectionErrors.sum(),
                 runsOk.sum(), runsError.sum(), runsTimedOut.sum(), runsSkipped.sum(),
                 new Latency(total.getTotalCount(), total.getValueAtPercentile(50), total.getValueAtPercentile(90),
                         total.getValueAtPercentile(99), total.getMaxValue()));
@@ -72,6 +91,7 @@ public final class Metrics {
 
     /** Counters at one moment. */
     public record Snapshot(long received, long rejected, long dropped, long deduplicated, long eventsDone,
+                           long refusedPeers, long pendingRefused, long connectionErrors,
                            long runsOk, long runsError, long runsTimedOut, long runsSkipped, Latency latencyMicros) {}
 
     /** Ingest-to-done latency percentiles in microseconds over {@code count} events. */

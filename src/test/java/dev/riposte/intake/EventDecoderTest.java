@@ -13,7 +13,6 @@ import dev.riposte.stats.Metrics;
 import dev.riposte.testing.Samples;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.LineBasedFrameDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +34,8 @@ class EventDecoderTest {
                 (r, e) -> new RunResult(new Outcome.Ok(), List.of(), 0), List.of(), metrics, Clock.systemUTC());
         dispatcher.setReactions(new ReactionIndex(List.of()));
         BadLines badLines = new BadLines(metrics);
-        channel = new EmbeddedChannel(new LineBasedFrameDecoder(MAX, true, true), new EventDecoder(new EventParser(), badLines),
-                new EventHandler(dispatcher, metrics, badLines, MAX));
+        channel = new EmbeddedChannel(new LineFramer(MAX, new PendingBytes(4 * MAX, metrics), badLines),
+                new EventDecoder(new EventParser(), badLines), new EventHandler(dispatcher, metrics));
     }
 
     @AfterEach
@@ -101,5 +100,42 @@ class EventDecoderTest {
     void sample10_withUnicodeAndU2028_isOneEvent() {
         write(Samples.line("10") + "\n");
         assertEquals(1, metrics.snapshot().received());
+    }
+
+    @Test
+    void aLastLineWithoutNewline_isReadWhenThePeerCloses() {
+        write(Samples.line("01") + "\n" + Samples.line("02"));
+        assertEquals(1, metrics.snapshot().received());
+        channel.close();
+        assertEquals(2, metrics.snapshot().received());
+    }
+
+    @Test
+    void unfinishedLines_ofAllConnections_shareOneBudget_andWhatItRefusesIsCounted() {
+        PendingBytes pending = new PendingBytes(100_000, metrics);
+        BadLines badLines = new BadLines(metrics);
+        EmbeddedChannel first = new EmbeddedChannel(new LineFramer(MAX, pending, badLines),
+                new EventDecoder(new EventParser(), badLines), new EventHandler(dispatcher, metrics));
+        EmbeddedChannel second = new EmbeddedChannel(new LineFramer(MAX, pending, badLines),
+                new EventDecoder(new EventParser(), badLines), new EventHandler(dispatcher, metrics));
+        try {
+            first.writeInbound(Unpooled.wrappedBuffer(("{\"uuid\":\"one\",\"note\":\"" + "a".repeat(60_000))
+                    .getBytes(StandardCharsets.UTF_8)));
+            assertEquals(60_022, pending.used());
+            second.writeInbound(Unpooled.wrappedBuffer(("{\"uuid\":\"two\",\"note\":\"" + "b".repeat(60_000))
+                    .getBytes(StandardCharsets.UTF_8)));
+            assertEquals(1, metrics.snapshot().pendingRefused(), "the second line would pass the budget: dropped");
+            assertEquals(60_022, pending.used());
+            second.writeInbound(Unpooled.wrappedBuffer(("bbb\"}\n" + Samples.line("03") + "\n").getBytes(StandardCharsets.UTF_8)));
+            first.writeInbound(Unpooled.wrappedBuffer("aaa\"}\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(2, metrics.snapshot().received(), "the first connection's line and the second's next line");
+            assertEquals(1, metrics.snapshot().rejected(), "the dropped line is a bad line too");
+            assertEquals(0, pending.used(), "finished lines hold nothing");
+            assertTrue(second.isOpen());
+        } finally {
+            first.finishAndReleaseAll();
+            second.finishAndReleaseAll();
+        }
+        assertEquals(0, pending.used(), "closed connections hold nothing");
     }
 }
