@@ -12,6 +12,7 @@ import dev.riposte.effect.netpolicy.NetPolicyStatus;
 import java.net.InetAddress;
 import java.time.Instant;
 import dev.riposte.intake.ControlService;
+import dev.riposte.service.JournalAppender;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionSet;
 import dev.riposte.match.Rejection;
@@ -71,6 +72,7 @@ final class DaemonControl implements ControlService {
                 .put("deduplicated", s.deduplicated())
                 .put("done", s.eventsDone())
                 .put("queue_depth", daemon.inFlight());
+        out.putObject("log").put("journal_refused", JournalAppender.dropped());
         out.putObject("intake")
                 .put("refused_peers", s.refusedPeers())
                 .put("lines_dropped_for_memory", s.pendingRefused())

@@ -5,6 +5,7 @@ import dev.riposte.dispatch.RunListener;
 import dev.riposte.dispatch.RunRecord;
 import dev.riposte.helpers.HelperCall;
 import dev.riposte.helpers.Text;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,10 +13,26 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Logs one line per run on the {@code riposte.audit} logger: INFO for ok and skipped, WARN for errors
- * and timeouts. Thread-safe.
+ * and timeouts. The line names the first {@link #LOGGED_CALLS} helper calls and counts the rest (the
+ * audit trail keeps more: {@code riposte audit}). Thread-safe.
  */
 public final class RunLog implements RunListener {
+    static final int LOGGED_CALLS = 64;
     private static final Logger LOG = LoggerFactory.getLogger("riposte.audit");
+
+    /** The calls as {@code [Helper(args)=result, ...]}, the first {@link #LOGGED_CALLS} of them. */
+    static String helpers(List<HelperCall> calls) {
+        String shown = calls.stream().limit(LOGGED_CALLS).map(HelperCall::toString).collect(Collectors.joining(", "));
+        if (calls.size() <= LOGGED_CALLS) {
+            return "[" + shown + "]";
+        }
+        HelperCall last = calls.getLast();
+        long more = calls.size() - LOGGED_CALLS;
+        if (last.helper().equals("...")) {
+            more += Long.parseLong(last.args().substring(0, last.args().indexOf(' '))) - 1;
+        }
+        return "[" + shown + ", ... " + more + " more calls (riposte audit --event shows what was recorded)]";
+    }
 
     @Override
     public void onRun(RunRecord record) {
@@ -27,8 +44,7 @@ public final class RunLog implements RunListener {
                 .addKeyValue("EVENT_NAME", record.event().name())
                 .addKeyValue("OUTCOME", outcome.label())
                 .addKeyValue("DURATION_US", record.result().durationNanos() / 1000)
-                .addKeyValue("HELPERS", record.result().calls().stream().map(HelperCall::toString)
-                        .collect(Collectors.joining(", ", "[", "]")));
+                .addKeyValue("HELPERS", helpers(record.result().calls()));
         String detail = outcome.detail();
         if (!detail.isEmpty()) {
             line = line.addKeyValue("DETAIL", Text.forLog(detail));

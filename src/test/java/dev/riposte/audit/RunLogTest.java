@@ -82,4 +82,18 @@ class RunLogTest {
         assertEquals("timed_out", f.get("OUTCOME"));
         assertEquals("passed its deadline of 500 ms", f.get("DETAIL"));
     }
+
+    @Test
+    void aRunWithManyCalls_namesTheFirst64_andCountsTheRest() {
+        List<HelperCall> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 256; i++) {
+            calls.add(new HelperCall("Info", "\"" + i + "\"", "0", ""));
+        }
+        calls.add(HelperCall.omitted(11744));
+        String helpers = RunLog.helpers(calls);
+        assertEquals(true, helpers.startsWith("[Info(\"0\")=0, Info(\"1\")=0, "));
+        assertEquals(true, helpers.endsWith(", Info(\"63\")=0, ... 11936 more calls (riposte audit --event shows what was "
+                + "recorded)]"), helpers);
+        assertEquals("[Info(\"x\")=0]", RunLog.helpers(List.of(new HelperCall("Info", "\"x\"", "0", ""))));
+    }
 }

@@ -33,9 +33,14 @@ class JournaldTest {
                 + "function process(data) { Warn('two\\nlines'); NetBlockIp('127.0.0.1'); }\n");
         // Rejected with GraalJS's multi-line syntax error: a real multi-line MESSAGE.
         Files.writeString(reactions.resolve("broken.js"), "// @on *\nfunction process(data) { let x = ; }\n");
+        // A run with 12,000 helper calls, and an event whose name is 300 KB: their entries must still arrive.
+        Files.writeString(reactions.resolve("chatty.js"), "// @on name=crypto_miner_execution\n"
+                + "function process(data) { for (let i = 0; i < 12000; i++) Info('x'); }\n");
+        Files.writeString(reactions.resolve("any.js"), "// @on name=A*\nfunction process(data) {}\n");
         Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
         Path events = dir.resolve("events.ndjson");
-        Files.writeString(events, Samples.line("01") + "\n");
+        Files.writeString(events, Samples.line("01") + "\n{\"uuid\":\"big-name\",\"metadata\":{\"name\":\""
+                + "A".repeat(300_000) + "\"}}\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String script = String.join("\n",
                 "set -e",
@@ -54,8 +59,9 @@ class JournaldTest {
                 "socat -u FILE:'" + events + "' UNIX-CONNECT:'" + dir.resolve("e.sock") + "'",
                 "sleep 3",
                 "kill $DAEMON; wait $DAEMON || true",
-                "journalctl --no-pager -o json REACTION=say > '" + dir.resolve("say.json") + "'",
-                "journalctl --no-pager -o json SYSLOG_IDENTIFIER=riposte > '" + dir.resolve("all.json") + "'",
+                "journalctl --no-pager --all -o json REACTION=say > '" + dir.resolve("say.json") + "'",
+                "journalctl --no-pager --all -o json LOGGER=riposte.audit > '" + dir.resolve("audit.json") + "'",
+                "journalctl --no-pager --all -o json SYSLOG_IDENTIFIER=riposte > '" + dir.resolve("all.json") + "'",
                 "kill $JOURNALD; wait $JOURNALD || true");
         Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "bash", "-c", script)
                 .redirectErrorStream(true).start();
@@ -76,8 +82,20 @@ class JournaldTest {
         assertTrue(run.path("HELPERS").asText().contains("NetBlockIp(\"127.0.0.1\")=-1"), run.toString());
         assertTrue(run.path("DURATION_US").asLong() > 0);
 
+        List<JsonNode> audit = read(dir.resolve("audit.json"));
+        JsonNode chatty = audit.stream().filter(e -> e.path("REACTION").asText().equals("chatty")).findFirst()
+                .orElseThrow(() -> new AssertionError("the 12,000-call run never reached the journal: " + audit));
+        assertTrue(chatty.path("HELPERS").asText().endsWith(", ... 11936 more calls (riposte audit --event shows what was "
+                + "recorded)]"),
+                chatty.path("HELPERS").asText().substring(0, 100));
+        JsonNode big = audit.stream().filter(e -> e.path("EVENT_UUID").asText().equals("big-name")).findFirst()
+                .orElseThrow(() -> new AssertionError("the 300 KB event name's run never reached the journal"));
+        assertTrue(big.path("EVENT_NAME").asText().startsWith("AAAA"));
+        assertTrue(big.path("EVENT_NAME").asText().endsWith("...[cut: 300000 bytes in all]"));
+        assertTrue(big.path("EVENT_NAME").asText().length() <= 16 * 1024);
+
         List<JsonNode> all = read(dir.resolve("all.json"));
-        assertTrue(all.stream().anyMatch(e -> e.path("MESSAGE").asText().startsWith("ready: 1 reactions loaded")), all.toString());
+        assertTrue(all.stream().anyMatch(e -> e.path("MESSAGE").asText().startsWith("ready: 3 reactions loaded")), all.toString());
         assertTrue(all.stream().allMatch(e -> e.path("SYSLOG_IDENTIFIER").asText().equals("riposte")));
         JsonNode rejected = all.stream().filter(e -> e.path("MESSAGE").asText().startsWith("reaction rejected: ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no rejection in " + all));
