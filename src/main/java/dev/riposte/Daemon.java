@@ -120,11 +120,9 @@ public final class Daemon implements AutoCloseable {
                 RunLimits.of(config));
         started.add(sandbox);
         ShellIsolation isolation = ShellIsolation.of(config.shell());
-        if (isolation.mode() == ShellIsolation.Mode.REFUSED) {
-            LOG.warn("shell reactions are refused: {}", isolation.reason());
-        } else {
-            LOG.info("{}", isolation.reason());
-        }
+        // Not a warning: most hosts have no shell reactions; a shell reaction that is refused is an error of its own.
+        LOG.info("{}{}", isolation.mode() == ShellIsolation.Mode.REFUSED ? "shell reactions are refused: " : "",
+                isolation.reason());
         shell = ShellRunner.inTempDir(isolation);
         this.sandbox = sandbox;
         liveReactions = config.reactions();

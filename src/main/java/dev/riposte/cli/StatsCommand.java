@@ -69,6 +69,10 @@ public final class StatsCommand implements Callable<Integer> {
         out.printf("events    received %d  rejected %d  dropped %d  deduplicated %d  done %d  queue %d%n",
                 e.path("received").asLong(), e.path("rejected").asLong(), e.path("dropped").asLong(),
                 e.path("deduplicated").asLong(), e.path("done").asLong(), e.path("queue_depth").asLong());
+        JsonNode i = s.path("intake");
+        out.printf("intake    refused peers %d  lines dropped for memory %d  connection errors %d  journal refused %d%n",
+                i.path("refused_peers").asLong(), i.path("lines_dropped_for_memory").asLong(),
+                i.path("connection_errors").asLong(), s.path("log").path("journal_refused").asLong());
         out.printf("runs      ok %d  error %d  timed_out %d  skipped %d%n", r.path("ok").asLong(),
                 r.path("error").asLong(), r.path("timed_out").asLong(), r.path("skipped").asLong());
         out.printf("latency   ingest->done over %d events: p50 %d us  p90 %d us  p99 %d us  max %d us%n",

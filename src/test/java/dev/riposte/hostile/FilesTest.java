@@ -47,6 +47,7 @@ class FilesTest {
                     function process(d) {
                       const tries = [%s];
                       for (let fd = 0; fd < 64; fd++) tries.push('/proc/self/fd/' + fd);
+                      tries.push('/proc/%s/root%s/state.db');
                       const leaked = [];
                       for (const p of tries) {
                         const text = ReadFile(p);
@@ -59,7 +60,7 @@ class FilesTest {
                     }
                     """.formatted(String.join(", ", List.of(js(stateReal + "/state.db"), js(stateReal + "/state.db-wal"),
                     js("/proc/self/environ"), js("/proc/" + other + "/environ"), js(hardLink.toString()), js(fifo.toString()),
-                    js("/dev/zero"), js(socket.toString())))));
+                    js("/dev/zero"), js(socket.toString()))), Long.toString(ProcessHandle.current().pid()), stateReal));
             try (StateStore store = StateStore.open(dir.resolve("state-link/state.db"))) {
                 new SqliteKeyValues(store, 10).set("other", "k", "MARKER-OF-ANOTHER-REACTION");
             }
@@ -110,5 +111,21 @@ class FilesTest {
                 + "  files.write_roots: must not contain reactions.dir, where WriteFile could plant a reaction that riposte "
                 + "would run. Found: " + dir + " (reactions.dir is " + reactions + ")\n", check.output());
         assertEquals(2, DaemonProcess.cli("run", "--config", config.toString()).status());
+    }
+
+    @Test
+    void theKernelLog_isDeniedByDefault() throws Exception {
+        Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
+        Files.writeString(reactions.resolve("kmsg.js"), "// @on *\n// @timeout 1s\n"
+                + "function process(d) { ReadFile('/proc/kmsg'); throw new Error(Errno()); }\n");
+        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
+        try (DaemonProcess daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"),
+                DaemonProcess.LAUNCHER_JVM)) {
+            DaemonProcess.send(dir.resolve("e.sock"), Samples.line("01"), Samples.line("02"));
+            List<AuditRecord> runs = DaemonProcess.audit(dir.resolve("state.db"), 2);
+            assertEquals("Error: ReadFile: refused: \"/proc/kmsg\" is denied by files.read_deny entry /proc/kmsg (line 3)",
+                    runs.getFirst().detail());
+            assertEquals(2, daemon.awaitDone(2).path("events").path("done").asLong(), "the next event ran");
+        }
     }
 }
