@@ -72,8 +72,8 @@ public final class LocalFiles implements FileEffects {
             Files.createDirectories(evidenceDir);
             Files.setPosixFilePermissions(evidenceDir, PosixFilePermissions.fromString("rwx------"));
         }
-        try (Beneath ignored = Beneath.open(libc, evidenceDir)) {
-            LOG.debug("evidence directory {} ready", evidenceDir);
+        try {
+            Beneath.open(libc, evidenceDir).close();
         } catch (ErrnoException e) {
             throw new IOException("evidence.dir " + evidenceDir + " cannot be used: " + linkOrError(evidenceDir, e));
         }

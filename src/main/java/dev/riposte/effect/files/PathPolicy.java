@@ -1,8 +1,6 @@
 package dev.riposte.effect.files;
 
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -68,12 +66,5 @@ public final class PathPolicy {
             }
         }
         return null;
-    }
-
-    /** A directory that must already exist and be a real directory (not a link). */
-    public static void requireRealDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(dir + " is not a directory (or is a symbolic link)");
-        }
     }
 }

@@ -42,8 +42,11 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     static final Duration TIMEOUT_TOLERANCE = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(Enforcer.class);
 
-    /** Settings of the bridge. */
-    /** @param maxDomainAddresses the most addresses one followed domain keeps blocked (the oldest go first) */
+    /**
+     * Settings of the bridge.
+     *
+     * @param maxDomainAddresses the most addresses one followed domain keeps blocked (the oldest go first)
+     */
     public record Settings(int maxBlocks, int maxDomainAddresses, Duration domainRefresh, Duration reconcileInterval) {
         public static Settings of(dev.riposte.config.RiposteConfig.NetPolicy config) {
             return new Settings(config.maxBlocks(), config.maxDomainAddresses(), config.domainRefresh(),
