@@ -4,18 +4,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One detection event. {@code json} is the bare event (envelope removed) exactly as the guest's
- * {@code JSON.parse} will read it; only the fields matching needs are kept besides it.
+ * One detection event. {@code json} is the event as the detector wrote it (the Garnet API's envelope
+ * removed), exactly as the guest's {@code JSON.parse} will read it; only the fields matching needs are
+ * kept besides it, mapped from the event's {@link Format} (docs/events.md has the table).
  * {@code receivedNanos} is the {@link System#nanoTime()} at which intake decoded it.
  *
- * @param uuid {@code uuid}, or "" when the event has none (such events are never deduplicated)
- * @param name {@code metadata.name}, or ""
- * @param kind {@code metadata.kind}, or ""
+ * @param uuid the event's unique id (given or derived), or "" when it has none (never deduplicated)
+ * @param name what {@code @on name=} matches, or ""
+ * @param kind what {@code @on kind=} matches, or ""
  */
-public record Event(String uuid, String name, String kind, Optional<Importance> importance, String tactic,
-                    String technique, String json, long receivedNanos) {
+public record Event(Format format, String uuid, String name, String kind, Optional<Importance> importance,
+                    String tactic, String technique, String json, long receivedNanos) {
 
     public Event {
+        Objects.requireNonNull(format);
         Objects.requireNonNull(uuid);
         Objects.requireNonNull(name);
         Objects.requireNonNull(kind);

@@ -6,10 +6,10 @@ import dev.riposte.effect.process.Processes;
 import dev.riposte.event.Event;
 import dev.riposte.event.EventProcesses;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
-import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The helpers that end processes or the whole machine. KillCurrent and KillParent need the event's
@@ -17,6 +17,7 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  * start time when the event names that pid, and otherwise relies on the other refusals.
  */
 final class ProcessHelpers {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessHelpers.class);
     static final List<String> NAMES = List.of("KillCurrent", "KillParent", "KillProcess", "PowerOff", "Panic");
 
     private ProcessHelpers() {}
@@ -50,14 +51,17 @@ final class ProcessHelpers {
     }
 
 
-    private static EffectResult kill(Processes processes, String what, Optional<EventProcesses.Described> p) {
-        if (p.isEmpty()) {
-            return EffectResult.failed("the event names no " + what);
-        }
-        if (p.get().start() == null) {
-            return EffectResult.failed("the event gives no start time for " + what + " " + p.get().pid()
-                    + ", so pid reuse cannot be ruled out");
-        }
-        return processes.kill(p.get().pid(), p.get().start());
+    private static EffectResult kill(Processes processes, String what, EventProcesses.Target target) {
+        return switch (target) {
+            case EventProcesses.Target.None none -> EffectResult.failed(none.reason());
+            case EventProcesses.Target.AlreadyKilled killed -> {
+                // Its pid may already be free again: signalling it could only hit another process.
+                LOG.info("{} {} not signalled: {}", what, killed.pid(), killed.by());
+                yield EffectResult.unchanged();
+            }
+            case EventProcesses.Target.Process p when p.start() == null -> EffectResult.failed("the event gives no start time for "
+                    + what + " " + p.pid() + ", so pid reuse cannot be ruled out");
+            case EventProcesses.Target.Process p -> processes.kill(p.pid(), p.start());
+        };
     }
 }

@@ -117,8 +117,8 @@ public final class HeaderParser {
         if (value.isEmpty()) {
             throw new ReactionException(line, "@on needs terms (name=, kind=, tactic=, technique=, importance>=) or *");
         }
-        String[] words = value.split("\\s+");
-        if (words.length == 1 && words[0].equals("*")) {
+        List<String> words = words(value, line);
+        if (words.size() == 1 && words.get(0).equals("*")) {
             return new Selector(List.of());
         }
         List<Term> terms = new ArrayList<>();
@@ -153,5 +153,47 @@ public final class HeaderParser {
             terms.add(Term.FieldGlob.of(field, glob));
         }
         return new Selector(terms);
+    }
+
+    /**
+     * The terms of an {@code @on} line, split at white space. A value may be quoted to hold spaces
+     * ({@code name="Terminal shell in container"}): the quote opens right after {@code =} and closes at
+     * the end of the term; the quotes are not part of the value, and {@code *} inside them is still a glob.
+     */
+    private static List<String> words(String value, int line) throws ReactionException {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < value.length()) {
+            if (Character.isWhitespace(value.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            StringBuilder word = new StringBuilder();
+            while (i < value.length() && !Character.isWhitespace(value.charAt(i))) {
+                char c = value.charAt(i);
+                if (c != '"') {
+                    word.append(c);
+                    i++;
+                    continue;
+                }
+                if (i == start || value.charAt(i - 1) != '=') {
+                    throw new ReactionException(line, "a quote in @on may only open a value, right after =, as in "
+                            + "name=\"Terminal shell in container\"; found " + value.substring(start).split("\\s+")[0]);
+                }
+                int close = value.indexOf('"', i + 1);
+                if (close < 0) {
+                    throw new ReactionException(line, "@on term " + value.substring(start) + ": the quote is not closed");
+                }
+                word.append(value, i + 1, close);
+                i = close + 1;
+                if (i < value.length() && !Character.isWhitespace(value.charAt(i))) {
+                    throw new ReactionException(line, "@on term " + word + " must end at its closing quote; found "
+                            + value.substring(close + 1).split("\\s+")[0] + " after it");
+                }
+            }
+            out.add(word.toString());
+        }
+        return out;
     }
 }

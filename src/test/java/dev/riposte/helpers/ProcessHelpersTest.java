@@ -189,4 +189,56 @@ class ProcessHelpersTest {
                 calls(Effects.refusing("off").withEmergency(recording), e, "PowerOff(); Panic(); Panic(true);"));
         assertEquals(List.of("powerOff", "panic"), recording.asked);
     }
+
+    /** A Falco sample whose proc.pid and proc.pid.ts are those of {@code p}. */
+    private static Event falcoFor(Process p) throws Exception {
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dev.riposte.testing.Samples.line(dev.riposte.testing.Samples.FALCO, "03"));
+        Instant start = start(p);
+        var fields = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("output_fields");
+        fields.put("proc.pid", p.pid());
+        fields.put("proc.pid.ts", start.getEpochSecond() * 1_000_000_000L + start.getNano());
+        return new EventParser().parse(tree.toString(), 0);
+    }
+
+    /** A Tetragon sample whose process (and every image of the same pid) is {@code p}. */
+    private static Event tetragonFor(String prefix, Process p) throws Exception {
+        String line = dev.riposte.testing.Samples.line(dev.riposte.testing.Samples.TETRAGON, prefix);
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        var body = tree.elements().next();
+        long pid = body.get("process").get("pid").asLong();
+        String start = start(p).toString();
+        for (var image : List.of(body.get("process"), body.get("parent"))) {
+            if (image.get("pid").asLong() == pid) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) image).put("pid", p.pid()).put("start_time", start);
+            }
+        }
+        return new EventParser().parse(tree.toString(), 0);
+    }
+
+    @Test
+    void falcoAlert_killCurrent_actsOnProcPid_checkedByProcPidTs() throws Exception {
+        Process p = sleeper();
+        assertEquals(List.of("KillCurrent()=0"), calls(1, falcoFor(p), "KillCurrent();"));
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void tetragonEvent_killCurrentActs_killParentOfAnInPlaceExecRefuses() throws Exception {
+        Process p = sleeper();
+        Event connect = tetragonFor("04", p);
+        assertEquals(List.of("KillParent()=-1 errno=KillParent: the event's parent is pid " + p.pid() + " itself (a program "
+                + "exec'd in place of another): killing it would kill the process, not its parent"),
+                calls(1, connect, "KillParent();"));
+        assertTrue(p.isAlive());
+        assertEquals(List.of("KillCurrent()=0"), calls(1, connect, "KillCurrent();"));
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void tetragonEnforcedEvent_isNotSignalledAgain() throws Exception {
+        Process p = sleeper();
+        assertEquals(List.of("KillCurrent()=1"), calls(1, tetragonFor("06", p), "KillCurrent();"));
+        assertFalse(p.waitFor(300, TimeUnit.MILLISECONDS), "Tetragon killed it already; riposte does not signal the pid");
+    }
 }

@@ -95,4 +95,30 @@ class HeaderParserTest {
     void blockComments_doNotFormAHeader() {
         assertTrue(problem("/* @on * */\nfunction process(d) {}\n").startsWith("1: no @on line"));
     }
+
+    @Test
+    void quotedValues_holdSpacesAndSlashes_andGlobsStillWork() throws Exception {
+        var falco = Samples.event(Samples.FALCO, "03");
+        ReactionHeader h = HeaderParser.parse("""
+                // @on name="Redirect STDOUT/STDIN to Network Connection in Container" importance>=low
+                // @on name="Terminal shell *" kind=syscall
+                // @on kind=process_kprobe name="monitor-network-*"
+                """);
+        assertTrue(h.selectors().get(0).matches(falco));
+        assertFalse(h.selectors().get(1).matches(falco));
+        assertTrue(h.selectors().get(1).matches(Samples.event(Samples.FALCO, "01")));
+        assertTrue(h.selectors().get(2).matches(Samples.event(Samples.TETRAGON, "04")));
+        assertFalse(h.selectors().get(2).matches(Samples.event(Samples.TETRAGON, "01")));
+    }
+
+    @Test
+    void badQuotes_nameTheTerm() {
+        assertEquals("1: @on term name=\"Terminal shell: the quote is not closed",
+                problem("// @on name=\"Terminal shell\n"));
+        assertEquals("1: a quote in @on may only open a value, right after =, as in name=\"Terminal shell in container\"; "
+                + "found \"name=x\"", problem("// @on \"name=x\"\n"));
+        assertEquals("1: @on term name=a b must end at its closing quote; found x after it",
+                problem("// @on name=\"a b\"x\n"));
+        assertEquals("1: @on term name= needs a value", problem("// @on name=\"\"\n"));
+    }
 }
