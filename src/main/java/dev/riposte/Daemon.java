@@ -20,7 +20,12 @@ import dev.riposte.effect.netpolicy.NetPolicies;
 import dev.riposte.effect.netpolicy.SqliteBlockStore;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.helpers.RunLimits;
+import dev.riposte.event.FormatChoice;
 import dev.riposte.intake.IntakeServer;
+import dev.riposte.intake.SourceStatus;
+import dev.riposte.intake.StdinSource;
+import dev.riposte.intake.StreamIntake;
+import dev.riposte.intake.file.FollowedFiles;
 import dev.riposte.match.ReactionIndex;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
@@ -40,6 +45,7 @@ import dev.riposte.state.StoreException;
 import dev.riposte.state.UnavailableKeyValues;
 import dev.riposte.stats.Metrics;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +87,8 @@ public final class Daemon implements AutoCloseable {
     private DirectoryWatch watch;
     private StateStore store;
     private AuditTrail auditTrail;
+    private FollowedFiles followedFiles;
+    private StdinSource stdin;
 
     private Daemon(RiposteConfig config) {
         this.config = config;
@@ -88,9 +96,17 @@ public final class Daemon implements AutoCloseable {
 
     /** Starts a daemon; {@code listeners} receive every run record besides the run log. */
     public static Daemon start(RiposteConfig config, List<RunListener> listeners) throws IOException {
+        return start(config, listeners, null);
+    }
+
+    /**
+     * Starts a daemon that also reads {@code stdin} as a source of events ({@code riposte run --stdin});
+     * null for none.
+     */
+    public static Daemon start(RiposteConfig config, List<RunListener> listeners, InputStream stdin) throws IOException {
         Daemon daemon = new Daemon(config);
         try {
-            daemon.startAll(listeners);
+            daemon.startAll(listeners, stdin);
         } catch (IOException | RuntimeException e) {
             daemon.close();
             throw e;
@@ -98,7 +114,7 @@ public final class Daemon implements AutoCloseable {
         return daemon;
     }
 
-    private void startAll(List<RunListener> listeners) throws IOException {
+    private void startAll(List<RunListener> listeners, InputStream stdin) throws IOException {
         KeyValues keyValues = openStore();
         Path db = config.state().path().toAbsolutePath();
         LocalFiles files = new LocalFiles(config.evidence(), config.files(),
@@ -138,6 +154,9 @@ public final class Daemon implements AutoCloseable {
             all.add(trail);
         }
         all.addAll(listeners);
+        FollowedFiles followed = FollowedFiles.create(config.intake(), store);
+        // Closed after the dispatcher has drained: the last positions include the last events handled.
+        started.add(followed::savePositions);
         dispatcher = new Dispatcher(config.dispatch(), new Runners(sandbox, shell), all, metrics, Clock.systemUTC());
         dispatcher.setReactions(new ReactionIndex(reactions.loaded()));
         dispatcher.start();
@@ -146,6 +165,16 @@ public final class Daemon implements AutoCloseable {
                 new DaemonControl(this), ownUid());
         started.add(intake);
         intake.start();
+        followed.start(dispatcher, metrics);
+        started.add(followed);
+        followedFiles = followed;
+        if (stdin != null) {
+            StdinSource source = new StdinSource(stdin, new StreamIntake("standard input", FormatChoice.AUTO, dispatcher,
+                    metrics), config.intake().maxEventBytes());
+            started.add(source);
+            source.start();
+            this.stdin = source;
+        }
         long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         LOG.info("ready: {} reactions loaded, {} rejected, netpolicy {}; {} ms after JVM start",
                 reactions.loaded().size(), reactions.rejected().size(), netPolicy.status().backend(), sinceJvmStart);
@@ -312,6 +341,15 @@ public final class Daemon implements AutoCloseable {
 
     public NetPolicy netPolicy() {
         return netPolicy;
+    }
+
+    /** What each stream source (followed files, standard input) has done. */
+    public List<SourceStatus> sources() {
+        List<SourceStatus> out = new ArrayList<>(followedFiles == null ? List.of() : followedFiles.statuses());
+        if (stdin != null) {
+            out.add(stdin.status());
+        }
+        return out;
     }
 
     /** Events admitted and not yet done. */

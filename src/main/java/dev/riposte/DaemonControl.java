@@ -12,6 +12,7 @@ import dev.riposte.effect.netpolicy.NetPolicyStatus;
 import java.net.InetAddress;
 import java.time.Instant;
 import dev.riposte.intake.ControlService;
+import dev.riposte.intake.SourceStatus;
 import dev.riposte.service.JournalAppender;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionSet;
@@ -77,6 +78,13 @@ final class DaemonControl implements ControlService {
                 .put("refused_peers", s.refusedPeers())
                 .put("lines_dropped_for_memory", s.pendingRefused())
                 .put("connection_errors", s.connectionErrors());
+        var sources = out.putArray("sources");
+        for (SourceStatus src : daemon.sources()) {
+            sources.addObject().put("source", src.source()).put("format", src.format()).put("file", src.file())
+                    .put("position", src.position()).put("handled", src.handled()).put("lag_bytes", src.lag())
+                    .put("events", src.events()).put("rejected", src.rejected()).put("refused_other_format", src.refused())
+                    .put("rotations", src.rotations()).put("truncations", src.truncations()).put("state", src.state());
+        }
         out.putObject("runs")
                 .put("ok", s.runsOk())
                 .put("error", s.runsError())

@@ -11,12 +11,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code riposte run}: the daemon, until SIGTERM or SIGINT. */
 @Command(name = "run", description = "Run the daemon.")
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
+
+    @Option(names = "--stdin", description = "also read events from standard input (JSON values, one per line, "
+            + "pretty-printed or concatenated); its end does not stop the daemon")
+    boolean stdin;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -39,7 +44,7 @@ public final class RunCommand implements Callable<Integer> {
         });
         Daemon daemon;
         try {
-            daemon = Daemon.start(loaded, List.of());
+            daemon = Daemon.start(loaded, List.of(), stdin ? new java.io.FileInputStream(java.io.FileDescriptor.in) : null);
         } catch (IOException e) {
             System.err.println("riposte: cannot start: " + e.getMessage());
             return 1;

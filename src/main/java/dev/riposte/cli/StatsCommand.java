@@ -73,6 +73,16 @@ public final class StatsCommand implements Callable<Integer> {
         out.printf("intake    refused peers %d  lines dropped for memory %d  connection errors %d  journal refused %d%n",
                 i.path("refused_peers").asLong(), i.path("lines_dropped_for_memory").asLong(),
                 i.path("connection_errors").asLong(), s.path("log").path("journal_refused").asLong());
+        for (JsonNode src : s.path("sources")) {
+            out.printf("source    %s (%s): %s; %d events, %d rejected, %d of another format; %d rotations, %d truncations%n",
+                    src.path("source").asText(), src.path("format").asText(), src.path("state").asText(),
+                    src.path("events").asLong(), src.path("rejected").asLong(), src.path("refused_other_format").asLong(),
+                    src.path("rotations").asLong(), src.path("truncations").asLong());
+            if (!src.path("file").asText().isEmpty()) {
+                out.printf("          %s: read to byte %d, handled to byte %d, lag %d bytes%n", src.path("file").asText(),
+                        src.path("position").asLong(), src.path("handled").asLong(), src.path("lag_bytes").asLong());
+            }
+        }
         out.printf("runs      ok %d  error %d  timed_out %d  skipped %d%n", r.path("ok").asLong(),
                 r.path("error").asLong(), r.path("timed_out").asLong(), r.path("skipped").asLong());
         out.printf("latency   ingest->done over %d events: p50 %d us  p90 %d us  p99 %d us  max %d us%n",

@@ -85,7 +85,8 @@ public final class ConfigLoader {
                 in.ids("allow_gids"),
                 (int) in.integer("max_event_bytes", 1 << 20, 256, 64L << 20),
                 in.integer("max_pending_bytes", 16L << 20, 1 << 20, 1L << 34),
-                in.path("control_socket", "/run/riposte/control.sock"));
+                in.path("control_socket", "/run/riposte/control.sock"),
+                in.followedFiles("files"));
         if (intake.maxPendingBytes() < intake.maxEventBytes()) {
             root.problems.add("intake.max_pending_bytes: must be at least intake.max_event_bytes (" + intake.maxEventBytes()
                     + "), or no line of that size could arrive. Found: " + intake.maxPendingBytes());
@@ -397,6 +398,43 @@ public final class ConfigLoader {
                 } catch (IllegalArgumentException e) {
                     problem(name, "must list IP addresses or CIDR ranges such as 10.0.0.0/8", s);
                 }
+            }
+            return out;
+        }
+
+        /** {@code intake.files}: a list of mappings, each with a required absolute {@code path}. */
+        List<RiposteConfig.FollowedFile> followedFiles(String name) {
+            Object v = take(name);
+            if (v == null) {
+                return List.of();
+            }
+            if (!(v instanceof List<?> list)) {
+                problem(name, "must be a list of files, each a mapping with path (and format, start)", v);
+                return List.of();
+            }
+            List<RiposteConfig.FollowedFile> out = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                String item = name + "[" + i + "]";
+                if (!(list.get(i) instanceof Map<?, ?> m)) {
+                    problem(item, "must be a mapping with path (and format, start)", list.get(i));
+                    continue;
+                }
+                // Its keys are documented as a table of their own, not as section keys.
+                Section entry = new Section(key(item), m, problems, new ArrayList<>());
+                Object path = entry.take("path");
+                var format = entry.choice("format", dev.riposte.event.FormatChoice.AUTO, dev.riposte.event.FormatChoice.class);
+                var start = entry.choice("start", RiposteConfig.Start.END, RiposteConfig.Start.class);
+                entry.finish();
+                if (!(path instanceof String p) || !p.startsWith("/") || p.indexOf('\0') >= 0 || p.endsWith("/")) {
+                    entry.problem("path", "must be the absolute path of a file", path);
+                    continue;
+                }
+                Path file = Path.of(p).normalize();
+                if (out.stream().anyMatch(f -> f.path().equals(file))) {
+                    entry.problem("path", "is already followed by an earlier entry", p);
+                    continue;
+                }
+                out.add(new RiposteConfig.FollowedFile(file, format, start));
             }
             return out;
         }

@@ -32,12 +32,29 @@ public record RiposteConfig(
      * @param maxPendingBytes the most bytes all connections together may hold of lines not yet finished
      */
     public record Intake(Path socket, String group, List<Integer> allowUids, List<Integer> allowGids,
-                         int maxEventBytes, long maxPendingBytes, Path controlSocket) {
+                         int maxEventBytes, long maxPendingBytes, Path controlSocket, List<FollowedFile> files) {
         public Intake {
             allowUids = List.copyOf(allowUids);
             allowGids = List.copyOf(allowGids);
+            files = List.copyOf(files);
         }
     }
+
+    /**
+     * One file of {@code intake.files}: followed like {@code tail -F}, read as a stream of JSON values.
+     *
+     * @param start where to begin when riposte has no saved position for it
+     */
+    public record FollowedFile(Path path, dev.riposte.event.FormatChoice format, Start start) {
+        public FollowedFile {
+            Objects.requireNonNull(path);
+            Objects.requireNonNull(format);
+            Objects.requireNonNull(start);
+        }
+    }
+
+    /** {@code intake.files[].start}: the file's end (only what is written from now on) or its beginning. */
+    public enum Start { END, BEGINNING }
 
     public enum Overflow { BACKPRESSURE, DROP }
 

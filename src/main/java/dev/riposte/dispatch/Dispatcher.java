@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final Runnable NOTHING = () -> { };
     /** How long {@link #close} waits for the workers once their runs are cancelled. */
     static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
@@ -81,6 +82,15 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Offers an event. Never blocks. */
     public Admission submit(Event event) {
+        return submit(event, NOTHING);
+    }
+
+    /**
+     * Offers an event; {@code whenDone} runs once every run it caused has ended (on the worker that ended
+     * the last one, or here when none was due), or here when the event is dropped. It does not run when
+     * the answer is {@link Admission#FULL}: the event was not taken. Never blocks.
+     */
+    public Admission submit(Event event, Runnable whenDone) {
         if (!running || !admit(event)) {
             if (config.overflow() == RiposteConfig.Overflow.BACKPRESSURE) {
                 return Admission.FULL;
@@ -91,10 +101,11 @@ public final class Dispatcher implements AutoCloseable {
                 LOG.warn("queue full ({} events): dropped event uuid={} name={}{}", config.queueCapacity(),
                         event.uuid(), event.name(), held > 0 ? " (" + held + " more drops not logged)" : "");
             }
+            finished(whenDone);
             return Admission.DROPPED;
         }
         List<Task> runs = new ArrayList<>();
-        InFlight flight = new InFlight(event);
+        InFlight flight = new InFlight(event, whenDone);
         for (Reaction reaction : reactions.get().match(event)) {
             if (!reaction.enabled()) {
                 skip(reaction, event, "the reaction is disabled (@enabled false)", false);
@@ -105,7 +116,7 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         if (runs.isEmpty()) {
-            done(event);
+            done(flight);
         } else {
             flight.remaining.set(runs.size());
             tasks.addAll(runs);
@@ -133,10 +144,20 @@ public final class Dispatcher implements AutoCloseable {
         publish(new RunRecord(clock.instant(), reaction, event, result));
     }
 
-    private void done(Event event) {
+    private void done(InFlight flight) {
+        Event event = flight.event();
         metrics.eventDone(System.nanoTime() - event.receivedNanos());
         admittedBytes.addAndGet(-event.json().length());
         admitted.release();
+        finished(flight.whenDone);
+    }
+
+    private static void finished(Runnable whenDone) {
+        try {
+            whenDone.run();
+        } catch (RuntimeException e) {
+            LOG.error("an event's completion callback failed", e);
+        }
     }
 
     /**
@@ -186,7 +207,7 @@ public final class Dispatcher implements AutoCloseable {
                 metrics.run(result.outcome().label(), false);
                 publish(new RunRecord(clock.instant(), task.reaction(), event, result));
                 if (task.flight().remaining.decrementAndGet() == 0) {
-                    done(event);
+                    done(task.flight());
                 }
                 beats.set(index, System.nanoTime());
             }
@@ -249,13 +270,15 @@ public final class Dispatcher implements AutoCloseable {
 
     private record Task(Reaction reaction, InFlight flight) {}
 
-    /** An admitted event and how many of its runs have yet to finish. */
+    /** An admitted event, how many of its runs have yet to finish, and what to do when none is left. */
     private static final class InFlight {
         private final Event event;
+        private final Runnable whenDone;
         private final AtomicInteger remaining = new AtomicInteger();
 
-        InFlight(Event event) {
+        InFlight(Event event, Runnable whenDone) {
             this.event = event;
+            this.whenDone = whenDone;
         }
 
         Event event() {

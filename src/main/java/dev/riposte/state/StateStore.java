@@ -43,7 +43,13 @@ public final class StateStore implements AutoCloseable {
                                  reason TEXT NOT NULL, created_ms INTEGER NOT NULL, expires_ms INTEGER)""",
             """
             CREATE TABLE domains (domain TEXT PRIMARY KEY, reaction TEXT NOT NULL, event_uuid TEXT NOT NULL,
-                                  reason TEXT NOT NULL, created_ms INTEGER NOT NULL)"""));
+                                  reason TEXT NOT NULL, created_ms INTEGER NOT NULL)"""),
+            List.of("""
+            CREATE TABLE intake_positions (source TEXT NOT NULL, seq INTEGER NOT NULL, device INTEGER NOT NULL,
+                                           inode INTEGER NOT NULL, offset INTEGER NOT NULL,
+                                           head_length INTEGER NOT NULL, head_crc INTEGER NOT NULL,
+                                           handled_past TEXT NOT NULL,
+                                           PRIMARY KEY (source, seq)) WITHOUT ROWID"""));
 
     private final Path path;
     private final Connection connection;

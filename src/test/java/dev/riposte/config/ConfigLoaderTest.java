@@ -197,4 +197,45 @@ class ConfigLoaderTest {
         assertEquals(1, problems("intake: {socket: /a, socket: /b}").size());
         assertEquals("not valid YAML", problems("intake: [").getFirst().substring(0, 14));
     }
+
+    @Test
+    void followedFiles_areReadWithTheirDefaults() throws Exception {
+        RiposteConfig c = ConfigLoader.parse("""
+                intake:
+                  files:
+                    - path: /var/log/jibril.out
+                    - {path: /var/log/falco/events.json, format: falco, start: beginning}
+                """, "t");
+        assertEquals(List.of(
+                new RiposteConfig.FollowedFile(java.nio.file.Path.of("/var/log/jibril.out"), dev.riposte.event.FormatChoice.AUTO,
+                        RiposteConfig.Start.END),
+                new RiposteConfig.FollowedFile(java.nio.file.Path.of("/var/log/falco/events.json"),
+                        dev.riposte.event.FormatChoice.FALCO, RiposteConfig.Start.BEGINNING)), c.intake().files());
+        assertEquals(List.of(), ConfigLoader.parse("", "t").intake().files());
+    }
+
+    @Test
+    void followedFiles_problemsNameTheEntry() {
+        assertEquals(List.of("intake.files: must be a list of files, each a mapping with path (and format, start). Found: "
+                + "\"/var/log/jibril.out\""), problems("intake: {files: /var/log/jibril.out}"));
+        assertEquals(List.of("intake.files[0].path: must be the absolute path of a file. Found: \"jibril.out\"",
+                "intake.files[1].format: must be one of auto, falco, jibril, tetragon. Found: \"json\"",
+                "intake.files[2].start: must be one of beginning, end. Found: \"now\"",
+                "intake.files[3].pth: is not a known key. Found: \"/x\"",
+                "intake.files[3].path: must be the absolute path of a file. Found: null",
+                "intake.files[4].path: is already followed by an earlier entry. Found: \"/b\"",
+                "intake.files[5].path: is already followed by an earlier entry. Found: \"/a/../b\"",
+                "intake.files[6]: must be a mapping with path (and format, start). Found: \"/c\""),
+                problems("""
+                        intake:
+                          files:
+                            - path: jibril.out
+                            - {path: /a, format: json}
+                            - {path: /b, start: now}
+                            - {pth: /x}
+                            - {path: /b}
+                            - {path: /a/../b}
+                            - /c
+                        """));
+    }
 }

@@ -27,7 +27,7 @@ class StateStoreTest {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db.getParent())));
             assertEquals("wal", pragma(store, "journal_mode"));
             assertEquals(String.valueOf(StateStore.schemaVersion()), pragma(store, "user_version"));
-            assertEquals(2, StateStore.schemaVersion());
+            assertEquals(3, StateStore.schemaVersion());
         }
     }
 
@@ -54,7 +54,7 @@ class StateStoreTest {
             });
         }
         StoreException e = assertThrows(StoreException.class, () -> StateStore.open(db));
-        assertEquals("state store " + db + " has schema version 99, newer than this riposte knows (2)", e.getMessage());
+        assertEquals("state store " + db + " has schema version 99, newer than this riposte knows (3)", e.getMessage());
     }
 
     @Test
@@ -70,11 +70,12 @@ class StateStoreTest {
             s.execute("PRAGMA user_version = 1");
         }
         try (StateStore store = StateStore.open(db)) {
-            assertEquals("2", pragma(store, "user_version"));
+            assertEquals("3", pragma(store, "user_version"));
             assertEquals(Optional.of("kept"), new SqliteKeyValues(store, 10).get("r", "k"));
-            assertEquals("0", store.transaction(c -> {
-                try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM blocks")) {
-                    return r.getString(1);
+            assertEquals("0 0", store.transaction(c -> {
+                try (Statement s = c.createStatement();
+                     ResultSet r = s.executeQuery("SELECT (SELECT count(*) FROM blocks), (SELECT count(*) FROM intake_positions)")) {
+                    return r.getString(1) + " " + r.getString(2);
                 }
             }));
         }

@@ -49,6 +49,16 @@ public final class DaemonProcess implements AutoCloseable {
     /** The same, with {@code env} added to the daemon's environment (NOTIFY_SOCKET, WATCHDOG_USEC, ...). */
     public static DaemonProcess start(List<String> wrapper, java.util.Map<String, String> env, Path config,
                                       Path controlSocket, Path log, List<String> jvmOptions) throws Exception {
+        return start(wrapper, env, config, controlSocket, log, jvmOptions, List.of());
+    }
+
+    /**
+     * The same, with {@code runArgs} after {@code run --config FILE} (such as {@code --stdin}); the daemon's
+     * standard input is a pipe from this process ({@link Process#getOutputStream()}).
+     */
+    public static DaemonProcess start(List<String> wrapper, java.util.Map<String, String> env, Path config,
+                                      Path controlSocket, Path log, List<String> jvmOptions, List<String> runArgs)
+            throws Exception {
         Files.deleteIfExists(controlSocket);
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -56,6 +66,7 @@ public final class DaemonProcess implements AutoCloseable {
         command.addAll(List.of("-Dpolyglot.engine.WarnInterpreterOnly=false",
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-cp", System.getProperty("java.class.path"), "dev.riposte.Main", "run", "--config", config.toString()));
+        command.addAll(runArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);

@@ -48,6 +48,7 @@ final class FfmLibC implements LibC {
     private final MethodHandle fchmod = function("fchmod", FunctionDescriptor.of(INT, INT, INT));
     private final MethodHandle ftruncate = function("ftruncate", FunctionDescriptor.of(INT, INT, LONG));
     private final MethodHandle read = function("read", FunctionDescriptor.of(LONG, INT, PTR, LONG));
+    private final MethodHandle pread = function("pread", FunctionDescriptor.of(LONG, INT, PTR, LONG, LONG));
     private final MethodHandle write = function("write", FunctionDescriptor.of(LONG, INT, PTR, LONG));
     private final MethodHandle close = function("close", FunctionDescriptor.of(INT, INT));
     private final MethodHandle kill = function("kill", FunctionDescriptor.of(INT, INT, INT));
@@ -190,6 +191,27 @@ final class FfmLibC implements LibC {
             throw e;
         } catch (Throwable t) {
             throw broken("ftruncate", t);
+        }
+    }
+
+    @Override
+    public int pread(int fd, byte[] buffer, int offset, int length, long position) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment mem = arena.allocate(Math.max(1, length));
+            long n;
+            do {
+                n = (long) pread.invokeExact(state, fd, mem, (long) length, position);
+            } while (n < 0 && errno(state) == ErrnoException.EINTR);
+            if (n < 0) {
+                throw new ErrnoException("pread", errno(state));
+            }
+            MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, 0, buffer, offset, (int) n);
+            return (int) n;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("pread", t);
         }
     }
 

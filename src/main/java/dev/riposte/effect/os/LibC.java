@@ -49,6 +49,9 @@ public interface LibC {
     /** Reads up to {@code length} bytes into {@code buffer} at {@code offset}; 0 at the end of the file. */
     int read(int fd, byte[] buffer, int offset, int length) throws ErrnoException;
 
+    /** {@code pread(2)}: reads up to {@code length} bytes at file offset {@code position}; 0 at the end of the file. */
+    int pread(int fd, byte[] buffer, int offset, int length, long position) throws ErrnoException;
+
     /** Writes up to {@code length} bytes; returns how many were written. */
     int write(int fd, byte[] buffer, int offset, int length) throws ErrnoException;
 

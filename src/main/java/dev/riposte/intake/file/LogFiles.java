@@ -1,0 +1,54 @@
+package dev.riposte.intake.file;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What following a log file needs from the file system, one method per verb: name a path's file, open
+ * it, and list the rotated copies beside it. The one implementation is {@link LocalLogFiles}.
+ * Implementations are thread-safe.
+ */
+interface LogFiles {
+    /** A file's identity and size at one moment. */
+    record FileId(long device, long inode, long size, FileTime modified) {
+        boolean sameFile(FileId other) {
+            return other != null && device == other.device && inode == other.inode;
+        }
+
+        @Override
+        public String toString() {
+            return "dev " + device + ", inode " + inode;
+        }
+    }
+
+    /** An open log file, read by offset. Not thread-safe. */
+    interface OpenLog extends AutoCloseable {
+        /** The open file's identity now, and its link count (0 once its last name is gone). */
+        FileId id() throws IOException;
+
+        long links() throws IOException;
+
+        /** Up to {@code length} bytes at {@code position}; 0 at the end of the file. */
+        int read(long position, byte[] buffer, int offset, int length) throws IOException;
+
+        @Override
+        void close();
+    }
+
+    /** The file {@code path} names now (symbolic links followed), or empty when there is none. */
+    Optional<FileId> identify(Path path) throws IOException;
+
+    /** Opens {@code path} for reading; anything but a regular file is refused with the reason. */
+    OpenLog open(Path path) throws IOException;
+
+    /**
+     * The regular files beside {@code path} whose names start with its name and are not compressed
+     * ({@code jibril.out.1}, {@code jibril.out-20261201}; not {@code jibril.out.2.gz}), with their identities.
+     */
+    List<Rotated> rotatedBeside(Path path) throws IOException;
+
+    record Rotated(Path path, FileId id) {}
+}

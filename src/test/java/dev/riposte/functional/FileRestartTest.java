@@ -1,0 +1,154 @@
+package dev.riposte.functional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.riposte.audit.AuditRecord;
+import dev.riposte.testing.Await;
+import dev.riposte.testing.DaemonProcess;
+import dev.riposte.testing.Samples;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A followed file across kill -9 of a daemon process: events appended while it was down run after the
+ * restart, also when the file was rotated (twice) meanwhile; an event runs again only if its runs had
+ * not all ended before the crash. Counted in the audit trail of the real state store.
+ */
+class FileRestartTest {
+    @TempDir
+    Path dir;
+    private DaemonProcess daemon;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    private Path file() {
+        return dir.resolve("log/jibril.out");
+    }
+
+    private Path db() {
+        return dir.resolve("state.db");
+    }
+
+    private DaemonProcess start() throws Exception {
+        Path config = DaemonProcess.writeConfig(dir, dir.resolve("reactions.d"), db(), """
+                dispatch: {workers: 2}
+                netpolicy: {backend: dry-run}
+                """);
+        // intake.files goes into the intake section writeConfig wrote on one line.
+        String yaml = Files.readString(config).replaceFirst("intake: \\{(.*)}\n",
+                "intake: {$1, files: [{path: " + file() + "}]}\n");
+        Files.writeString(config, yaml);
+        daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM);
+        Await.until("following " + file(), 600, 50, () -> {
+            try {
+                return daemon.stats().path("sources").path(0).path("state").asText().equals("following");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return daemon;
+    }
+
+    private void reactions(Map<String, String> files) throws IOException {
+        Files.createDirectories(dir.resolve("reactions.d"));
+        for (var e : files.entrySet()) {
+            Files.writeString(dir.resolve("reactions.d").resolve(e.getKey()), e.getValue());
+        }
+    }
+
+    private static void append(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** A copy of Jibril sample 01 with its own uuid and name, one line. */
+    private static String event(String uuid, String name) {
+        return Samples.line("01").replace("fc76e4b9-eefa-45a7-adb7-9e86509665e4", uuid)
+                .replace("\"name\":\"crypto_miner_execution\"", "\"name\":\"" + name + "\"") + "\n";
+    }
+
+    private static String uuid(int n) {
+        return "00000000-0000-4000-8000-%012d".formatted(n);
+    }
+
+    /** Runs per (reaction, event uuid) in the audit trail. */
+    private static Map<String, Integer> counts(List<AuditRecord> records) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (AuditRecord r : records) {
+            out.merge(r.reaction() + " " + r.eventUuid(), 1, Integer::sum);
+        }
+        return out;
+    }
+
+    @Test
+    void eventsAppendedWhileDown_runAfterTheRestart_throughTwoRotations_eachExactlyOnce() throws Exception {
+        reactions(Map.of("all.js", "// @on *\nfunction process(data) { Info('seen'); }\n"));
+        Files.createDirectories(file().getParent());
+        append(file(), event(uuid(0), "before_the_first_start"));
+        start();
+        append(file(), event(uuid(1), "a"));
+        append(file(), event(uuid(2), "a"));
+        assertEquals(2, DaemonProcess.audit(db(), 2).size());
+        Thread.sleep(300);                         // the saver writes positions within milliseconds
+        daemon.kill();
+
+        append(file(), event(uuid(3), "b"));
+        Path one = dir.resolve("log/jibril.out.1");
+        Path two = dir.resolve("log/jibril.out.2");
+        Files.move(file(), one);
+        append(one, event(uuid(4), "b"));                       // written after the rename, before a reopen
+        append(file(), Files.readString(Samples.files(Samples.DIR).get(1)));   // the new file: pretty-printed
+        Files.move(one, two);
+        Files.move(file(), one);
+        append(file(), event(uuid(5), "c"));
+        start();
+        String sudoers = new dev.riposte.event.EventParser().parse(Samples.line("02"), 0).uuid();
+        List<AuditRecord> all = DaemonProcess.audit(db(), 6);
+        Thread.sleep(500);
+        all = DaemonProcess.audit(db(), 6);
+        Map<String, Integer> expected = new TreeMap<>();
+        for (String u : List.of(uuid(1), uuid(2), uuid(3), uuid(4), uuid(5), sudoers)) {
+            expected.put("all " + u, 1);
+        }
+        assertEquals(expected, counts(all), daemon.log());
+        JsonNode source = daemon.stats().path("sources").path(0);
+        assertEquals(2, source.path("rotations").asLong(), source.toString());
+        assertEquals(4, source.path("events").asLong(), "read after the restart: 3, 4, the pretty one and 5");
+    }
+
+    @Test
+    void anEventWhoseRunsHadNotAllEnded_runsAgain_andNoOtherDoes() throws Exception {
+        reactions(Map.of("all.js", "// @on *\nfunction process(data) { Info('seen'); }\n",
+                "slow.sh", "# @on name=slow\n# @timeout 60s\nsleep 30\n"));
+        Files.createDirectories(file().getParent());
+        append(file(), "");
+        start();
+        append(file(), event(uuid(1), "fast") + event(uuid(2), "slow") + event(uuid(3), "fast") + event(uuid(4), "fast"));
+        // all.js has run on the four events; slow.sh is still running on event 2 when the daemon is killed.
+        assertEquals(4, DaemonProcess.audit(db(), 4).size());
+        Thread.sleep(300);
+        daemon.kill();
+        Files.delete(dir.resolve("reactions.d/slow.sh"));
+        reactions(Map.of("slow.js", "// @on name=slow\nfunction process(data) { Info('quick this time'); }\n"));
+        start();
+        List<AuditRecord> all = DaemonProcess.audit(db(), 6);
+        Thread.sleep(500);
+        all = DaemonProcess.audit(db(), 6);
+        assertEquals(new TreeMap<>(Map.of("all " + uuid(1), 1, "all " + uuid(2), 2, "slow " + uuid(2), 1,
+                "all " + uuid(3), 1, "all " + uuid(4), 1)), counts(all), daemon.log());
+    }
+}
