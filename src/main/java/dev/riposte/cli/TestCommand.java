@@ -140,7 +140,8 @@ public final class TestCommand implements Callable<Integer> {
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode().put("reaction", reaction.name()).put("file", reaction.file().toString())
-                    .put("event_uuid", event.uuid()).put("event_name", event.name())
+                    .put("event_uuid", event.uuid()).put("event_name", event.name()).put("event_format", event.format().label())
+                    .put("matches", reaction.header().selectors().stream().anyMatch(s -> s.matches(event)))
                     .put("outcome", result.outcome().label()).put("detail", result.outcome().detail())
                     .put("duration_us", result.durationNanos() / 1000);
             o.set("calls", mapper.valueToTree(result.calls()));
@@ -150,7 +151,11 @@ public final class TestCommand implements Callable<Integer> {
             return;
         }
         out.println("reaction  " + reaction.name() + " (" + reaction.file() + ")");
-        out.println("event     " + event.uuid() + " " + event.name() + " (kind " + event.kind() + ")");
+        out.println("event     " + event.uuid() + " " + event.name() + " (kind " + event.kind() + ", format "
+                + event.format().label() + ")");
+        if (reaction.header().selectors().stream().noneMatch(s -> s.matches(event))) {
+            out.println("note      the event matches none of the reaction's @on lines: the daemon would not run it for this event");
+        }
         for (HelperCall c : result.calls()) {
             out.println("  " + c + (c.errno().isEmpty() ? "" : "   errno: " + c.errno()));
         }

@@ -71,6 +71,17 @@ public final class ValueSplitter {
     }
 
     /**
+     * Like {@link #restart}, but {@code offset} may be inside a value being written (a reader that starts
+     * at a file's end): everything up to the next brace at the start of a line is skipped unreported.
+     */
+    public void restartInside(long offset) {
+        restart(offset);
+        state = State.SKIPPING;
+        previous = 0;
+        garbageStart = offset;
+    }
+
+    /**
      * Where a fresh splitter must start to find the same values from here on: the start of the value
      * being read or of the garbage being skipped, else {@link #position()}.
      */

@@ -217,7 +217,7 @@ class CliTest {
             List<String> lines = r.out().lines().toList();
             assertEquals(List.of(
                     "reaction  crypto_miner_execution (" + reactions.resolve("crypto-miner.yaml") + ")",
-                    "event     " + Samples.event("01").uuid() + " crypto_miner_execution (kind crypto_miner_execution)",
+                    "event     " + Samples.event("01").uuid() + " crypto_miner_execution (kind crypto_miner_execution, format jibril)",
                     "  Info(\"miner xmrig pid " + miner.pid() + "\")=0",
                     "  KillCurrent()=0",
                     "  DataGet(\"miners_killed\")=\"\"   errno: DataGet: no key \"miners_killed\"",
@@ -247,5 +247,33 @@ class CliTest {
                 dir.resolve("bad.json").toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().startsWith("riposte test: cannot read an event from " + dir.resolve("bad.json") + ": "), bad.err());
+    }
+
+    @Test
+    void checkAndTest_takeTheFalcoAndTetragonExamples_andTheirPrettyPrintedSamples() throws Exception {
+        Path config = dir.resolve("c.yaml");
+        Files.writeString(config, "reactions:\n  dir: " + Path.of("examples/reactions").toAbsolutePath() + "\nstate:\n  path: "
+                + dir.resolve("state.db") + "\n");
+        Result check = riposte("check", "--config", config.toString());
+        assertEquals(0, check.code(), check.out() + check.err());
+        assertTrue(check.out().contains("2 loaded, 0 rejected"), check.out());
+
+        Result falco = riposte("test", "--config", config.toString(), "falco-terminal-shell", "--event",
+                Samples.FALCO.resolve("01-terminal-shell-in-container.json").toString());
+        assertEquals(0, falco.code(), falco.err());
+        assertTrue(falco.out().contains("event     15c867be-1f0f-3785-9f58-c4d1092be9cc Terminal shell in container (kind "
+                + "syscall, format falco)"), falco.out());
+        assertTrue(falco.out().contains("  KillCurrent()="), falco.out());
+        assertFalse(falco.out().contains("note "), falco.out());
+
+        Result tetragon = riposte("test", "--config", config.toString(), "tetragon-egress", "--event",
+                Samples.TETRAGON.resolve("04-process-kprobe-tcp-connect.json").toString());
+        assertEquals(0, tetragon.code(), tetragon.err());
+        assertTrue(tetragon.out().contains("  NetBlockIpTimer(\"203.0.113.45\", 3600)=0"), tetragon.out());
+
+        Result other = riposte("test", "--config", config.toString(), "tetragon-egress", "--event",
+                Samples.TETRAGON.resolve("06-process-kprobe-file-read-sigkill-enforced.json").toString());
+        assertTrue(other.out().contains("note      the event matches none of the reaction's @on lines: the daemon would not "
+                + "run it for this event"), other.out());
     }
 }

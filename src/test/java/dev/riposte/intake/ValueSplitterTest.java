@@ -142,4 +142,14 @@ class ValueSplitterTest {
         s.feed(v, 0, v.length, f);
         assertEquals(List.of("value 1000-1002 {}"), f.found);
     }
+
+    @Test
+    void restartInside_skipsTheRestOfAHalfWrittenValue_unreported() {
+        ValueSplitter s = new ValueSplitter(1024);
+        Findings f = new Findings();
+        s.restartInside(10);
+        byte[] rest = "\"b\": 2\n}\n{\"c\":3}\n".getBytes(StandardCharsets.UTF_8);
+        s.feed(rest, 0, rest.length, f);
+        assertEquals(List.of("value 19-26 {\"c\":3}"), f.found);
+    }
 }

@@ -165,6 +165,7 @@ public final class FileSource implements AutoCloseable {
         }
         long offset = config.start() == RiposteConfig.Start.END ? at.get().size() : 0;
         Segment s = Segment.open(files, path, null, offset, maxEventBytes, intake, moved, nanoClock.getAsLong());
+        s.startAtEnd();
         segments.add(s);
         state = "following";
         LOG.info("intake: following {} ({}) from byte {} (start: {}, format: {})", source, s.id, s.readTo(),

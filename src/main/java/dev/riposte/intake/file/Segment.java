@@ -82,6 +82,20 @@ final class Segment implements AutoCloseable {
         }
     }
 
+    /**
+     * Called before the first read when reading starts at the file's end (no saved position): if that is
+     * inside a line, a value may be half written there, and reading resumes at the next line that starts one.
+     */
+    void startAtEnd() throws IOException {
+        if (readTo == 0) {
+            return;
+        }
+        byte[] last = new byte[1];
+        if (file.read(readTo - 1, last, 0, 1) == 1 && last[0] != '\n') {
+            splitter.restartInside(readTo);
+        }
+    }
+
     /** Whether the file's first bytes are the ones a mark saw (so a reused inode is not taken for it). */
     boolean headMatches(Mark mark) throws IOException {
         if (head.length < mark.headLength()) {
