@@ -93,6 +93,9 @@ final class DaemonControl implements ControlService {
         Metrics.Latency l = s.latencyMicros();
         out.putObject("latency_us")
                 .put("count", l.count()).put("p50", l.p50()).put("p90", l.p90()).put("p99", l.p99()).put("max", l.max());
+        Metrics.Latency d = s.sinceDetectionMicros();
+        out.putObject("since_detection_us")
+                .put("count", d.count()).put("p50", d.p50()).put("p90", d.p90()).put("p99", d.p99()).put("max", d.max());
         ObjectNode reactions = out.putObject("reactions");
         var loaded = reactions.putArray("loaded");
         for (Reaction r : daemon.reactions().loaded()) {

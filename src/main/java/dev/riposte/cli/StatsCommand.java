@@ -88,6 +88,10 @@ public final class StatsCommand implements Callable<Integer> {
         out.printf("latency   ingest->done over %d events: p50 %d us  p90 %d us  p99 %d us  max %d us%n",
                 l.path("count").asLong(), l.path("p50").asLong(), l.path("p90").asLong(), l.path("p99").asLong(),
                 l.path("max").asLong());
+        JsonNode d = s.path("since_detection_us");
+        out.printf("          detection->done over %d events (from each event's own time): p50 %d us  p90 %d us  p99 %d us  max %d us%n",
+                d.path("count").asLong(), d.path("p50").asLong(), d.path("p90").asLong(), d.path("p99").asLong(),
+                d.path("max").asLong());
         out.printf("netpolicy %s%n", NetpolicyCommand.line(n));
         JsonNode reactions = s.path("reactions");
         out.printf("reactions %d loaded, %d rejected%n", reactions.path("loaded").size(), reactions.path("rejected").size());

@@ -147,6 +147,7 @@ public final class Dispatcher implements AutoCloseable {
     private void done(InFlight flight) {
         Event event = flight.event();
         metrics.eventDone(System.nanoTime() - event.receivedNanos());
+        event.detected().ifPresent(t -> metrics.sinceDetection(Duration.between(t, clock.instant()).toNanos()));
         admittedBytes.addAndGet(-event.json().length());
         admitted.release();
         finished(flight.whenDone);

@@ -1,5 +1,6 @@
 package dev.riposte.event;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,9 +13,12 @@ import java.util.Optional;
  * @param uuid the event's unique id (given or derived), or "" when it has none (never deduplicated)
  * @param name what {@code @on name=} matches, or ""
  * @param kind what {@code @on kind=} matches, or ""
+ * @param detected when the detector raised it, by the event's own time (Jibril's {@code timestamp},
+ *                 Falco's and Tetragon's {@code time}); empty when it has none, a zero or an unreadable one
  */
 public record Event(Format format, String uuid, String name, String kind, Optional<Importance> importance,
-                    String tactic, String technique, String json, long receivedNanos) {
+                    String tactic, String technique, Optional<Instant> detected, String json,
+                    long receivedNanos) {
 
     public Event {
         Objects.requireNonNull(format);
@@ -24,6 +28,7 @@ public record Event(Format format, String uuid, String name, String kind, Option
         Objects.requireNonNull(importance);
         Objects.requireNonNull(tactic);
         Objects.requireNonNull(technique);
+        Objects.requireNonNull(detected);
         Objects.requireNonNull(json);
     }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +34,8 @@ public final class EventParser {
     /** Tetragon's top-level keys besides the event type. */
     private static final Set<String> TETRAGON_TOP = Set.of("node_name", "time", "cluster_name", "node_labels",
             "aggregation_info");
+    /** Times before this are placeholders (Go's zero time), not when something was detected. */
+    private static final Instant EPOCH_FLOOR = Instant.parse("1971-01-01T00:00:00Z");
 
     /** Parses one event of any format; {@code receivedNanos} is stamped on it. */
     public Event parse(String text, long receivedNanos) throws BadEventException {
@@ -72,17 +76,18 @@ public final class EventParser {
         if (garnet) {
             Fields e = data;
             return new Event(Format.JIBRIL, orEmpty(e.uuid), orEmpty(e.name), orEmpty(e.kind), Importance.parse(e.importance),
-                    orEmpty(e.tactic), orEmpty(e.technique), text.substring(top.dataStart, top.dataEnd), receivedNanos);
+                    orEmpty(e.tactic), orEmpty(e.technique), time(e.timestamp), text.substring(top.dataStart, top.dataEnd),
+                    receivedNanos);
         }
         boolean printer = data != null && data.hasHead && top.jibril.uuid == null && !top.jibril.hasMetadata;
         if (printer) {
             // Jibril's older printer envelope: the detector wrote it this way, so data is all of it.
             return new Event(Format.JIBRIL, orEmpty(data.uniqueId), orEmpty(data.headName), "",
-                    Importance.parse(data.headImportance), "", "", text, receivedNanos);
+                    Importance.parse(data.headImportance), "", "", time(data.timestamp), text, receivedNanos);
         }
         Fields e = top.jibril;
         return new Event(Format.JIBRIL, orEmpty(e.uuid), orEmpty(e.name), orEmpty(e.kind), Importance.parse(e.importance),
-                orEmpty(e.tactic), orEmpty(e.technique), text, receivedNanos);
+                orEmpty(e.tactic), orEmpty(e.technique), time(e.timestamp), text, receivedNanos);
     }
 
     private static Event falco(Top top, String text, long receivedNanos) {
@@ -92,7 +97,7 @@ public final class EventParser {
                 : derivedUuid("falco", orEmpty(top.hostname), orEmpty(top.time), top.rule, orEmpty(top.source));
         Mitre mitre = Mitre.of(top.tags);
         return new Event(Format.FALCO, uuid, top.rule, orEmpty(top.source), falcoImportance(top.priority), mitre.tactic,
-                mitre.technique, text, receivedNanos);
+                mitre.technique, time(top.time), text, receivedNanos);
     }
 
     private static Event tetragon(Top top, String text, long receivedNanos) {
@@ -101,8 +106,24 @@ public final class EventParser {
         String uuid = derivedUuid("tetragon", top.nodeName, orEmpty(top.time), top.bodyKey, orEmpty(b.execId),
                 orEmpty(b.policyName), orEmpty(b.functionName));
         Mitre mitre = Mitre.of(b.tags);
-        return new Event(Format.TETRAGON, uuid, name, top.bodyKey, Optional.empty(), mitre.tactic, mitre.technique, text,
-                receivedNanos);
+        return new Event(Format.TETRAGON, uuid, name, top.bodyKey, Optional.empty(), mitre.tactic, mitre.technique,
+                time(top.time), text, receivedNanos);
+    }
+
+    /**
+     * An RFC 3339 time such as {@code 2026-07-23T08:14:22.531904117Z}; nothing for none, for one that
+     * does not parse, and for Go's zero time ({@code 0001-01-01T00:00:00Z}) or anything before 1971.
+     */
+    static Optional<Instant> time(String text) {
+        if (text == null || text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Instant t = Instant.parse(text);
+            return t.isBefore(EPOCH_FLOOR) ? Optional.empty() : Optional.of(t);
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /** A name-based (version 3) UUID of the parts, each ended by a NUL byte. */
@@ -191,6 +212,7 @@ public final class EventParser {
         String headName;
         String headImportance;
         String uniqueId;
+        String timestamp;
     }
 
     /** The few members of a Tetragon event body that riposte maps. */
@@ -209,6 +231,7 @@ public final class EventParser {
             JsonToken value = p.nextToken();
             switch (key) {
                 case "uuid" -> t.jibril.uuid = text(p, value);
+                case "timestamp" -> t.jibril.timestamp = text(p, value);
                 case "kind" -> {
                     t.hasKind = true;
                     p.skipChildren();
@@ -267,6 +290,7 @@ public final class EventParser {
                 case "uuid" -> f.uuid = text(p, value);
                 case "metadata" -> readMetadata(p, value, f);
                 case "unique_id" -> f.uniqueId = text(p, value);
+                case "timestamp" -> f.timestamp = text(p, value);
                 case "head" -> {
                     if (value == JsonToken.START_OBJECT) {
                         f.hasHead = true;

@@ -1,13 +1,12 @@
 package dev.riposte.stats;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
-/** The daemon's counters and the ingest-to-done latency histogram. Thread-safe. */
+/**
+ * The daemon's counters and two latency histograms: ingest to done (the daemon's own time) and
+ * detection to done (from the time the detector wrote into the event). Thread-safe.
+ */
 public final class Metrics {
-    private static final long MAX_TRACKED_MICROS = TimeUnit.HOURS.toMicros(1);
 
     private final LongAdder received = new LongAdder();
     private final LongAdder rejected = new LongAdder();
@@ -21,8 +20,8 @@ public final class Metrics {
     private final LongAdder runsError = new LongAdder();
     private final LongAdder runsTimedOut = new LongAdder();
     private final LongAdder runsSkipped = new LongAdder();
-    private final Recorder latency = new Recorder(MAX_TRACKED_MICROS, 3);
-    private final Histogram total = new Histogram(MAX_TRACKED_MICROS, 3);
+    private final LatencyHistogram latency = new LatencyHistogram();
+    private final LatencyHistogram sinceDetection = new LatencyHistogram();
 
     /** A line became an event. */
     public void received() {
@@ -57,7 +56,15 @@ public final class Metrics {
     /** An event left the daemon: every run it caused ended ({@code latencyNanos} since intake). */
     public void eventDone(long latencyNanos) {
         eventsDone.increment();
-        latency.recordValue(Math.min(MAX_TRACKED_MICROS, Math.max(0, latencyNanos / 1000)));
+        latency.record(latencyNanos);
+    }
+
+    /**
+     * How long after its detection an event left the daemon ({@code nanos} from the event's own time to
+     * done; a detector's clock ahead of ours counts as 0).
+     */
+    public void sinceDetection(long nanos) {
+        sinceDetection.record(nanos);
     }
 
     /** A run ended with the outcome labelled {@code label}; a dedup skip also counts as deduplicated. */
@@ -75,25 +82,24 @@ public final class Metrics {
     }
 
     /** Forgets the latencies recorded so far (for benchmarks that measure one batch). */
-    public synchronized void resetLatency() {
-        latency.getIntervalHistogram();
-        total.reset();
+    public void resetLatency() {
+        latency.reset();
+        sinceDetection.reset();
     }
 
-    public synchronized Snapshot snapshot() {
-        total.add(latency.getIntervalHistogram());
+    public Snapshot snapshot() {
         return new Snapshot(received.sum(), rejected.sum(), dropped.sum(), deduplicated.sum(), eventsDone.sum(),
                 refusedPeers.sum(), pendingRefused.sum(), connectionErrors.sum(),
                 runsOk.sum(), runsError.sum(), runsTimedOut.sum(), runsSkipped.sum(),
-                new Latency(total.getTotalCount(), total.getValueAtPercentile(50), total.getValueAtPercentile(90),
-                        total.getValueAtPercentile(99), total.getMaxValue()));
+                latency.read(), sinceDetection.read());
     }
 
     /** Counters at one moment. */
     public record Snapshot(long received, long rejected, long dropped, long deduplicated, long eventsDone,
                            long refusedPeers, long pendingRefused, long connectionErrors,
-                           long runsOk, long runsError, long runsTimedOut, long runsSkipped, Latency latencyMicros) {}
+                           long runsOk, long runsError, long runsTimedOut, long runsSkipped, Latency latencyMicros,
+                           Latency sinceDetectionMicros) {}
 
-    /** Ingest-to-done latency percentiles in microseconds over {@code count} events. */
+    /** Latency percentiles in microseconds over {@code count} events. */
     public record Latency(long count, long p50, long p90, long p99, long max) {}
 }

@@ -211,4 +211,18 @@ class EventFormatsTest {
         assertEquals(Format.TETRAGON, parser.parse("{\"rate_limit_info\":{\"number_of_dropped_process_events\":\"3\"},"
                 + "\"node_name\":\"n\",\"time\":\"2026-11-17T09:41:12Z\"}", 0).format(), "an unknown type is still Tetragon's");
     }
+
+    @Test
+    void detectionTime_isTheEventsOwnTime_inEveryFormat() throws Exception {
+        assertEquals(Optional.of(Instant.parse("2026-07-23T08:14:22.531904117Z")), Samples.event("01").detected(), "timestamp");
+        assertEquals(Optional.of(Instant.parse("2026-11-17T09:02:41.318604227Z")), falco("01").detected(), "time");
+        assertEquals(Optional.of(Instant.parse("2026-11-17T09:41:12.863903291Z")), tetragon("01").detected(), "time");
+        String garnet = "{\"id\":\"x\",\"kind\":\"k\",\"data\":{\"uuid\":\"u\",\"timestamp\":\"2026-11-17T09:41:12+02:00\"}}";
+        assertEquals(Optional.of(Instant.parse("2026-11-17T07:41:12Z")), parser.parse(garnet, 0).detected(),
+                "inside the Garnet envelope, with an offset");
+        for (String none : List.of("\"0001-01-01T00:00:00Z\"", "\"yesterday\"", "17", "\"\"")) {
+            assertEquals(Optional.empty(), parser.parse("{\"uuid\":\"u\",\"timestamp\":" + none + "}", 0).detected(), none);
+        }
+        assertEquals(Optional.empty(), parser.parse("{\"uuid\":\"u\"}", 0).detected());
+    }
 }

@@ -63,6 +63,9 @@ class DaemonFunctionalTest {
             assertEquals(12, stats.path("runs").path("ok").asLong());
             assertEquals(0, stats.path("runs").path("error").asLong());
             assertEquals(12, stats.path("latency_us").path("count").asLong());
+            assertEquals(12, stats.path("since_detection_us").path("count").asLong(), "every sample has its own time");
+            assertTrue(stats.path("since_detection_us").path("p50").asLong() >= 3_600_000_000L,
+                    "the samples are months old: counted as the histogram's hour");
             assertEquals(4, stats.path("reactions").path("loaded").size());
             assertEquals("dry-run", stats.path("netpolicy").path("backend").asText());
             assertEquals(3, stats.path("netpolicy").path("blocked").asLong());
