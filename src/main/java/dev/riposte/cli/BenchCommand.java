@@ -7,10 +7,14 @@ import dev.riposte.config.RiposteConfig;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -20,14 +24,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code riposte bench}: a load generator against a running daemon. Sends {@code --count} events
- * (the given samples in turn, each with a fresh uuid so that dedup does not skip them), paced at
- * {@code --rate} per second or as fast as the socket takes them, waits until {@code stats} shows them
+ * {@code riposte bench}: a load generator against a running daemon. Writes {@code --count} events (the
+ * given samples in turn, each with a fresh uuid so that dedup does not skip them, and its own time set to
+ * the moment it is written) to the daemon's intake socket or, with {@code --file}, appends them to a file
+ * the daemon follows; paced at {@code --rate} per second or unpaced; waits until {@code stats} shows them
  * done, and prints one JSON line.
  */
 @Command(name = "bench", description = "Send N events to a running daemon and report throughput and latency.")
 public final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Unpaced, events leave in writes of about this size, as a detector's buffered writer would. */
+    private static final int WRITE_BYTES = 64 * 1024;
 
     @Mixin
     ConfigOption config;
@@ -35,6 +42,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "FILE", defaultValue = "examples/events/samples.ndjson",
             description = "NDJSON sample events to cycle through (default: ${DEFAULT-VALUE})")
     Path events;
+
+    @Option(names = "--file", paramLabel = "PATH",
+            description = "append the events to this file, one of the daemon's intake.files, instead of sending them to its socket")
+    Path file;
 
     @Option(names = "--count", defaultValue = "100000", description = "events to send (default: ${DEFAULT-VALUE})")
     long count;
@@ -51,28 +62,47 @@ public final class BenchCommand implements Callable<Integer> {
         if (loaded == null) {
             return 2;
         }
-        List<String[]> templates = templates(Files.readAllLines(events));
+        List<BenchEvent> templates;
+        try {
+            templates = BenchEvent.all(Files.readAllLines(events));
+        } catch (IOException e) {
+            System.err.println("riposte: " + events + ": " + e.getMessage());
+            return 2;
+        }
         if (templates.isEmpty()) {
             System.err.println("riposte: no events in " + events);
             return 2;
         }
         StatsCommand.fetch(loaded, "latency-reset");
-        long baseline = finished(StatsCommand.fetch(loaded, "stats"));
+        JsonNode before = StatsCommand.fetch(loaded, "stats");
+        if (file != null && !followed(before, file)) {
+            System.err.println("riposte: the daemon does not follow " + file.toAbsolutePath().normalize()
+                    + "; add it to intake.files (riposte stats lists the files it follows)");
+            return 2;
+        }
+        long baseline = finished(before);
         String runId = Long.toString(System.currentTimeMillis(), 36);
+        Clock clock = Clock.systemUTC();
+        Instant last = Instant.EPOCH;
         long start = System.nanoTime();
-        try (SocketClient client = SocketClient.connect(loaded.intake().socket())) {
-            OutputStream out = new BufferedOutputStream(client.output(), 256 * 1024);
+        try (Sink sink = file == null ? Sink.socket(loaded.intake().socket()) : Sink.file(file)) {
+            OutputStream out = new BufferedOutputStream(sink.output(), WRITE_BYTES);
             long interval = rate == null ? 0 : TimeUnit.SECONDS.toNanos(1) / rate;
             for (long i = 0; i < count; i++) {
-                String[] t = templates.get((int) (i % templates.size()));
-                out.write((t[0] + "bench-" + runId + "-" + i + t[1] + "\n").getBytes(StandardCharsets.UTF_8));
                 if (interval > 0) {
-                    out.flush();
-                    long due = start + (i + 1) * interval;
+                    long due = start + i * interval;
                     long wait;
                     while ((wait = due - System.nanoTime()) > 0) {
                         LockSupport.parkNanos(wait);
                     }
+                }
+                // Every event's time is distinct, so formats whose uuid is derived from it stay unique.
+                Instant now = clock.instant();
+                last = now.isAfter(last) ? now : last.plusNanos(1);
+                BenchEvent t = templates.get((int) (i % templates.size()));
+                out.write(t.text("bench-" + runId + "-" + i, last).getBytes(StandardCharsets.UTF_8));
+                if (interval > 0) {
+                    out.flush();
                 }
             }
             out.flush();
@@ -89,6 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         ObjectNode result = JSON.createObjectNode();
+        result.put("via", file == null ? "socket" : "file");
         result.put("count", count);
         if (rate == null) {
             result.putNull("rate");
@@ -97,12 +128,26 @@ public final class BenchCommand implements Callable<Integer> {
         }
         result.put("elapsed_s", Math.round(elapsed * 1000) / 1000.0);
         result.put("throughput_per_s", Math.round(count / elapsed));
-        JsonNode l = stats.path("latency_us");
-        result.putObject("latency_us").put("p50", l.path("p50").asLong()).put("p90", l.path("p90").asLong())
-                .put("p99", l.path("p99").asLong()).put("max", l.path("max").asLong());
+        result.set("latency_us", percentiles(stats.path("latency_us")));
+        result.set("write_to_done_us", percentiles(stats.path("since_detection_us")));
         result.put("rss_kb", stats.path("rss_kb").asLong());
         System.out.println(result);
         return 0;
+    }
+
+    private static ObjectNode percentiles(JsonNode l) {
+        return JSON.createObjectNode().put("p50", l.path("p50").asLong()).put("p90", l.path("p90").asLong())
+                .put("p99", l.path("p99").asLong()).put("max", l.path("max").asLong());
+    }
+
+    private static boolean followed(JsonNode stats, Path file) {
+        String wanted = file.toAbsolutePath().normalize().toString();
+        for (JsonNode source : stats.path("sources")) {
+            if (source.path("source").asText().equals(wanted)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Events that left the daemon, one way or the other. */
@@ -110,22 +155,39 @@ public final class BenchCommand implements Callable<Integer> {
         return stats.path("events").path("done").asLong() + stats.path("events").path("dropped").asLong();
     }
 
-    /** Each line split around the value of its top-level uuid, so a new uuid can be put in without re-encoding. */
-    static List<String[]> templates(List<String> lines) throws IOException {
-        List<String[]> out = new ArrayList<>();
-        for (String line : lines) {
-            if (line.isBlank()) {
-                continue;
-            }
-            String uuid = JSON.readTree(line).path("uuid").asText();
-            String marker = "\"uuid\":\"" + uuid + "\"";
-            int at = line.indexOf(marker);
-            if (uuid.isEmpty() || at < 0) {
-                throw new IOException("a sample event has no top-level \"uuid\" to replace: " + line.substring(0, Math.min(80, line.length())));
-            }
-            int valueStart = at + "\"uuid\":\"".length();
-            out.add(new String[] {line.substring(0, valueStart), line.substring(valueStart + uuid.length())});
+    /** Where the events go: the intake socket, or the end of a followed file. */
+    private interface Sink extends AutoCloseable {
+        OutputStream output();
+
+        @Override
+        void close() throws IOException;
+
+        static Sink socket(Path socket) throws IOException {
+            SocketClient client = SocketClient.connect(socket);
+            return new Sink() {
+                public OutputStream output() {
+                    return client.output();
+                }
+
+                public void close() throws IOException {
+                    client.close();
+                }
+            };
         }
-        return out;
+
+        static Sink file(Path file) throws IOException {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            OutputStream out = Channels.newOutputStream(channel);
+            return new Sink() {
+                public OutputStream output() {
+                    return out;
+                }
+
+                public void close() throws IOException {
+                    channel.close();
+                }
+            };
+        }
     }
 }

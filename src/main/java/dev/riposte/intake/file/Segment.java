@@ -19,6 +19,8 @@ final class Segment implements AutoCloseable {
     static final int CHUNK = 64 * 1024;
     /** Chunks read in one call, so that a long backlog still lets its reader look at names and stop requests. */
     static final int CHUNKS_PER_READ = 64;
+    /** Where reads land, one per segment, so that following a file allocates nothing per read. */
+    private final byte[] buffer = new byte[CHUNK];
 
     private final LogFiles.OpenLog file;
     final LogFiles.FileId id;
@@ -123,7 +125,6 @@ final class Segment implements AutoCloseable {
             moved.run();
         }
         size = at.size();
-        byte[] buffer = new byte[CHUNK];
         boolean any = false;
         atEnd = false;
         for (int chunks = 0; chunks < CHUNKS_PER_READ; chunks++) {
