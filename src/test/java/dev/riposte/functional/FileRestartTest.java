@@ -28,6 +28,7 @@ class FileRestartTest {
     @TempDir
     Path dir;
     private DaemonProcess daemon;
+    private String name = "jibril.out";
 
     @AfterEach
     void stop() throws Exception {
@@ -37,7 +38,7 @@ class FileRestartTest {
     }
 
     private Path file() {
-        return dir.resolve("log/jibril.out");
+        return dir.resolve("log").resolve(name);
     }
 
     private Path db() {
@@ -150,5 +151,39 @@ class FileRestartTest {
         all = DaemonProcess.audit(db(), 6);
         assertEquals(new TreeMap<>(Map.of("all " + uuid(1), 1, "all " + uuid(2), 2, "slow " + uuid(2), 1,
                 "all " + uuid(3), 1, "all " + uuid(4), 1)), counts(all), daemon.log());
+    }
+
+    @Test
+    void tetragonsLumberjackRotation_whileDown_isFoundByItsName_andCompressedBackupsAreNotRead() throws Exception {
+        name = "tetragon.log";
+        reactions(Map.of("all.js", "// @on *\nfunction process(data) { Info('seen'); }\n"));
+        Files.createDirectories(file().getParent());
+        String sample = Samples.line(Samples.TETRAGON, "04");
+        String time = "2026-11-17T09:41:12.906118540Z";
+        java.util.function.IntFunction<String> at = n -> sample.replace(time, "2026-12-01T12:00:0" + n + "Z") + "\n";
+        append(file(), at.apply(1));
+        // An old backup, compressed by lumberjack: never read (its bytes are not even JSON).
+        Files.write(dir.resolve("log/tetragon-2026-11-30T08-00-00.000.log.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0});
+        start();
+        append(file(), at.apply(2));
+        assertEquals(1, DaemonProcess.audit(db(), 1).size());
+        Thread.sleep(300);
+        daemon.kill();
+
+        append(file(), at.apply(3));
+        Files.move(file(), dir.resolve("log/tetragon-2026-12-01T12-00-03.000.log"));   // lumberjack's backup name
+        append(file(), at.apply(4));
+        start();
+        dev.riposte.event.EventParser parser = new dev.riposte.event.EventParser();
+        Map<String, Integer> expected = new TreeMap<>();
+        for (int n : new int[] {2, 3, 4}) {
+            expected.put("all " + parser.parse(at.apply(n).strip(), 0).uuid(), 1);
+        }
+        DaemonProcess.audit(db(), 3);
+        Thread.sleep(500);
+        assertEquals(expected, counts(DaemonProcess.audit(db(), 3)), daemon.log());
+        JsonNode source = daemon.stats().path("sources").path(0);
+        assertEquals(0, source.path("rejected").asLong(), source.toString());
+        assertEquals(2, source.path("events").asLong(), "read after the restart: 3 (in the backup) and 4");
     }
 }

@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 
 /** {@link LogFiles} of this host: the open file through {@link LibC} (fstat and pread on its fd), names through the JDK. */
 final class LocalLogFiles implements LogFiles {
-    private static final List<String> COMPRESSED = List.of(".gz", ".xz", ".bz2", ".zst", ".lz4", ".zip", ".Z");
     private final LibC libc;
 
     LocalLogFiles(LibC libc) {
@@ -68,8 +67,7 @@ final class LocalLogFiles implements LogFiles {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 String other = p.getFileName().toString();
-                if (other.equals(name) || !other.startsWith(name) || COMPRESSED.stream().anyMatch(other::endsWith)
-                        || !Files.isRegularFile(p)) {
+                if (!LogFiles.rotatedName(name, other) || !Files.isRegularFile(p)) {
                     continue;
                 }
                 identify(p).ifPresent(id -> out.add(new Rotated(p, id)));

@@ -45,10 +45,31 @@ interface LogFiles {
     OpenLog open(Path path) throws IOException;
 
     /**
-     * The regular files beside {@code path} whose names start with its name and are not compressed
-     * ({@code jibril.out.1}, {@code jibril.out-20261201}; not {@code jibril.out.2.gz}), with their identities.
+     * The regular files beside {@code path} named as rotations of it, not compressed, with their
+     * identities: see {@link #rotatedName}.
      */
     List<Rotated> rotatedBeside(Path path) throws IOException;
+
+    /**
+     * Whether {@code other} is the name of a rotation of {@code name}: logrotate's {@code jibril.out.1}
+     * and {@code jibril.out-20261201} (the name, then more), and lumberjack's (Tetragon's)
+     * {@code tetragon-2026-11-17T09-41-12.000.log} for {@code tetragon.log} (the name without its
+     * extension, a dash, more, the extension); compressed files are not read ({@code jibril.out.2.gz}).
+     */
+    static boolean rotatedName(String name, String other) {
+        if (other.equals(name) || COMPRESSED.stream().anyMatch(other::endsWith)) {
+            return false;
+        }
+        if (other.startsWith(name)) {
+            return true;
+        }
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && other.startsWith(name.substring(0, dot) + "-") && other.endsWith(name.substring(dot))
+                && other.length() > name.length() + 1;
+    }
+
+    /** Endings of compressed files, which rotation may leave beside a log and which are not read. */
+    List<String> COMPRESSED = List.of(".gz", ".xz", ".bz2", ".zst", ".lz4", ".zip", ".Z");
 
     record Rotated(Path path, FileId id) {}
 }
