@@ -161,13 +161,15 @@ public final class Daemon implements AutoCloseable {
         dispatcher.setReactions(new ReactionIndex(reactions.loaded()));
         dispatcher.start();
         started.add(dispatcher);
+        // Each followed file finds where it begins (its saved position, or its end) before any socket is
+        // bound: an event appended once riposte answers is never taken for one older than its start.
+        followed.start(dispatcher, metrics);
+        started.add(followed);
+        followedFiles = followed;
         IntakeServer intake = new IntakeServer(config.intake(), dispatcher, metrics,
                 new DaemonControl(this), ownUid());
         started.add(intake);
         intake.start();
-        followed.start(dispatcher, metrics);
-        started.add(followed);
-        followedFiles = followed;
         if (stdin != null) {
             StdinSource source = new StdinSource(stdin, new StreamIntake("standard input", FormatChoice.AUTO, dispatcher,
                     metrics), config.intake().maxEventBytes());

@@ -402,7 +402,10 @@ public final class ConfigLoader {
             return out;
         }
 
-        /** {@code intake.files}: a list of mappings, each with a required absolute {@code path}. */
+        /**
+         * {@code intake.files}: a list of mappings, each with a required {@code path}; a relative one is
+         * made absolute against the working directory now, so that its saved position keeps one name.
+         */
         List<RiposteConfig.FollowedFile> followedFiles(String name) {
             Object v = take(name);
             if (v == null) {
@@ -425,11 +428,11 @@ public final class ConfigLoader {
                 var format = entry.choice("format", dev.riposte.event.FormatChoice.AUTO, dev.riposte.event.FormatChoice.class);
                 var start = entry.choice("start", RiposteConfig.Start.END, RiposteConfig.Start.class);
                 entry.finish();
-                if (!(path instanceof String p) || !p.startsWith("/") || p.indexOf('\0') >= 0 || p.endsWith("/")) {
-                    entry.problem("path", "must be the absolute path of a file", path);
+                if (!(path instanceof String p) || p.isEmpty() || p.indexOf('\0') >= 0 || p.endsWith("/")) {
+                    entry.problem("path", "must be the path of a file", path);
                     continue;
                 }
-                Path file = Path.of(p).normalize();
+                Path file = Path.of(p).toAbsolutePath().normalize();
                 if (out.stream().anyMatch(f -> f.path().equals(file))) {
                     entry.problem("path", "is already followed by an earlier entry", p);
                     continue;

@@ -212,24 +212,27 @@ class ConfigLoaderTest {
                 new RiposteConfig.FollowedFile(java.nio.file.Path.of("/var/log/falco/events.json"),
                         dev.riposte.event.FormatChoice.FALCO, RiposteConfig.Start.BEGINNING)), c.intake().files());
         assertEquals(List.of(), ConfigLoader.parse("", "t").intake().files());
+        RiposteConfig relative = ConfigLoader.parse("intake: {files: [{path: var/./jibril.out}]}", "t");
+        assertEquals(java.nio.file.Path.of(System.getProperty("user.dir"), "var/jibril.out"), relative.intake().files().get(0).path(),
+                "made absolute against the working directory, like the other paths are read from it");
     }
 
     @Test
     void followedFiles_problemsNameTheEntry() {
         assertEquals(List.of("intake.files: must be a list of files, each a mapping with path (and format, start). Found: "
                 + "\"/var/log/jibril.out\""), problems("intake: {files: /var/log/jibril.out}"));
-        assertEquals(List.of("intake.files[0].path: must be the absolute path of a file. Found: \"jibril.out\"",
+        assertEquals(List.of("intake.files[0].path: must be the path of a file. Found: \"logs/\"",
                 "intake.files[1].format: must be one of auto, falco, jibril, tetragon. Found: \"json\"",
                 "intake.files[2].start: must be one of beginning, end. Found: \"now\"",
                 "intake.files[3].pth: is not a known key. Found: \"/x\"",
-                "intake.files[3].path: must be the absolute path of a file. Found: null",
+                "intake.files[3].path: must be the path of a file. Found: null",
                 "intake.files[4].path: is already followed by an earlier entry. Found: \"/b\"",
                 "intake.files[5].path: is already followed by an earlier entry. Found: \"/a/../b\"",
                 "intake.files[6]: must be a mapping with path (and format, start). Found: \"/c\""),
                 problems("""
                         intake:
                           files:
-                            - path: jibril.out
+                            - path: logs/
                             - {path: /a, format: json}
                             - {path: /b, start: now}
                             - {pth: /x}

@@ -63,6 +63,8 @@ public final class FileSource implements AutoCloseable {
     private volatile WatchService watch;
     private WatchKey key;
     private String lastError = "";
+    /** Whether reading has found where to begin; set before the reader starts, or by it. */
+    private boolean recovered;
 
     FileSource(RiposteConfig.FollowedFile config, LogFiles files, Positions positions, StreamIntake intake,
                int maxEventBytes, PositionSaver saver, LongSupplier nanoClock) {
@@ -84,7 +86,17 @@ public final class FileSource implements AutoCloseable {
         return source;
     }
 
+    /**
+     * Finds where reading begins (the saved marks, or {@code start}) here, so that the file's end for
+     * {@code start: end} is its end now, then starts the reader. If that fails (the store or the file
+     * cannot be read), the reader keeps trying.
+     */
     public void start() {
+        try {
+            recoverOnce();
+        } catch (IOException e) {
+            failed(e.getMessage());
+        }
         reader.start();
     }
 
@@ -138,21 +150,25 @@ public final class FileSource implements AutoCloseable {
 
     /** Where reading begins: the saved marks, or {@code start} when there are none. */
     private void recover() throws InterruptedException {
-        while (!stopping) {
+        while (!recovered && !stopping) {
             try {
-                List<Mark> marks = positions.load(source);
-                if (marks.isEmpty()) {
-                    begin();
-                } else {
-                    resume(marks);
-                }
-                moved.run();
-                return;
+                recoverOnce();
             } catch (IOException e) {
                 failed(e.getMessage());
                 waitForChange();
             }
         }
+    }
+
+    private void recoverOnce() throws IOException {
+        List<Mark> marks = positions.load(source);
+        if (marks.isEmpty()) {
+            begin();
+        } else {
+            resume(marks);
+        }
+        moved.run();
+        recovered = true;
     }
 
     /** No saved position: the file's end ({@code start: end}) or its start; a missing file is waited for. */
