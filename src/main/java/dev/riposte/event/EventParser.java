@@ -34,8 +34,6 @@ public final class EventParser {
     /** Tetragon's top-level keys besides the event type. */
     private static final Set<String> TETRAGON_TOP = Set.of("node_name", "time", "cluster_name", "node_labels",
             "aggregation_info");
-    /** Times before this are placeholders (Go's zero time), not when something was detected. */
-    private static final Instant EPOCH_FLOOR = Instant.parse("1971-01-01T00:00:00Z");
 
     /** Parses one event of any format; {@code receivedNanos} is stamped on it. */
     public Event parse(String text, long receivedNanos) throws BadEventException {
@@ -112,7 +110,8 @@ public final class EventParser {
 
     /**
      * An RFC 3339 time such as {@code 2026-07-23T08:14:22.531904117Z}; nothing for none, for one that
-     * does not parse, and for Go's zero time ({@code 0001-01-01T00:00:00Z}) or anything before 1971.
+     * does not parse, and for Go's zero time ({@code 0001-01-01T00:00:00Z}) or anything at or before the
+     * epoch, which are placeholders. Every time riposte reads from an event (detection, process starts).
      */
     static Optional<Instant> time(String text) {
         if (text == null || text.isEmpty()) {
@@ -120,7 +119,7 @@ public final class EventParser {
         }
         try {
             Instant t = Instant.parse(text);
-            return t.isBefore(EPOCH_FLOOR) ? Optional.empty() : Optional.of(t);
+            return t.getEpochSecond() <= 0 ? Optional.empty() : Optional.of(t);
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }

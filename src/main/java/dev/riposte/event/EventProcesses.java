@@ -2,8 +2,6 @@ package dev.riposte.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -215,14 +213,6 @@ public final class EventProcesses {
 
     /** RFC 3339 start time; Go's zero time and anything unreadable count as not given. */
     private static Instant start(JsonNode start) {
-        if (!start.isTextual()) {
-            return null;
-        }
-        try {
-            Instant t = OffsetDateTime.parse(start.textValue()).toInstant();
-            return t.getEpochSecond() <= 0 ? null : t;
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return start.isTextual() ? EventParser.time(start.textValue()).orElse(null) : null;
     }
 }
