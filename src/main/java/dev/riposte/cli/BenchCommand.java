@@ -85,8 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         Instant last = Instant.EPOCH;
         long start = System.nanoTime();
-        try (Sink sink = file == null ? Sink.socket(loaded.intake().socket()) : Sink.file(file)) {
-            OutputStream out = new BufferedOutputStream(sink.output(), WRITE_BYTES);
+        try (OutputStream out = new BufferedOutputStream(target(loaded), WRITE_BYTES)) {
             long interval = rate == null ? 0 : TimeUnit.SECONDS.toNanos(1) / rate;
             for (long i = 0; i < count; i++) {
                 if (interval > 0) {
@@ -105,7 +104,6 @@ public final class BenchCommand implements Callable<Integer> {
                     out.flush();
                 }
             }
-            out.flush();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         JsonNode stats;
@@ -155,39 +153,12 @@ public final class BenchCommand implements Callable<Integer> {
         return stats.path("events").path("done").asLong() + stats.path("events").path("dropped").asLong();
     }
 
-    /** Where the events go: the intake socket, or the end of a followed file. */
-    private interface Sink extends AutoCloseable {
-        OutputStream output();
-
-        @Override
-        void close() throws IOException;
-
-        static Sink socket(Path socket) throws IOException {
-            SocketClient client = SocketClient.connect(socket);
-            return new Sink() {
-                public OutputStream output() {
-                    return client.output();
-                }
-
-                public void close() throws IOException {
-                    client.close();
-                }
-            };
+    /** Where the events go: the intake socket, or the end of a followed file; closing it closes that. */
+    private OutputStream target(RiposteConfig loaded) throws IOException {
+        if (file == null) {
+            return SocketClient.connect(loaded.intake().socket()).output();
         }
-
-        static Sink file(Path file) throws IOException {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
-            OutputStream out = Channels.newOutputStream(channel);
-            return new Sink() {
-                public OutputStream output() {
-                    return out;
-                }
-
-                public void close() throws IOException {
-                    channel.close();
-                }
-            };
-        }
+        return Channels.newOutputStream(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND));
     }
 }
