@@ -35,9 +35,7 @@ class BenchFileTest {
         Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
         Files.writeString(reactions.resolve("all.js"), "// @on *\nfunction process(data) { Info(uuid); }\n");
         Path file = dir.resolve("events.ndjson");
-        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
-        Files.writeString(config, Files.readString(config).replaceFirst("intake: \\{(.*)}\n",
-                "intake: {$1, files: [{path: " + file + "}]}\n"));
+        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), file, "netpolicy: {backend: dry-run}\n");
         daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM);
 
         for (Path samples : new Path[] {Samples.DIR.resolve("samples.ndjson"), Samples.TETRAGON.resolve("samples.ndjson")}) {

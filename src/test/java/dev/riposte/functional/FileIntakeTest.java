@@ -104,13 +104,7 @@ class FileIntakeTest {
             assertEquals(0, s.path("refused_other_format").asLong());
             assertEquals(file.toString(), s.path("source").asText());
             long size = Files.size(file);
-            Await.until("handled to the end", 500, 10, () -> {
-                try {
-                    return source(d).path("handled").asLong() == size;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
+            awaitSource(d, "handled to the end", src -> src.path("handled").asLong() == size);
             assertEquals(size, source(d).path("position").asLong());
             assertEquals(0, source(d).path("lag_bytes").asLong());
             assertEquals("following", source(d).path("state").asText());
@@ -122,13 +116,7 @@ class FileIntakeTest {
         Path file = dir.resolve("events.json");
         append(file, Samples.line("01") + "\n");
         try (TestDaemon d = daemon(file, "jibril", "end")) {
-            Await.until("following", 500, 10, () -> {
-                try {
-                    return source(d).path("state").asText().equals("following");
-                } catch (IOException e) {
-                    return false;
-                }
-            });
+            awaitFollowing(d);
             append(file, Samples.line("02") + "\n");
             awaitRuns(d, 1);
             Thread.sleep(200);
@@ -193,13 +181,7 @@ class FileIntakeTest {
             awaitRuns(d, 2);
             Files.copy(file, dir.resolve("falco.json.1"), StandardCopyOption.REPLACE_EXISTING);
             Files.write(file, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);    // copytruncate
-            Await.until("the truncation seen", 500, 10, () -> {
-                try {
-                    return source(d).path("truncations").asLong() == 1;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
+            awaitSource(d, "the truncation seen", src -> src.path("truncations").asLong() == 1);
             append(file, lines.get(2) + "\n");
             awaitRuns(d, 3);
             Thread.sleep(200);
@@ -217,13 +199,7 @@ class FileIntakeTest {
             append(file, Samples.line("01") + "\n");
             awaitRuns(d, 1);
             Files.delete(file);
-            Await.until("the deletion noticed", 500, 10, () -> {
-                try {
-                    return source(d).path("state").asText().equals("waiting for the file to exist");
-                } catch (IOException e) {
-                    return false;
-                }
-            });
+            awaitSource(d, "the deletion noticed", src -> src.path("state").asText().equals("waiting for the file to exist"));
             append(file, Samples.line("02") + "\n");
             awaitRuns(d, 2);
             assertOncePer(List.of(uuidOf(Samples.line("01")), uuidOf(Samples.line("02"))), d);
@@ -239,13 +215,7 @@ class FileIntakeTest {
             append(file, Samples.line("01") + "\n" + Samples.lines(Samples.TETRAGON).get(0) + "\n"
                     + Samples.lines(Samples.FALCO).get(0) + "\n");
             awaitRuns(d, 1);
-            Await.until("two refused", 500, 10, () -> {
-                try {
-                    return source(d).path("refused_other_format").asLong() == 2;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
+            awaitSource(d, "two refused", src -> src.path("refused_other_format").asLong() == 2);
             assertEquals(List.of(uuidOf(Samples.lines(Samples.FALCO).get(0))), uuids(d));
             assertEquals(0, source(d).path("rejected").asLong());
             assertEquals("falco", source(d).path("format").asText());
@@ -253,9 +223,15 @@ class FileIntakeTest {
     }
 
     private static void awaitFollowing(TestDaemon d) throws InterruptedException {
-        Await.until("following", 500, 10, () -> {
+        awaitSource(d, "following", src -> src.path("state").asText().equals("following"));
+    }
+
+    /** Waits (up to 5 s) until the one source's stats pass {@code test}. */
+    private static void awaitSource(TestDaemon d, String what, java.util.function.Predicate<JsonNode> test)
+            throws InterruptedException {
+        Await.until(what, 500, 10, () -> {
             try {
-                return source(d).path("state").asText().equals("following");
+                return test.test(source(d));
             } catch (IOException e) {
                 return false;
             }

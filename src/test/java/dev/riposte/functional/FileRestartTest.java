@@ -46,14 +46,10 @@ class FileRestartTest {
     }
 
     private DaemonProcess start() throws Exception {
-        Path config = DaemonProcess.writeConfig(dir, dir.resolve("reactions.d"), db(), """
+        Path config = DaemonProcess.writeConfig(dir, dir.resolve("reactions.d"), db(), file(), """
                 dispatch: {workers: 2}
                 netpolicy: {backend: dry-run}
                 """);
-        // intake.files goes into the intake section writeConfig wrote on one line.
-        String yaml = Files.readString(config).replaceFirst("intake: \\{(.*)}\n",
-                "intake: {$1, files: [{path: " + file() + "}]}\n");
-        Files.writeString(config, yaml);
         daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM);
         Await.until("following " + file(), 600, 50, () -> {
             try {

@@ -44,9 +44,7 @@ class JibrilFileDemoTest {
         }
         // As in the README, the file's directory exists (there, riposte has made var/ for its sockets).
         Path file = dir.resolve("jibril.out");
-        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
-        Files.writeString(config, Files.readString(config).replaceFirst("intake: \\{(.*)}\n",
-                "intake: {$1, files: [{path: " + file + "}]}\n"));
+        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), file, "netpolicy: {backend: dry-run}\n");
         daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM);
 
         Process demo = new ProcessBuilder("examples/jibril-file-demo.sh", file.toString()).redirectErrorStream(true).start();

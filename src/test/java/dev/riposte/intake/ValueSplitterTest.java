@@ -27,6 +27,11 @@ class ValueSplitterTest {
         }
     }
 
+    private static void feed(ValueSplitter s, String text, Findings f) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        s.feed(bytes, 0, bytes.length, f);
+    }
+
     private static List<String> split(String text) {
         return split(text, 1 << 20, text.length());
     }
@@ -123,12 +128,10 @@ class ValueSplitterTest {
     void end_reportsAValueLeftOpen_andTheSplitterGoesOn() {
         ValueSplitter s = new ValueSplitter(1024);
         Findings f = new Findings();
-        byte[] open = "{\"a\":".getBytes(StandardCharsets.UTF_8);
-        s.feed(open, 0, open.length, f);
+        feed(s, "{\"a\":", f);
         assertEquals(0, s.resumeFrom());
         s.end(f);
-        byte[] next = "{}".getBytes(StandardCharsets.UTF_8);
-        s.feed(next, 0, next.length, f);
+        feed(s, "{}", f);
         assertEquals(List.of("garbage 0 an unfinished value at the end of the stream: {\"a\":", "value 5-7 {}"), f.found);
         assertEquals(7, s.resumeFrom());
     }
@@ -138,8 +141,7 @@ class ValueSplitterTest {
         ValueSplitter s = new ValueSplitter(1024);
         Findings f = new Findings();
         s.restart(1000);
-        byte[] v = "{}".getBytes(StandardCharsets.UTF_8);
-        s.feed(v, 0, v.length, f);
+        feed(s, "{}", f);
         assertEquals(List.of("value 1000-1002 {}"), f.found);
     }
 
@@ -148,8 +150,7 @@ class ValueSplitterTest {
         ValueSplitter s = new ValueSplitter(1024);
         Findings f = new Findings();
         s.restartInside(10);
-        byte[] rest = "\"b\": 2\n}\n{\"c\":3}\n".getBytes(StandardCharsets.UTF_8);
-        s.feed(rest, 0, rest.length, f);
+        feed(s, "\"b\": 2\n}\n{\"c\":3}\n", f);
         assertEquals(List.of("value 19-26 {\"c\":3}"), f.found);
     }
 }

@@ -86,13 +86,21 @@ public final class DaemonProcess implements AutoCloseable {
      * control socket at {@code dir/c.sock}, evidence in {@code dir/ev}, and {@code extraYaml} (other sections).
      */
     public static Path writeConfig(Path dir, Path reactions, Path statePath, String extraYaml) throws IOException {
+        return writeConfig(dir, reactions, statePath, null, extraYaml);
+    }
+
+    /** The same, with {@code followed} as the one entry of {@code intake.files} (none when null). */
+    public static Path writeConfig(Path dir, Path reactions, Path statePath, Path followed, String extraYaml)
+            throws IOException {
         Path config = dir.resolve("riposte.yaml");
+        String files = followed == null ? "" : ", files: [{path: " + followed + "}]";
         Files.writeString(config, """
-                intake: {socket: %s, control_socket: %s}
+                intake: {socket: %s, control_socket: %s%s}
                 reactions: {dir: %s}
                 evidence: {dir: %s}
                 state: {path: %s}
-                """.formatted(dir.resolve("e.sock"), dir.resolve("c.sock"), reactions, dir.resolve("ev"), statePath) + extraYaml);
+                """.formatted(dir.resolve("e.sock"), dir.resolve("c.sock"), files, reactions, dir.resolve("ev"), statePath)
+                + extraYaml);
         return config;
     }
 
