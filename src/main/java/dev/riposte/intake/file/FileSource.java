@@ -4,20 +4,14 @@ import dev.riposte.config.RiposteConfig;
 import dev.riposte.intake.SourceStatus;
 import dev.riposte.intake.StreamIntake;
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -25,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows one file of {@code intake.files} like {@code tail -F}, as a stream of JSON values. New data
- * is seen as soon as inotify reports a change in the file's directory (with a poll every
- * {@link #POLL} besides, for what inotify cannot see). A rename of the file (logrotate's default) is
+ * is seen as soon as inotify reports a change to it ({@link ChangeWatch}), with a poll every
+ * {@link #POLL} besides, for what inotify cannot see. A rename of the file (logrotate's default) is
  * followed by reading the old file to its end, late writes included, while the new one is read from
  * its start; the old one is let go once it is deleted, or once it has been quiet for
  * {@link #DRAIN_QUIET} while the new one has data. A truncation (copytruncate) restarts at 0; a file
@@ -60,8 +54,7 @@ public final class FileSource implements AutoCloseable {
     private final Thread reader;
     private volatile boolean stopping;
     private volatile String state = "starting";
-    private volatile WatchService watch;
-    private WatchKey key;
+    private final ChangeWatch watch;
     private String lastError = "";
     /** Whether reading has found where to begin; set before the reader starts, or by it. */
     private boolean recovered;
@@ -77,6 +70,7 @@ public final class FileSource implements AutoCloseable {
         this.maxEventBytes = maxEventBytes;
         this.nanoClock = nanoClock;
         this.moved = () -> saver.changed(this);
+        this.watch = new ChangeWatch(path, nanoClock);
         this.reader = Thread.ofPlatform().name("riposte-follow-" + path.getFileName()).daemon().unstarted(this::follow);
         saver.register(this);
     }
@@ -370,31 +364,16 @@ public final class FileSource implements AutoCloseable {
         return any;
     }
 
-    /** Waits for inotify to report a change in the file's directory, or {@link #POLL}. */
+    /** Waits for a change to the file ({@link ChangeWatch}), or {@link #POLL}. */
     private void waitForChange() throws InterruptedException {
         if (stopping) {
             return;
         }
         try {
-            if (key == null || !key.isValid()) {
-                key = null;
-                if (watch == null) {
-                    watch = FileSystems.getDefault().newWatchService();
-                }
-                Path dir = path.toAbsolutePath().getParent();
-                key = dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                        StandardWatchEventKinds.ENTRY_DELETE);
-            }
-            WatchKey ready = watch.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
-            if (ready != null) {
-                ready.pollEvents();
-                ready.reset();
-            }
+            watch.await(POLL);
         } catch (NoSuchFileException e) {
             // the directory does not exist yet: poll
             Thread.sleep(POLL.toMillis());
-        } catch (ClosedWatchServiceException e) {
-            // closed by close(): stopping
         } catch (IOException e) {
             failed("cannot watch " + path.toAbsolutePath().getParent() + ": " + e.getMessage());
             Thread.sleep(POLL.toMillis());
@@ -417,12 +396,10 @@ public final class FileSource implements AutoCloseable {
     public void close() {
         stopping = true;
         intake.stop();
-        if (watch != null) {
-            try {
-                watch.close();
-            } catch (IOException e) {
-                LOG.debug("closing the watch of {}: {}", source, e.getMessage());
-            }
+        try {
+            watch.close();
+        } catch (IOException e) {
+            LOG.debug("closing the watch of {}: {}", source, e.getMessage());
         }
         reader.interrupt();
         try {
