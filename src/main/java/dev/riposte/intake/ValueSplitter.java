@@ -95,9 +95,14 @@ public final class ValueSplitter {
 
     /** Feeds {@code count} bytes of {@code bytes} from {@code offset}. */
     public void feed(byte[] bytes, int offset, int count, Sink sink) {
-        for (int i = offset; i < offset + count; i++) {
+        int end = offset + count;
+        int i = offset;
+        while (i < end) {
+            if (state == State.VALUE) {
+                i = scanValue(bytes, i, end, sink);
+                continue;
+            }
             byte b = bytes[i];
-            boolean lineStartBrace = b == '{' && previous == '\n';
             switch (state) {
                 case BETWEEN -> {
                     if (b == '{') {
@@ -117,30 +122,89 @@ public final class ValueSplitter {
                     }
                 }
                 case SKIPPING -> {
-                    if (lineStartBrace) {
+                    if (b == '{' && previous == '\n') {
                         open(b);
                     }
                 }
-                case VALUE -> {
-                    if (lineStartBrace) {
-                        sink.garbage(valueStart, "an unfinished value (a new one begins at the start of a line)",
-                                Arrays.copyOf(value, Math.min(length, QUOTED_BYTES)));
-                        open(b);
-                    } else if (length == maxValueBytes) {
-                        sink.garbage(valueStart, "a value longer than " + maxValueBytes + " bytes (intake.max_event_bytes)",
-                                Arrays.copyOf(value, Math.min(length, QUOTED_BYTES)));
-                        state = State.SKIPPING;
-                        garbageStart = valueStart;
-                        length = 0;
-                    } else {
-                        append(b);
-                        step(b, sink);
-                    }
-                }
+                case VALUE -> throw new IllegalStateException("read by scanValue");
             }
             previous = b;
             position++;
+            i++;
         }
+    }
+
+    /**
+     * Reads value bytes from {@code from} until the value closes, fails, or the bytes end, following
+     * strings and nesting in locals (the bytes of a value are most of what is fed); copies them into the
+     * value in one go. Returns the index of the first byte not read.
+     */
+    private int scanValue(byte[] bytes, int from, int end, Sink sink) {
+        long full = (long) from + maxValueBytes - length; // the index at which the value would grow too long
+        int d = depth;
+        boolean str = inString;
+        boolean esc = escaped;
+        byte prev = previous;
+        for (int j = from; j < end; j++) {
+            byte b = bytes[j];
+            if (b == '{' && prev == '\n') {
+                consumed(bytes, from, j, prev);
+                sink.garbage(valueStart, "an unfinished value (a new one begins at the start of a line)",
+                        Arrays.copyOf(value, Math.min(length, QUOTED_BYTES)));
+                open(b);
+                previous = b;
+                position++;
+                return j + 1;
+            }
+            if (j == full) {
+                consumed(bytes, from, j, prev);
+                sink.garbage(valueStart, "a value longer than " + maxValueBytes + " bytes (intake.max_event_bytes)",
+                        Arrays.copyOf(value, Math.min(length, QUOTED_BYTES)));
+                state = State.SKIPPING;
+                garbageStart = valueStart;
+                length = 0;
+                previous = b;
+                position++;
+                return j + 1;
+            }
+            prev = b;
+            if (str) {
+                if (esc) {
+                    esc = false;
+                } else if (b == '\\') {
+                    esc = true;
+                } else if (b == '"') {
+                    str = false;
+                }
+            } else if (b == '"') {
+                str = true;
+            } else if (b == '{' || b == '[') {
+                d++;
+            } else if ((b == '}' || b == ']') && --d == 0) {
+                consumed(bytes, from, j + 1, prev);
+                sink.value(value, length, valueStart, position);
+                state = State.BETWEEN;
+                length = 0;
+                return j + 1;
+            }
+        }
+        consumed(bytes, from, end, prev);
+        depth = d;
+        inString = str;
+        escaped = esc;
+        return end;
+    }
+
+    /** Bytes [from, to) of a value were read: appended to it; {@code last} is the last of them. */
+    private void consumed(byte[] bytes, int from, int to, byte last) {
+        int n = to - from;
+        if (length + n > value.length) {
+            value = Arrays.copyOf(value, Math.max(length + n, (int) Math.min((long) value.length * 2, Math.max(maxValueBytes, 1))));
+        }
+        System.arraycopy(bytes, from, value, length, n);
+        length += n;
+        position += n;
+        previous = n > 0 ? last : previous;
     }
 
     /**
@@ -166,32 +230,6 @@ public final class ValueSplitter {
         inString = false;
         escaped = false;
         append(brace);
-    }
-
-    /** Follows strings and nesting after byte {@code b} of a value; a value whose braces close is handed on. */
-    private void step(byte b, Sink sink) {
-        if (inString) {
-            if (escaped) {
-                escaped = false;
-            } else if (b == '\\') {
-                escaped = true;
-            } else if (b == '"') {
-                inString = false;
-            }
-            return;
-        }
-        switch (b) {
-            case '"' -> inString = true;
-            case '{', '[' -> depth++;
-            case '}', ']' -> {
-                if (--depth == 0) {
-                    sink.value(value, length, valueStart, position + 1);
-                    state = State.BETWEEN;
-                    length = 0;
-                }
-            }
-            default -> { }
-        }
     }
 
     private void append(byte b) {

@@ -102,6 +102,10 @@ class ValueSplitterTest {
         assertEquals("value " + (big.length() + 1) + "-" + (big.length() + 3) + " {}", found.get(1));
         String exact = "{\"a\":\"" + "x".repeat(256 - 8) + "\"}";
         assertEquals(List.of("value 0-256 " + exact), split(exact, 256, 1 << 20));
+        for (int piece : List.of(1, 3, 100, 255, 256, 257)) {
+            assertEquals(found, split(big + "\n{}\n", 256, piece), "pieces of " + piece);
+            assertEquals(List.of("value 0-256 " + exact), split(exact, 256, piece), "pieces of " + piece);
+        }
     }
 
     @Test
