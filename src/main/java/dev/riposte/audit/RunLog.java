@@ -34,6 +34,19 @@ public final class RunLog implements RunListener {
         return "[" + shown + ", ... " + more + " more calls (riposte audit --event shows what was recorded)]";
     }
 
+    /**
+     * The line as {@code journalctl -u riposte} shows it without fields: which reaction ran on which
+     * event, how it ended and how long it took ({@code run of kill-miners on crypto_miner_execution
+     * fc76e4b9-...: ok, 0.153 ms}). Event text is escaped: it cannot start a line of its own.
+     */
+    static String message(RunRecord record) {
+        Outcome outcome = record.result().outcome();
+        String detail = outcome.detail().isEmpty() ? "" : ": " + outcome.detail();
+        String name = record.event().name().isEmpty() ? "an unnamed event" : record.event().name();
+        return Text.forLog("run of " + record.reaction().name() + " on " + name + " " + record.event().uuid() + ": "
+                + outcome.label() + detail + ", " + record.result().durationNanos() / 1000 / 1000.0 + " ms");
+    }
+
     @Override
     public void onRun(RunRecord record) {
         Outcome outcome = record.result().outcome();
@@ -49,6 +62,6 @@ public final class RunLog implements RunListener {
         if (!detail.isEmpty()) {
             line = line.addKeyValue("DETAIL", Text.forLog(detail));
         }
-        line.log("run");
+        line.log(message(record));
     }
 }

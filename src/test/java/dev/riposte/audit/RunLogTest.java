@@ -58,7 +58,7 @@ class RunLogTest {
     void okRun_isOneInfoLine_withTheJournalFields() throws Exception {
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("LEVEL", Level.INFO.toString());
-        expected.put("MESSAGE", "run");
+        expected.put("MESSAGE", "run of kill-miners on crypto_miner_execution fc76e4b9-eefa-45a7-adb7-9e86509665e4: ok, 0.153 ms");
         expected.put("REACTION", "kill-miners");
         expected.put("EVENT_UUID", "fc76e4b9-eefa-45a7-adb7-9e86509665e4");
         expected.put("EVENT_NAME", "crypto_miner_execution");
@@ -74,6 +74,8 @@ class RunLogTest {
         assertEquals("WARN", f.get("LEVEL"));
         assertEquals("error", f.get("OUTCOME"));
         assertEquals("TypeError: x is undefined (line 12)", f.get("DETAIL"));
+        assertEquals("run of kill-miners on crypto_miner_execution fc76e4b9-eefa-45a7-adb7-9e86509665e4: error: "
+                + "TypeError: x is undefined (line 12), 0.153 ms", f.get("MESSAGE"));
     }
 
     @Test
