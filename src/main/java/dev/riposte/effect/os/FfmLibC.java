@@ -11,6 +11,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link LibC} through the FFM API: one downcall handle per function, errno captured with each call.
@@ -31,6 +33,7 @@ final class FfmLibC implements LibC {
     /** sockaddr_un: sa_family_t then 108 bytes of path. */
     private static final int SUN_PATH_MAX = 108;
 
+    private static final Logger LOG = LoggerFactory.getLogger(FfmLibC.class);
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
@@ -42,6 +45,9 @@ final class FfmLibC implements LibC {
     private final MethodHandle syscall2 = syscall(LONG, LONG);
     private final MethodHandle syscall4 = syscall(LONG, LONG, PTR, LONG);
     private final MethodHandle syscallOpenat2 = syscall(LONG, PTR, PTR, LONG);
+    private final MethodHandle openat = Linker.nativeLinker().downcallHandle(lookup("openat"),
+            FunctionDescriptor.of(INT, INT, PTR, INT, INT), Linker.Option.firstVariadicArg(3),
+            Linker.Option.captureCallState("errno"));
     private final MethodHandle mkdirat = function("mkdirat", FunctionDescriptor.of(INT, INT, PTR, INT));
     private final MethodHandle unlinkat = function("unlinkat", FunctionDescriptor.of(INT, INT, PTR, INT));
     private final MethodHandle statx = function("statx", FunctionDescriptor.of(INT, INT, PTR, INT, INT, PTR));
@@ -93,8 +99,68 @@ final class FfmLibC implements LibC {
         return new IllegalStateException(call + " could not be called", t);
     }
 
+    /** Set once openat2 answered ENOSYS: from then on paths are walked ({@link WalkingOpen}). */
+    private volatile boolean openat2Refused;
+    private final WalkingOpen.Calls walkCalls = new WalkingOpen.Calls() {
+        @Override
+        public int openat(int dirfd, String name, int flags, int mode) throws ErrnoException {
+            return FfmLibC.this.openat(dirfd, name, flags, mode);
+        }
+
+        @Override
+        public FileStat fstat(int fd) throws ErrnoException {
+            return FfmLibC.this.fstat(fd);
+        }
+
+        @Override
+        public void close(int fd) {
+            FfmLibC.this.close(fd);
+        }
+    };
+
     @Override
     public int openat2(int dirfd, String path, int flags, int mode, long resolve) throws ErrnoException {
+        if (openat2Refused) {
+            return openat2ByWalk(dirfd, path, flags, mode, resolve);
+        }
+        try {
+            return openat2Call(dirfd, path, flags, mode, resolve);
+        } catch (ErrnoException e) {
+            if (e.errno != ErrnoException.ENOSYS) {
+                throw e;
+            }
+            openat2Refused = true;
+            LOG.info("openat2 is refused here (ENOSYS: a kernel before 5.6, or systemd's RestrictSUIDSGID=); paths are "
+                    + "opened one component at a time instead, refusing links the same way");
+            return openat2ByWalk(dirfd, path, flags, mode, resolve);
+        }
+    }
+
+    /** What openat2 would do, with openat one component at a time (what the daemon uses where openat2 is refused). */
+    int openat2ByWalk(int dirfd, String path, int flags, int mode, long resolve) throws ErrnoException {
+        return WalkingOpen.open(walkCalls, dirfd, path, flags, mode, resolve);
+    }
+
+    private int openat(int dirfd, String name, int flags, int mode) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment p = cString(arena, "openat", name);
+            int fd;
+            do {
+                fd = (int) openat.invokeExact(state, dirfd, p, flags, mode);
+            } while (fd < 0 && errno(state) == ErrnoException.EINTR);
+            if (fd < 0) {
+                throw new ErrnoException("openat", errno(state));
+            }
+            return fd;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("openat", t);
+        }
+    }
+
+    private int openat2Call(int dirfd, String path, int flags, int mode, long resolve) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment how = arena.allocate(24);

@@ -25,6 +25,10 @@ public record FileStat(int mode, long nlink, int uid, long device, long inode, l
         return (mode & S_IFMT) == S_IFDIR;
     }
 
+    public boolean isSymlink() {
+        return (mode & S_IFMT) == S_IFLNK;
+    }
+
     /** The same file as {@code other}: the same inode on the same device. */
     public boolean sameFile(FileStat other) {
         return inode == other.inode && device == other.device;
