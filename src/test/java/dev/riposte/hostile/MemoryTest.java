@@ -54,8 +54,8 @@ class MemoryTest {
 
     @Test
     void theLaunchersJvmOptions_areTheOnesTestedHere() throws Exception {
-        assertTrue(Files.readString(Path.of("bin/riposte")).contains("${RIPOSTE_JAVA_OPTS:-"
-                + String.join(" ", DaemonProcess.LAUNCHER_JVM) + "}"));
+        assertTrue(Files.readString(Path.of("bin/riposte")).contains("jvm_defaults=("
+                + String.join(" ", DaemonProcess.LAUNCHER_JVM) + ")"));
     }
 
     @Test
