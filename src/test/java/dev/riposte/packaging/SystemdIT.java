@@ -1,0 +1,176 @@
+package dev.riposte.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.riposte.testing.NspawnMachine;
+import dev.riposte.testing.Samples;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The .deb built by this build, installed with apt into a Debian 12 booted with its real systemd 252
+ * ({@link NspawnMachine}), and run as the service an operator gets. The steps run in order on one
+ * machine, as an operator's day would: install, start, react, ..., purge. The JDK is the host's,
+ * bound read-only where the launcher looks for it (the package does not carry its own runtime yet).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SystemdIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JDK = "/usr/lib/jvm/temurin-25-jdk-amd64";
+    private Path work;
+    private NspawnMachine machine;
+
+    @BeforeAll
+    void boot() throws Exception {
+        NspawnMachine.unavailable().ifPresent(why -> {
+            throw new AssertionError("a real systemd cannot be booted here: " + why);
+        });
+        work = Files.createTempDirectory("riposte-systemd-it");
+        machine = NspawnMachine.boot("riposte-it-" + ProcessHandle.current().pid(), work, "--bind-ro=" + JDK);
+    }
+
+    @AfterAll
+    void halt() throws Exception {
+        try {
+            if (machine != null) {
+                machine.close();
+            }
+        } finally {
+            if (work != null) {
+                NspawnMachine.deleteTree(work);
+            }
+        }
+    }
+
+    private static Path deb() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            return files.filter(f -> f.getFileName().toString().matches("riposte_.*\\.deb")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no riposte_*.deb in target/ (mvn package builds it)"));
+        }
+    }
+
+    /** Runs a command that must succeed; if it does not, the failure shows the service's last journal lines. */
+    private NspawnMachine.Result ok(String... command) throws Exception {
+        NspawnMachine.Result r = machine.exec(command);
+        if (r.code() != 0) {
+            String journal = machine.exec("journalctl", "-u", "riposte", "-n", "40", "--no-pager").output();
+            assertEquals(0, r.code(), String.join(" ", command) + ":\n" + r.output() + "\n--- journal:\n" + journal);
+        }
+        return r;
+    }
+
+    private String value(String property) throws Exception {
+        return ok("systemctl", "show", "riposte", "-p", property, "--value").output().strip();
+    }
+
+    @Test
+    @Order(1)
+    void install_withApt_enablesTheServiceButDoesNotStartIt() throws Exception {
+        Files.copy(deb(), machine.root().resolve("root/riposte.deb"));
+        ok("apt-get", "install", "-y", "/root/riposte.deb");
+        assertEquals("enabled", machine.exec("systemctl", "is-enabled", "riposte").output().strip());
+        assertEquals("inactive", machine.exec("systemctl", "is-active", "riposte").output().strip());
+    }
+
+    @Test
+    @Order(2)
+    void start_isReady_withTheLaunchersJvmSettings_andItsClassDataCacheWritable() throws Exception {
+        ok("systemctl", "start", "riposte");
+        assertEquals("active", value("ActiveState"));
+        long pid = Long.parseLong(value("MainPID"));
+        String cmdline = ok("cat", "/proc/" + pid + "/cmdline").output().replace('\0', ' ');
+        // RIPOSTE_JAVA_OPTS in the unit used to replace these: the service ran G1 with other settings.
+        for (String flag : List.of("-XX:+UseSerialGC", "-Xss2m", "-Xmx256m", "-XX:SharedArchiveFile=/var/cache/riposte/")) {
+            assertTrue(cmdline.contains(flag), flag + " in " + cmdline);
+        }
+        // The archive is written when the JVM exits: after a restart it is there, the service's own.
+        ok("systemctl", "restart", "riposte");
+        String archive = ok("stat", "-c", "%U %a", "/var/cache/riposte/riposte-run.jsa").output().strip();
+        assertEquals("riposte 600", archive);
+        long started = Long.parseLong(value("ExecMainStartTimestampMonotonic"));
+        long ready = Long.parseLong(value("ActiveEnterTimestampMonotonic"));
+        System.out.printf("riposte under systemd: start to READY %.2f s with the class-data archive%n",
+                (ready - started) / 1e6);
+    }
+
+    @Test
+    @Order(3)
+    void theTwelveSamples_run_andTheJournalHasAReadableLineWithFieldsForEachRun() throws Exception {
+        Files.writeString(machine.root().resolve("etc/riposte/reactions.d/log-all.js"), """
+                // @on kind=*
+                function process(data) { Info("seen " + data.metadata.name); }
+                """);
+        Files.copy(Samples.NDJSON, machine.root().resolve("root/samples.ndjson"));
+        ok("systemctl", "reload", "riposte");
+        awaitStats("the reaction loaded", s -> s.path("reactions").path("loaded").size() == 1);
+        ok("riposte", "send", "--config", "/etc/riposte/riposte.yaml", "/root/samples.ndjson");
+        awaitStats("12 events done", s -> s.path("events").path("done").asInt() == 12);
+        String journal = ok("journalctl", "-u", "riposte", "-o", "json", "--no-pager", "LOGGER=riposte.audit",
+                "REACTION=log-all").output();
+        List<JsonNode> runs = new ArrayList<>();
+        for (String line : journal.split("\n")) {
+            if (!line.isBlank()) {
+                runs.add(JSON.readTree(line));
+            }
+        }
+        assertEquals(12, runs.size(), runs.stream().map(r -> r.path("MESSAGE").asText()).toList().toString());
+        for (JsonNode run : runs) {
+            assertEquals("ok", run.path("OUTCOME").asText(), run.toString());
+            assertFalse(run.path("EVENT_UUID").asText().isEmpty(), run.toString());
+            String message = run.path("MESSAGE").asText();
+            // journalctl -u riposte shows MESSAGE alone: it has to say what ran on what.
+            assertTrue(message.contains("log-all") && message.contains(run.path("EVENT_NAME").asText())
+                    && message.contains("ok"), message);
+        }
+    }
+
+    private void awaitStats(String what, java.util.function.Predicate<JsonNode> test) throws Exception {
+        JsonNode last = null;
+        for (int i = 0; i < 60; i++) {
+            NspawnMachine.Result r = machine.exec("riposte", "stats", "--json", "--config", "/etc/riposte/riposte.yaml");
+            if (r.code() == 0) {
+                last = JSON.readTree(r.output());
+                if (test.test(last)) {
+                    return;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("never " + what + ": " + last);
+    }
+
+    @Test
+    @Order(90)
+    void stop_isClean() throws Exception {
+        ok("systemctl", "stop", "riposte");
+        assertEquals("inactive", machine.exec("systemctl", "is-active", "riposte").output().strip());
+        assertEquals("success", value("Result"));
+    }
+
+    @Test
+    @Order(99)
+    void purge_leavesNothingRiposteMade() throws Exception {
+        ok("apt-get", "purge", "-y", "riposte");
+        for (String path : List.of("/usr/lib/riposte", "/etc/riposte", "/var/lib/riposte", "/var/cache/riposte",
+                "/etc/systemd/system/multi-user.target.wants/riposte.service", "/run/riposte")) {
+            assertEquals(1, machine.exec("test", "-e", path).code(), path + " is left");
+        }
+        assertEquals(2, machine.exec("getent", "passwd", "riposte").code(), "the user is left");
+        assertEquals(2, machine.exec("getent", "group", "riposte").code(), "the group is left");
+    }
+}
