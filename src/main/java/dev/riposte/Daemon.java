@@ -143,6 +143,8 @@ public final class Daemon implements AutoCloseable {
         this.sandbox = sandbox;
         liveReactions = config.reactions();
         loader = new ReactionLoader(sandbox, shell, liveReactions.defaultTimeout());
+        // Watched before it is read: a file copied in while riposte starts is loaded by the first reload.
+        watch = DirectoryWatch.watch(liveReactions.dir());
         reactions = loader.loadDirectory(liveReactions.dir());
         List<RunListener> all = new ArrayList<>();
         all.add(new RunLog());
@@ -180,8 +182,8 @@ public final class Daemon implements AutoCloseable {
         long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         LOG.info("ready: {} reactions loaded, {} rejected, netpolicy {}; {} ms after JVM start",
                 reactions.loaded().size(), reactions.rejected().size(), netPolicy.status().backend(), sinceJvmStart);
+        watch.start(this::reload);
         notifier.ready(status());
-        watch = DirectoryWatch.start(liveReactions.dir(), this::reload);
         started.add(new Heartbeat(notifier, System.getenv(), this::status,
                 () -> dispatcher.stalled(HeaderParser.MAX_TIMEOUT.plus(STALL_GRACE))));
     }

@@ -22,26 +22,46 @@ public final class DirectoryWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryWatch.class);
 
     private final WatchService watcher;
-    private final Thread thread;
+    private final Path dir;
+    private Thread thread;
 
-    private DirectoryWatch(WatchService watcher, Path dir, Runnable onChange) {
+    private DirectoryWatch(WatchService watcher, Path dir) {
         this.watcher = watcher;
-        this.thread = Thread.ofPlatform().name("riposte-reactions-watch").daemon().unstarted(() -> loop(dir, onChange));
+        this.dir = dir;
     }
 
-    /** Starts watching {@code dir}; if it cannot be watched, says so and returns a watch that does nothing. */
-    public static DirectoryWatch start(Path dir, Runnable onChange) {
+    /**
+     * Starts noticing changes in {@code dir} now, before its files are read, so that none made meanwhile
+     * is missed; {@link #start} begins acting on them (those made in between first). If the directory
+     * cannot be watched, says so and returns a watch that does nothing.
+     */
+    public static DirectoryWatch watch(Path dir) {
         try {
             WatchService watcher = FileSystems.getDefault().newWatchService();
             dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                     StandardWatchEventKinds.ENTRY_DELETE);
-            DirectoryWatch watch = new DirectoryWatch(watcher, dir, onChange);
-            watch.thread.start();
-            return watch;
+            return new DirectoryWatch(watcher, dir);
         } catch (IOException e) {
             LOG.warn("cannot watch {} for changes ({}); reload with SIGHUP or riposte reload", dir, e.getMessage());
-            return new DirectoryWatch(null, dir, onChange);
+            return new DirectoryWatch(null, dir);
         }
+    }
+
+    /** {@link #watch} and {@link #start} at once. */
+    public static DirectoryWatch start(Path dir, Runnable onChange) {
+        return watch(dir).start(onChange);
+    }
+
+    /** Calls {@code onChange} after each settled burst of changes from now on. Once. */
+    public synchronized DirectoryWatch start(Runnable onChange) {
+        if (thread != null) {
+            throw new IllegalStateException("the watch of " + dir + " is started already");
+        }
+        thread = Thread.ofPlatform().name("riposte-reactions-watch").daemon().unstarted(() -> loop(dir, onChange));
+        if (watcher != null) {
+            thread.start();
+        }
+        return this;
     }
 
     private void loop(Path dir, Runnable onChange) {
@@ -69,10 +89,12 @@ public final class DirectoryWatch implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (watcher != null) {
             watcher.close();
-            thread.interrupt();
+            if (thread != null) {
+                thread.interrupt();
+            }
         }
     }
 }
