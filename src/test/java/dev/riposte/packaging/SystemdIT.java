@@ -139,6 +139,42 @@ class SystemdIT {
         }
     }
 
+    /** The daemon's stats as they are the moment {@code before} has returned (socat: no JVM start in between). */
+    private JsonNode statsRightAfter(String before) throws Exception {
+        NspawnMachine.Result r = ok("/bin/sh", "-c", before + " && echo '{\"command\":\"stats\"}' | socat -t 10 - "
+                + "UNIX-CONNECT:/run/riposte/control.sock");
+        String[] lines = r.output().strip().split("\n");
+        return JSON.readTree(lines[lines.length - 1]);
+    }
+
+    private static List<String> loaded(JsonNode stats) {
+        List<String> names = new ArrayList<>();
+        stats.path("reactions").path("loaded").forEach(r -> names.add(r.path("name").asText()));
+        return names;
+    }
+
+    @Test
+    @Order(4)
+    void systemctlReload_returnsOnlyOnceTheDaemonHasReloaded() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            Files.writeString(machine.root().resolve("etc/riposte/reactions.d/reload-" + i + ".js"),
+                    "// @on name=never\nfunction process(data) { }\n");
+            JsonNode stats = statsRightAfter("systemctl reload riposte");
+            assertTrue(loaded(stats).contains("reload-" + i), "try " + i + ": " + loaded(stats));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aReactionCopiedInRightAfterARestart_isLoaded() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            String name = "after-restart-" + i;
+            ok("/bin/sh", "-c", "systemctl restart riposte && printf '// @on name=never\\nfunction process(d) { }\\n' > "
+                    + "/etc/riposte/reactions.d/" + name + ".js");
+            awaitStats(name + " loaded", s -> loaded(s).contains(name));
+        }
+    }
+
     private void awaitStats(String what, java.util.function.Predicate<JsonNode> test) throws Exception {
         JsonNode last = null;
         for (int i = 0; i < 60; i++) {
