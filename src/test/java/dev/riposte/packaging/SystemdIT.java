@@ -175,6 +175,82 @@ class SystemdIT {
         }
     }
 
+    @Test
+    @Order(6)
+    void aShellReaction_isRefusedUnderTheUnit_forItCannotDropToAnotherUser() throws Exception {
+        Files.writeString(machine.root().resolve("etc/riposte/reactions.d/shell.sh"), "# @on *\ncat /etc/shadow\n");
+        NspawnMachine.Result reload = machine.exec("systemctl", "reload", "riposte");
+        assertTrue(reload.code() != 0, "a rejected file fails the reload: " + reload.output());
+        assertEquals("active", value("ActiveState"), "and the service runs on");
+        JsonNode stats = statsRightAfter("true");
+        String rejected = stats.path("reactions").path("rejected").toString();
+        assertTrue(rejected.contains("shell.sh") && rejected.contains("shell reactions cannot run here"), rejected);
+        Files.delete(machine.root().resolve("etc/riposte/reactions.d/shell.sh"));
+        ok("systemctl", "reload", "riposte");
+    }
+
+    @Test
+    @Order(7)
+    void killedWithSigkill_itIsRestarted_withItsBlocksInTheKernel_andItsAuditTrail() throws Exception {
+        Files.writeString(machine.root().resolve("etc/riposte/reactions.d/block.js"), """
+                // @on name=crypto_miner_execution
+                function process(data) { NetBlockIp("203.0.113.77"); }
+                """);
+        ok("systemctl", "reload", "riposte");
+        Files.writeString(machine.root().resolve("root/miner.json"), Samples.line("01")
+                .replace("fc76e4b9-eefa-45a7-adb7-9e86509665e4", "11111111-2222-4333-8444-555555555555") + "\n");
+        ok("riposte", "send", "--config", "/etc/riposte/riposte.yaml", "/root/miner.json");
+        awaitStats("the block", s -> s.path("netpolicy").path("blocked").asInt() == 1);
+        assertTrue(ok("nft", "list", "set", "inet", "riposte", "block4").output().contains("203.0.113.77"));
+        int audited = ok("riposte", "audit", "--config", "/etc/riposte/riposte.yaml", "--json").output().strip()
+                .split("\n").length;
+        String before = value("MainPID");
+        ok("systemctl", "kill", "-s", "KILL", "riposte");
+        awaitRestart(before);
+        assertTrue(ok("nft", "list", "set", "inet", "riposte", "block4").output().contains("203.0.113.77"));
+        assertTrue(ok("riposte", "blocks", "--config", "/etc/riposte/riposte.yaml").output().contains("203.0.113.77"));
+        assertEquals(audited, ok("riposte", "audit", "--config", "/etc/riposte/riposte.yaml", "--json").output().strip()
+                .split("\n").length, "the audit trail is whole");
+    }
+
+    @Test
+    @Order(8)
+    void aStoppedDaemon_isKilledByTheWatchdog_andRestarted() throws Exception {
+        // 150 s as shipped; a drop-in makes the test shorter, as an operator's would.
+        Path dropIn = Files.createDirectories(machine.root().resolve("etc/systemd/system/riposte.service.d"));
+        Files.writeString(dropIn.resolve("watchdog.conf"), "[Service]\nWatchdogSec=6s\n");
+        ok("systemctl", "daemon-reload");
+        ok("systemctl", "restart", "riposte");
+        String before = value("MainPID");
+        ok("kill", "-STOP", before);
+        awaitRestart(before);
+        String log = ok("journalctl", "-u", "riposte", "--no-pager", "-n", "200").output();
+        assertTrue(log.contains("Watchdog timeout"), log);
+        Files.delete(dropIn.resolve("watchdog.conf"));
+        ok("systemctl", "daemon-reload");
+    }
+
+    @Test
+    @Order(9)
+    void anUpgrade_restartsTheRunningService() throws Exception {
+        ok("systemctl", "restart", "riposte");
+        String before = value("MainPID");
+        ok("apt-get", "install", "-y", "--reinstall", "/root/riposte.deb");
+        awaitRestart(before);
+    }
+
+    /** Waits until the service runs again under another main process than {@code before}. */
+    private void awaitRestart(String before) throws Exception {
+        for (int i = 0; i < 150; i++) {
+            String pid = value("MainPID");
+            if (!pid.equals(before) && !pid.equals("0") && value("ActiveState").equals("active")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not restarted: " + machine.exec("systemctl", "status", "riposte", "--no-pager").output());
+    }
+
     private void awaitStats(String what, java.util.function.Predicate<JsonNode> test) throws Exception {
         JsonNode last = null;
         for (int i = 0; i < 60; i++) {
