@@ -31,6 +31,21 @@ import org.slf4j.LoggerFactory;
  * Not thread-safe: start and close from one thread.
  */
 public final class IntakeServer implements AutoCloseable {
+    static {
+        // Netty names each channel after a MAC address of the host, and warns at every start where there is
+        // none (a container or namespace with only lo). The name has to be unique in this process only.
+        if (System.getProperty("io.netty.machineId") == null) {
+            byte[] id = new byte[8];
+            new java.security.SecureRandom().nextBytes(id);
+            id[0] |= 0x02; // a locally administered address, as a made-up one must say
+            StringBuilder hex = new StringBuilder();
+            for (byte b : id) {
+                hex.append(hex.isEmpty() ? "" : ":").append(String.format("%02x", b));
+            }
+            System.setProperty("io.netty.machineId", hex.toString());
+        }
+    }
+
     static final int MAX_CONTROL_LINE = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(IntakeServer.class);
 

@@ -102,6 +102,12 @@ class SystemdIT {
         ok("systemctl", "restart", "riposte");
         String archive = ok("stat", "-c", "%U %a", "/var/cache/riposte/riposte-run.jsa").output().strip();
         assertEquals("riposte 600", archive);
+        // GraalVM's native library is unpacked into the cache, not into the state directory (riposte's home).
+        assertEquals("", ok("find", "/var/lib/riposte", "-name", "*.so*").output().strip());
+        assertTrue(ok("find", "/var/cache/riposte/polyglot", "-name", "libtruffleattach.so").output().contains("libtruffleattach.so"));
+        // The machine's only interface is lo: Netty used to warn about the missing MAC address at every start.
+        String warnings = ok("journalctl", "-u", "riposte", "-p", "warning", "--no-pager", "-o", "cat").output();
+        assertFalse(warnings.contains("hardware address"), warnings);
         long started = Long.parseLong(value("ExecMainStartTimestampMonotonic"));
         long ready = Long.parseLong(value("ActiveEnterTimestampMonotonic"));
         System.out.printf("riposte under systemd: start to READY %.2f s with the class-data archive%n",
