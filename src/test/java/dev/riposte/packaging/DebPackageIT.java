@@ -30,8 +30,8 @@ class DebPackageIT {
 
     private static Path deb() throws Exception {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
-            return files.filter(f -> f.getFileName().toString().matches("riposte_.*_all\\.deb")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no riposte_*_all.deb in target/ (mvn package builds it)"));
+            return files.filter(f -> f.getFileName().toString().matches("riposte_.*_amd64\\.deb")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no riposte_*_amd64.deb in target/ (mvn package builds it)"));
         }
     }
 

@@ -24,14 +24,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The .deb built by this build, installed with apt into a Debian 12 booted with its real systemd 252
  * ({@link NspawnMachine}), and run as the service an operator gets. The steps run in order on one
- * machine, as an operator's day would: install, start, react, ..., purge. The JDK is the host's,
- * bound read-only where the launcher looks for it (the package does not carry its own runtime yet).
+ * machine, as an operator's day would: install, start, react, ..., purge. The machine has no Java:
+ * the package brings its own runtime.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemdIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String JDK = "/usr/lib/jvm/temurin-25-jdk-amd64";
     private Path work;
     private NspawnMachine machine;
 
@@ -41,7 +40,7 @@ class SystemdIT {
             throw new AssertionError("a real systemd cannot be booted here: " + why);
         });
         work = Files.createTempDirectory("riposte-systemd-it");
-        machine = NspawnMachine.boot("riposte-it-" + ProcessHandle.current().pid(), work, "--bind-ro=" + JDK);
+        machine = NspawnMachine.boot("riposte-it-" + ProcessHandle.current().pid(), work);
     }
 
     @AfterAll
@@ -81,6 +80,8 @@ class SystemdIT {
     @Test
     @Order(1)
     void install_withApt_enablesTheServiceButDoesNotStartIt() throws Exception {
+        NspawnMachine.Result java = machine.sh("command -v java || ls -d /usr/lib/jvm");
+        assertTrue(java.code() != 0, "a machine with no Java: " + java.output());
         Files.copy(deb(), machine.root().resolve("root/riposte.deb"));
         ok("apt-get", "install", "-y", "/root/riposte.deb");
         assertEquals("enabled", machine.exec("systemctl", "is-enabled", "riposte").output().strip());
@@ -92,9 +93,12 @@ class SystemdIT {
     void start_isReady_withTheLaunchersJvmSettings_andItsClassDataCacheWritable() throws Exception {
         ok("systemctl", "start", "riposte");
         assertEquals("active", value("ActiveState"));
+        double first = (Long.parseLong(value("ActiveEnterTimestampMonotonic"))
+                - Long.parseLong(value("ExecMainStartTimestampMonotonic"))) / 1e6;
         long pid = Long.parseLong(value("MainPID"));
         String cmdline = ok("cat", "/proc/" + pid + "/cmdline").output().replace('\0', ' ');
         // RIPOSTE_JAVA_OPTS in the unit used to replace these: the service ran G1 with other settings.
+        assertTrue(cmdline.startsWith("/usr/lib/riposte/runtime/bin/java "), cmdline);
         for (String flag : List.of("-XX:+UseSerialGC", "-Xss2m", "-Xmx256m", "-XX:SharedArchiveFile=/var/cache/riposte/")) {
             assertTrue(cmdline.contains(flag), flag + " in " + cmdline);
         }
@@ -110,8 +114,8 @@ class SystemdIT {
         assertFalse(warnings.contains("hardware address"), warnings);
         long started = Long.parseLong(value("ExecMainStartTimestampMonotonic"));
         long ready = Long.parseLong(value("ActiveEnterTimestampMonotonic"));
-        System.out.printf("riposte under systemd: start to READY %.2f s with the class-data archive%n",
-                (ready - started) / 1e6);
+        System.out.printf("riposte under systemd: start to READY %.2f s the first time, %.2f s with the class-data "
+                + "archive that start made%n", first, (ready - started) / 1e6);
     }
 
     @Test
