@@ -35,6 +35,20 @@ class DebPackageIT {
         }
     }
 
+    /**
+     * lintian (Debian's, installed by .ci/run) finds no error. The warnings kept, each with its reason in
+     * src/deb/doc/lintian-overrides, are overridden; the one left is no-manual-page (riposte --help and
+     * /usr/share/doc/riposte/docs are its manual).
+     */
+    @Test
+    void lintian_findsNoError() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/lintian")), "lintian is not installed (.ci/run installs it)");
+        Result lintian = run("lintian", "--fail-on", "error", "--tag-display-limit", "0", deb().toString());
+        assertEquals(0, lintian.code(), lintian.output());
+        List<String> tags = lintian.output().lines().filter(l -> l.matches("^[EWI]: .*")).toList();
+        assertEquals(List.of("W: riposte: no-manual-page [usr/bin/riposte]"), tags, lintian.output());
+    }
+
     @Test
     void theDeb_installs_runs_andPurgesCleanly() throws Exception {
         Path deb = deb();
