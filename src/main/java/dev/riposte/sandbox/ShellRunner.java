@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShellRunner implements ReactionRunner, ScriptValidator {
     static final int MAX_OUTPUT_BYTES = 16 * 1024;
+    /** Lines of a run's output logged, at most (each its own entry). */
+    static final int MAX_OUTPUT_LINES = 100;
     /** Linux refuses a single environment string longer than this (MAX_ARG_STRLEN). */
     static final int MAX_ENV_STRING = 128 * 1024;
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -285,14 +287,24 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
             }
         }
 
+        /**
+         * Logs the output a line per entry, as journalctl shows a program's lines (one entry holding them
+         * all showed as one line of literal \n), at most {@link #MAX_OUTPUT_LINES} of them.
+         */
         void log(Reaction reaction, Event event) {
-            String text = kept.toString(StandardCharsets.UTF_8);
+            String text = kept.toString(StandardCharsets.UTF_8).stripTrailing();
             if (text.isEmpty()) {
                 return;
             }
-            REACTION_LOG.atInfo().addKeyValue("REACTION", reaction.name()).addKeyValue("EVENT_UUID", event.uuid())
-                    .log("shell output: {}{}", Text.forLog(text.stripTrailing()),
-                            dropped > 0 ? " ...[" + dropped + " more bytes not kept]" : "");
+            String[] lines = text.split("\n", -1);
+            int shown = Math.min(lines.length, MAX_OUTPUT_LINES);
+            for (int i = 0; i < shown; i++) {
+                boolean last = i == shown - 1;
+                String more = !last ? "" : (lines.length > shown ? " ...[" + (lines.length - shown) + " more lines not logged]" : "")
+                        + (dropped > 0 ? " ...[" + dropped + " more bytes not kept]" : "");
+                REACTION_LOG.atInfo().addKeyValue("REACTION", reaction.name()).addKeyValue("EVENT_UUID", event.uuid())
+                        .log("shell output: {}{}", Text.forLog(lines[i]), more);
+            }
         }
     }
 

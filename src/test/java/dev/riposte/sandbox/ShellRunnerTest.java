@@ -70,13 +70,14 @@ class ShellRunnerTest {
     }
 
     private RunResult run(String header, String body, Event event) throws Exception {
+        appender.list.clear();
         return shell.run(load(shell, "r", "#!/bin/sh\n# @on *\n" + header + body), event);
     }
 
-    /** What the run wrote to its output, as logged (lines escaped as \n). */
+    /** What the last run wrote to its output, as logged a line per entry, joined here with \n. */
     private String output() {
-        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("shell output: "))
-                .reduce((a, b) -> b).orElse("shell output: ").substring("shell output: ".length());
+        return String.join("\\n", appender.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.startsWith("shell output: ")).map(m -> m.substring("shell output: ".length())).toList());
     }
 
 
@@ -193,11 +194,16 @@ class ShellRunnerTest {
     @Test
     void output_isLogged_andCut() throws Exception {
         run("", "echo hello; echo oops >&2; yes x | tr -d '\\n' | head -c 20000\n", Samples.event("01"));
-        ILoggingEvent logged = appender.list.getLast();
-        String message = logged.getFormattedMessage();
-        assertTrue(message.startsWith("shell output: hello\\noops\\nxxx"), message.substring(0, 40));
+        List<String> messages = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(List.of("shell output: hello", "shell output: oops"), messages.subList(0, 2), "a line per entry");
+        String message = messages.getLast();
+        assertTrue(message.startsWith("shell output: xxx"), message.substring(0, 40));
         assertTrue(message.endsWith(" ...[" + (20000 - (ShellRunner.MAX_OUTPUT_BYTES - 11)) + " more bytes not kept]"),
                 message.substring(message.length() - 60));
+        run("", "seq 1 250\n", Samples.event("01"));
+        List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(ShellRunner.MAX_OUTPUT_LINES, lines.size(), "at most this many entries");
+        assertEquals("shell output: 100 ...[150 more lines not logged]", lines.getLast());
     }
 
     @Test
