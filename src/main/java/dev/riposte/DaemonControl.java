@@ -118,7 +118,8 @@ final class DaemonControl implements ControlService {
     }
 
     private ObjectNode blocks() {
-        ObjectNode out = JSON.objectNode().put("ok", true);
+        NetPolicyStatus net = daemon.netPolicy().status();
+        ObjectNode out = JSON.objectNode().put("ok", true).put("active", net.active()).put("reason", net.reason());
         Instant now = Instant.now();
         ArrayNode list = out.putArray("blocks");
         for (Block b : daemon.netPolicy().blocks()) {

@@ -27,6 +27,10 @@ public final class BlocksCommand implements Callable<Integer> {
             System.out.println(answer);
             return 0;
         }
+        if (!answer.path("active").asBoolean(true)) {
+            System.out.println("netpolicy is off: " + answer.path("reason").asText());
+            System.out.println();
+        }
         System.out.printf("%-40s %-10s %-28s %-24s %s%n", "ADDRESS", "REMAINING", "REASON", "REACTION", "EVENT");
         for (JsonNode b : answer.path("blocks")) {
             String remaining = b.path("remaining_s").isNull() ? "-" : b.path("remaining_s").asLong() + "s";

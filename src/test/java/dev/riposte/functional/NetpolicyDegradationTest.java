@@ -47,6 +47,27 @@ class NetpolicyDegradationTest {
     }
 
     @Test
+    void blocksStoredBeforeNetpolicyBrokeDown_areStillListed_andCounted() throws Exception {
+        // A first run (dry-run) stores a block; the next start cannot use nftables.
+        try (TestDaemon d = new TestDaemon(dir, "netpolicy: {backend: dry-run, never_block: []}\n", Map.of("block.js", BLOCKER))) {
+            d.send(List.of(Samples.line("01")));
+            d.awaitFinished(1);
+            assertEquals(1, d.stats().path("netpolicy").path("blocked").asInt());
+        }
+        try (TestDaemon d = new TestDaemon(dir, "netpolicy:\n  backend: auto\n  nft_command: [/nonexistent/nft]\n", Map.of())) {
+            JsonNode net = d.stats().path("netpolicy");
+            assertEquals("disabled", net.path("backend").asText());
+            assertEquals(1, net.path("blocked").asInt(), net.toString());
+            assertTrue(net.path("reason").asText().endsWith("; 1 blocks and 0 domains stored by an earlier run are listed "
+                    + "but not managed: table inet riposte may still hold them (riposte netpolicy flush lifts them once "
+                    + "netpolicy works)"), net.toString());
+            JsonNode blocks = d.control("{\"command\":\"blocks\"}");
+            assertEquals(false, blocks.path("active").asBoolean());
+            assertEquals("127.0.0.2", blocks.path("blocks").path(0).path("address").asText(), blocks.toString());
+        }
+    }
+
+    @Test
     void withoutCapNetAdmin_theDaemonRuns_andSaysSo() throws Exception {
         try (NetNamespace ns = new NetNamespace()) {
             Path reactions = Files.createDirectories(dir.resolve("reactions.d"));

@@ -5,12 +5,23 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 
-/** Refuses every change, saying why the feature is off. Thread-safe (immutable). */
+/**
+ * Refuses every change, saying why the feature is off. What an earlier run stored is still listed
+ * ({@link #blocks}, {@link #status}): the kernel may still hold those blocks in {@code table inet
+ * riposte}, which riposte neither enforces nor lifts while it is off. Thread-safe.
+ */
 public final class DisabledNetPolicy implements NetPolicy {
     private final String reason;
+    /** The blocks of earlier runs, or null when there is no store to read. */
+    private final BlockStore stored;
 
     public DisabledNetPolicy(String reason) {
+        this(reason, null);
+    }
+
+    public DisabledNetPolicy(String reason, BlockStore stored) {
         this.reason = reason;
+        this.stored = stored;
     }
 
     private EffectResult off() {
@@ -42,14 +53,23 @@ public final class DisabledNetPolicy implements NetPolicy {
         return off();
     }
 
+    /** The blocks stored by earlier runs (none when the store cannot be read). */
     @Override
     public List<Block> blocks() {
-        return List.of();
+        try {
+            return stored == null ? List.of() : stored.blocks();
+        } catch (BlockStore.BlockStoreException e) {
+            return List.of();
+        }
     }
 
     @Override
     public List<FollowedDomain> domains() {
-        return List.of();
+        try {
+            return stored == null ? List.of() : stored.domains();
+        } catch (BlockStore.BlockStoreException e) {
+            return List.of();
+        }
     }
 
     @Override
@@ -59,6 +79,11 @@ public final class DisabledNetPolicy implements NetPolicy {
 
     @Override
     public NetPolicyStatus status() {
-        return new NetPolicyStatus("disabled", false, reason, 0, 0, 0);
+        int blocked = blocks().size();
+        int domains = domains().size();
+        String said = blocked + domains == 0 ? reason : reason + "; " + blocked + " blocks and " + domains
+                + " domains stored by an earlier run are listed but not managed: table inet riposte may still hold them "
+                + "(riposte netpolicy flush lifts them once netpolicy works)";
+        return new NetPolicyStatus("disabled", false, said, blocked, domains, 0);
     }
 }

@@ -26,7 +26,7 @@ public final class NetPolicies {
         Guard guard = Guard.forHost(config.neverBlock().stream().map(Cidr::parse).toList(), config.nftCommand());
         Enforcer.Settings settings = Enforcer.Settings.of(config);
         NetPolicy policy = switch (config.backend()) {
-            case DISABLED -> new DisabledNetPolicy("netpolicy.backend is disabled in the configuration");
+            case DISABLED -> new DisabledNetPolicy("netpolicy.backend is disabled in the configuration", store);
             case DRY_RUN -> start(new DryRunKernel(clock), store, guard, resolver, settings, clock, config);
             case NFTABLES, AUTO -> start(new NftKernel(nft), store, guard, resolver, settings, clock, config);
         };
@@ -45,7 +45,7 @@ public final class NetPolicies {
             return Enforcer.start(kernel, store, guard, resolver, settings, clock);
         } catch (Kernel.KernelException e) {
             return new DisabledNetPolicy("netpolicy.backend is " + spelled(config.backend())
-                    + " but nftables cannot be used: " + e.getMessage());
+                    + " but nftables cannot be used: " + e.getMessage(), store);
         }
     }
 
