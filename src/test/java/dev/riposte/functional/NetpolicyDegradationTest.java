@@ -82,9 +82,12 @@ class NetpolicyDegradationTest {
                     dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
                 DaemonProcess.send(dir.resolve("e.sock"), Samples.line("01"));
                 JsonNode net = daemon.awaitDone(1).path("netpolicy");
-                assertEquals("disabled", net.path("backend").asText());
+                // Asked for explicitly: degraded, not silently disabled, and tried again (RetryingNetPolicyTest).
+                assertEquals("nftables", net.path("backend").asText());
+                assertFalse(net.path("active").asBoolean());
                 assertTrue(net.path("reason").asText().startsWith("netpolicy.backend is nftables but nftables cannot be used: "
                         + "nft is not permitted to change the firewall (riposte needs CAP_NET_ADMIN): "), net.toString());
+                assertTrue(net.path("reason").asText().endsWith("; degraded, trying again every 30s"), net.toString());
                 Path errno;
                 try (Stream<Path> list = Files.list(dir.resolve("ev"))) {
                     errno = list.findFirst().orElseThrow().resolve("e");

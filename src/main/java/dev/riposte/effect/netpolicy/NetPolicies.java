@@ -2,6 +2,7 @@ package dev.riposte.effect.netpolicy;
 
 import dev.riposte.config.RiposteConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,17 +34,28 @@ public final class NetPolicies {
         NetPolicyStatus status = policy.status();
         if (status.active()) {
             LOG.info("netpolicy: backend {} ({})", status.backend(), status.reason());
-        } else {
+        } else if (!(policy instanceof RetryingNetPolicy)) {
             LOG.warn("netpolicy: network helpers are disabled: {}", status.reason());
         }
         return policy;
     }
 
+    /** How often an explicit nftables backend that could not start is tried again. */
+    static final Duration RETRY = Duration.ofSeconds(30);
+
+    /**
+     * The bridge over {@code kernel}. When it cannot start: {@code auto} runs disabled (nftables was
+     * optional); an explicit {@code nftables} runs degraded and tries again ({@link RetryingNetPolicy}).
+     */
     private static NetPolicy start(Kernel kernel, BlockStore store, Guard guard, Resolver resolver,
                                    Enforcer.Settings settings, Clock clock, RiposteConfig.NetPolicy config) {
         try {
             return Enforcer.start(kernel, store, guard, resolver, settings, clock);
         } catch (Kernel.KernelException e) {
+            if (config.backend() == RiposteConfig.Backend.NFTABLES) {
+                return new RetryingNetPolicy(e.getMessage(), () -> Enforcer.start(kernel, store, guard, resolver, settings,
+                        clock), store, RETRY);
+            }
             return new DisabledNetPolicy("netpolicy.backend is " + spelled(config.backend())
                     + " but nftables cannot be used: " + e.getMessage(), store);
         }
