@@ -55,6 +55,14 @@ final class RunWatchdog implements AutoCloseable {
         active.remove(w);
     }
 
+    /**
+     * Whether {@code w}'s run has allocated more than its budget, asked by the run's own thread once it has
+     * ended: a run that allocates fast can end between two ticks, before it could be stopped.
+     */
+    boolean overBudget(Watch w) {
+        return threads.getThreadAllocatedBytes(w.threadId) - w.allocatedAtStart > maxAllocBytes;
+    }
+
     /** Stops every watched run now: the daemon is stopping. */
     void cancelAll() {
         for (Watch w : active) {

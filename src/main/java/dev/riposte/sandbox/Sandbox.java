@@ -211,6 +211,11 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
                 outcome = new Outcome.Failed("process is not a function", 0);
             } else {
                 outcome = settled(process.execute(data));
+                // Measured before the context is closed (closing allocates too, on this thread).
+                if (outcome instanceof Outcome.Ok && watchdog.overBudget(watch)) {
+                    outcome = new Outcome.Failed("stopped: the run allocated more than reactions.max_alloc_bytes (it "
+                            + "ended before it could be stopped: what it did stands)", 0);
+                }
             }
         } catch (PolyglotException e) {
             outcome = outcome(e, watch, reaction);

@@ -174,6 +174,19 @@ class SandboxTest {
     }
 
     @Test
+    void aRunThatEndsOverItsBudget_beforeTheWatchdogLooks_isAnErrorAllTheSame() throws Exception {
+        // 100 MiB against the 64 MiB budget, fast enough to end between two of the watchdog's 5 ms ticks
+        // on a busy machine: then the run itself finds it over budget when it ends.
+        for (int i = 0; i < 5; i++) {
+            Outcome o = run("function process(d) { const keep = []; for (let i = 0; i < 100; i++) "
+                    + "keep.push(new Uint8Array(1 << 20)); return keep.length; }").outcome();
+            assertInstanceOf(Outcome.Failed.class, o);
+            assertTrue(((Outcome.Failed) o).message().startsWith("stopped: the run allocated more than "
+                    + "reactions.max_alloc_bytes"), o.toString());
+        }
+    }
+
+    @Test
     void theLockdown_passesTheChecksOfTheConstrainedPolicy_whoseRulesForbidTheAllocationLimits() {
         // The allocation limits need the TRUSTED policy; everything else CONSTRAINED would require is spelled out.
         try (Engine constrained = Engine.newBuilder("js").sandbox(SandboxPolicy.CONSTRAINED)
