@@ -249,6 +249,38 @@ class SystemdIT {
         awaitRestart(before);
     }
 
+    @Test
+    @Order(10)
+    void nftablesThatCannotWorkYet_isDegraded_showsTheStoredBlocks_andRecoversByItself() throws Exception {
+        // An nft that refuses until /run/nft-ok exists stands in for a cause an operator fixes later.
+        Path wrapper = machine.root().resolve("usr/local/bin/nft-later");
+        Files.writeString(wrapper, "#!/bin/sh\n[ -e /run/nft-ok ] && exec /usr/sbin/nft \"$@\"\n"
+                + "echo 'Error: Could not process rule: Operation not permitted' >&2\nexit 1\n");
+        ok("chmod", "755", "/usr/local/bin/nft-later");
+        Path yaml = machine.root().resolve("etc/riposte/riposte.yaml");
+        String shipped = Files.readString(yaml);
+        assertTrue(shipped.contains("\n  backend: auto\n") && shipped.contains("\n  nft_command: [nft]\n"));
+        Files.writeString(yaml, shipped.replace("\n  backend: auto\n", "\n  backend: nftables\n")
+                .replace("\n  nft_command: [nft]\n", "\n  nft_command: [/usr/local/bin/nft-later]\n"));
+        try {
+            ok("systemctl", "restart", "riposte");
+            JsonNode degraded = statsRightAfter("true").path("netpolicy");
+            assertEquals("nftables", degraded.path("backend").asText(), degraded.toString());
+            assertFalse(degraded.path("active").asBoolean(), degraded.toString());
+            assertTrue(degraded.path("reason").asText().contains("degraded, trying again every 30s"), degraded.toString());
+            assertTrue(value("StatusText").contains("netpolicy nftables (inactive)"), value("StatusText"));
+            // The block stored before (step 7) is still listed, and said to be unmanaged.
+            String blocks = ok("riposte", "blocks", "--config", "/etc/riposte/riposte.yaml").output();
+            assertTrue(blocks.contains("netpolicy is off: ") && blocks.contains("203.0.113.77"), blocks);
+            ok("touch", "/run/nft-ok");
+            awaitStats("nftables working again", st -> st.path("netpolicy").path("active").asBoolean());
+            assertTrue(ok("nft", "list", "set", "inet", "riposte", "block4").output().contains("203.0.113.77"));
+        } finally {
+            Files.writeString(yaml, shipped);
+            ok("systemctl", "restart", "riposte");
+        }
+    }
+
     /** Waits until the service runs again under another main process than {@code before}. */
     private void awaitRestart(String before) throws Exception {
         for (int i = 0; i < 150; i++) {
