@@ -60,7 +60,12 @@ final class RunWatchdog implements AutoCloseable {
      * ended: a run that allocates fast can end between two ticks, before it could be stopped.
      */
     boolean overBudget(Watch w) {
-        return threads.getThreadAllocatedBytes(w.threadId) - w.allocatedAtStart > maxAllocBytes;
+        return allocated(w) > maxAllocBytes;
+    }
+
+    /** Bytes {@code w}'s run has allocated so far. */
+    private long allocated(Watch w) {
+        return threads.getThreadAllocatedBytes(w.threadId) - w.allocatedAtStart;
     }
 
     /** Stops every watched run now: the daemon is stopping. */
@@ -87,7 +92,7 @@ final class RunWatchdog implements AutoCloseable {
         Watch biggest = null;
         long biggestBytes = 0;
         for (Watch w : active) {
-            long allocated = threads.getThreadAllocatedBytes(w.threadId) - w.allocatedAtStart;
+            long allocated = allocated(w);
             if (now - w.deadlineNanos > 0) {
                 w.stop(Stop.DEADLINE);
             } else if (allocated > maxAllocBytes) {

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  * check is spelled out in {@link #lockdown} instead (a test holds it to {@code CONSTRAINED}'s rules).
  */
 public final class Sandbox implements ReactionRunner, ScriptValidator, AutoCloseable {
+    /** A run's outcome when it allocated more than its budget. */
+    private static final String OVER_BUDGET = "stopped: the run allocated more than reactions.max_alloc_bytes";
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
     /** How long closing waits for the engine to let go of runs it cancelled. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
@@ -213,8 +215,8 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
                 outcome = settled(process.execute(data));
                 // Measured before the context is closed (closing allocates too, on this thread).
                 if (outcome instanceof Outcome.Ok && watchdog.overBudget(watch)) {
-                    outcome = new Outcome.Failed("stopped: the run allocated more than reactions.max_alloc_bytes (it "
-                            + "ended before it could be stopped: what it did stands)", 0);
+                    outcome = new Outcome.Failed(OVER_BUDGET + " (it ended before it could be stopped: what it did "
+                            + "stands)", 0);
                 }
             }
         } catch (PolyglotException e) {
@@ -287,7 +289,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
 
     private Outcome stopped(RunWatchdog.Watch watch, Reaction reaction) {
         if (watch.stopped() == RunWatchdog.Stop.MEMORY) {
-            return new Outcome.Failed("stopped: the run allocated more than reactions.max_alloc_bytes", 0);
+            return new Outcome.Failed(OVER_BUDGET, 0);
         }
         if (watch.stopped() == RunWatchdog.Stop.SHUTDOWN) {
             return new Outcome.Failed("stopped: riposte is shutting down", 0);

@@ -8,20 +8,33 @@ import java.util.List;
 /**
  * Refuses every change, saying why the feature is off. What an earlier run stored is still listed
  * ({@link #blocks}, {@link #status}): the kernel may still hold those blocks in {@code table inet
- * riposte}, which riposte neither enforces nor lifts while it is off. Thread-safe.
+ * riposte}, which riposte neither enforces nor lifts while it is off. Thread-safe (immutable).
  */
 public final class DisabledNetPolicy implements NetPolicy {
     private final String reason;
-    /** The blocks of earlier runs, or null when there is no store to read. */
-    private final BlockStore stored;
+    /** What earlier runs stored, read once: while this policy is in place nothing can change it. */
+    private final List<Block> blocks;
+    private final List<FollowedDomain> domains;
 
     public DisabledNetPolicy(String reason) {
         this(reason, null);
     }
 
+    /** {@code stored} (may be null) is read here; a store that cannot be read lists nothing. */
     public DisabledNetPolicy(String reason, BlockStore stored) {
         this.reason = reason;
-        this.stored = stored;
+        List<Block> b = List.of();
+        List<FollowedDomain> d = List.of();
+        if (stored != null) {
+            try {
+                b = List.copyOf(stored.blocks());
+                d = List.copyOf(stored.domains());
+            } catch (BlockStore.BlockStoreException e) {
+                // the store's own log said why; nothing to list
+            }
+        }
+        this.blocks = b;
+        this.domains = d;
     }
 
     private EffectResult off() {
@@ -53,23 +66,15 @@ public final class DisabledNetPolicy implements NetPolicy {
         return off();
     }
 
-    /** The blocks stored by earlier runs (none when the store cannot be read). */
+    /** The blocks stored by earlier runs. */
     @Override
     public List<Block> blocks() {
-        try {
-            return stored == null ? List.of() : stored.blocks();
-        } catch (BlockStore.BlockStoreException e) {
-            return List.of();
-        }
+        return blocks;
     }
 
     @Override
     public List<FollowedDomain> domains() {
-        try {
-            return stored == null ? List.of() : stored.domains();
-        } catch (BlockStore.BlockStoreException e) {
-            return List.of();
-        }
+        return domains;
     }
 
     @Override
@@ -79,11 +84,11 @@ public final class DisabledNetPolicy implements NetPolicy {
 
     @Override
     public NetPolicyStatus status() {
-        int blocked = blocks().size();
-        int domains = domains().size();
-        String said = blocked + domains == 0 ? reason : reason + "; " + blocked + " blocks and " + domains
+        int blocked = blocks.size();
+        int followed = domains.size();
+        String said = blocked + followed == 0 ? reason : reason + "; " + blocked + " blocks and " + followed
                 + " domains stored by an earlier run are listed but not managed: table inet riposte may still hold them "
                 + "(riposte netpolicy flush lifts them once netpolicy works)";
-        return new NetPolicyStatus("disabled", false, said, blocked, domains, 0);
+        return new NetPolicyStatus("disabled", false, said, blocked, followed, 0);
     }
 }
