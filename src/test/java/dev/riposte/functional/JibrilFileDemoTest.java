@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,14 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class JibrilFileDemoTest {
     @TempDir
     Path dir;
-    private DaemonProcess daemon;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-    }
 
     @Test
     void theDemoScript_appendsTheSamplesThroughARotation_andTheShippedReactionsRunOnEachOnce() throws Exception {
@@ -45,38 +36,39 @@ class JibrilFileDemoTest {
         // As in the README, the file's directory exists (there, riposte has made var/ for its sockets).
         Path file = dir.resolve("jibril.out");
         Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), file, "netpolicy: {backend: dry-run}\n");
-        daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM);
+        try (DaemonProcess daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"),
+                DaemonProcess.LAUNCHER_JVM)) {
+            Process demo = new ProcessBuilder("examples/jibril-file-demo.sh", file.toString()).redirectErrorStream(true).start();
+            String said = new String(demo.getInputStream().readAllBytes());
+            assertTrue(demo.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, demo.exitValue(), said);
+            assertTrue(said.contains("rotated " + file + " to " + file + ".1"), said);
 
-        Process demo = new ProcessBuilder("examples/jibril-file-demo.sh", file.toString()).redirectErrorStream(true).start();
-        String said = new String(demo.getInputStream().readAllBytes());
-        assertTrue(demo.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, demo.exitValue(), said);
-        assertTrue(said.contains("rotated " + file + " to " + file + ".1"), said);
+            JsonNode stats = daemon.awaitDone(12);
+            assertEquals(12, stats.path("events").path("done").asLong(), daemon.log());
+            JsonNode source = stats.path("sources").path(0);
+            assertEquals(12, source.path("events").asLong(), source.toString());
+            assertEquals(0, source.path("rejected").asLong(), source.toString());
+            assertEquals(1, source.path("rotations").asLong(), source.toString());
+            assertEquals(3, stats.path("netpolicy").path("blocked").asLong());
+            assertEquals(12, stats.path("since_detection_us").path("count").asLong());
+            assertTrue(stats.path("since_detection_us").path("max").asLong() < 60_000_000L,
+                    "the demo stamps each event with the time it writes it: " + stats.path("since_detection_us"));
 
-        JsonNode stats = daemon.awaitDone(12);
-        assertEquals(12, stats.path("events").path("done").asLong(), daemon.log());
-        JsonNode source = stats.path("sources").path(0);
-        assertEquals(12, source.path("events").asLong(), source.toString());
-        assertEquals(0, source.path("rejected").asLong(), source.toString());
-        assertEquals(1, source.path("rotations").asLong(), source.toString());
-        assertEquals(3, stats.path("netpolicy").path("blocked").asLong());
-        assertEquals(12, stats.path("since_detection_us").path("count").asLong());
-        assertTrue(stats.path("since_detection_us").path("max").asLong() < 60_000_000L,
-                "the demo stamps each event with the time it writes it: " + stats.path("since_detection_us"));
-
-        assertEquals(12, stats.path("runs").path("ok").asLong(), "as for the samples sent to the socket");
-        List<AuditRecord> runs = DaemonProcess.audit(dir.resolve("state.db"), 12);
-        assertEquals(12, runs.size());
-        Set<String> original = dev.riposte.testing.Samples.lines().stream()
-                .map(l -> l.substring(l.indexOf("\"uuid\":\"") + 8, l.indexOf("\"uuid\":\"") + 44)).collect(Collectors.toSet());
-        assertTrue(runs.stream().noneMatch(r -> original.contains(r.eventUuid())), "a fresh uuid for each sample");
-        Set<String> seen = new HashSet<>();
-        for (AuditRecord r : runs) {
-            assertTrue(seen.add(r.reaction() + " " + r.eventUuid()), "ran twice: " + r);
-            assertEquals("ok", r.outcome(), r.toString());
-        }
-        try (Stream<Path> cases = Files.list(dir.resolve("ev"))) {
-            assertEquals(2, cases.count(), "evidence for the sudoers write and the SSH key read");
+            assertEquals(12, stats.path("runs").path("ok").asLong(), "as for the samples sent to the socket");
+            List<AuditRecord> runs = DaemonProcess.audit(dir.resolve("state.db"), 12);
+            assertEquals(12, runs.size());
+            Set<String> original = dev.riposte.testing.Samples.lines().stream()
+                    .map(l -> l.substring(l.indexOf("\"uuid\":\"") + 8, l.indexOf("\"uuid\":\"") + 44)).collect(Collectors.toSet());
+            assertTrue(runs.stream().noneMatch(r -> original.contains(r.eventUuid())), "a fresh uuid for each sample");
+            Set<String> seen = new HashSet<>();
+            for (AuditRecord r : runs) {
+                assertTrue(seen.add(r.reaction() + " " + r.eventUuid()), "ran twice: " + r);
+                assertEquals("ok", r.outcome(), r.toString());
+            }
+            try (Stream<Path> cases = Files.list(dir.resolve("ev"))) {
+                assertEquals(2, cases.count(), "evidence for the sudoers write and the SSH key read");
+            }
         }
     }
 }
