@@ -18,7 +18,12 @@ import java.util.concurrent.TimeUnit;
  *       {@code /proc} (util-linux {@code unshare} and {@code setpriv}). The shell's first process is the
  *       namespace's init: when it dies every process of the run dies with it, whatever they did
  *       ({@code setsid}, double forks), and the shell cannot see or signal anything outside. This needs
- *       riposte to be root (or to hold CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN).</li>
+ *       riposte to be root (or to hold CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN). When
+ *       {@code shell.user} is riposte's own (non-root) user, as under the shipped unit, no change of user is
+ *       needed: the shell runs as riposte with every capability set cleared and {@code no_new_privs}, in its
+ *       own pid namespace if riposte may make one, else in its own session, whose process group is killed at
+ *       the end (the unit forbids namespaces; a process that leaves the session stays in the service's
+ *       cgroup and ends with the service).</li>
  *   <li>{@link Mode#PRIVILEGED} ({@code shell.privileged: true}): as riposte itself, with its privileges;
  *       still in its own pid namespace when riposte can make one, else in a new session whose process group
  *       is killed at the end (a process that leaves the group then outlives the run).</li>
@@ -28,11 +33,13 @@ import java.util.concurrent.TimeUnit;
  *
  * @param uid the user shell reactions run as (-1 unless isolated)
  * @param gid that user's primary group (-1 unless isolated)
+ * @param switchUser whether the shell changes to {@code uid} (false when it already is riposte's own)
  * @param namespace whether each run gets its own pid namespace
  * @param clearBounding whether the capability bounding set is emptied too (needs CAP_SETPCAP)
  * @param reason why shells are refused, or how they run (for logs and riposte check)
  */
-public record ShellIsolation(Mode mode, int uid, int gid, boolean namespace, boolean clearBounding, String reason) {
+public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, boolean namespace, boolean clearBounding,
+        String reason) {
     public enum Mode { ISOLATED, PRIVILEGED, REFUSED }
 
     static final int CAP_CHOWN = 0;
@@ -51,53 +58,78 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean namespace, boo
     /** The isolation this process can give shell reactions under {@code config}. */
     public static ShellIsolation of(RiposteConfig.Shell config) {
         try {
-            return of(config, effectiveCapabilities(), ShellIsolation::getent);
+            Self self = Self.read();
+            return of(config, self.capabilities(), self.uid(), ShellIsolation::getent);
         } catch (IOException e) {
-            return new ShellIsolation(Mode.REFUSED, -1, -1, false, false, "cannot tell riposte's privileges or look up "
+            return refused("cannot tell riposte's privileges or look up "
                     + "shell.user " + config.user() + ": " + e.getMessage());
         }
     }
 
-    static ShellIsolation of(RiposteConfig.Shell config, long capabilities, Users users) throws IOException {
+    private static ShellIsolation refused(String reason) {
+        return new ShellIsolation(Mode.REFUSED, -1, -1, false, false, false, reason);
+    }
+
+    /**
+     * @param capabilities riposte's effective capability set
+     * @param selfUid riposte's own uid
+     */
+    static ShellIsolation of(RiposteConfig.Shell config, long capabilities, int selfUid, Users users) throws IOException {
         boolean namespace = has(capabilities, CAP_SYS_ADMIN);
         boolean bounding = has(capabilities, CAP_SETPCAP);
+        String where = namespace ? ", each in its own pid namespace"
+                : ", each in its own session, whose processes are killed at the end (one that leaves it outlives the run)";
         if (config.privileged()) {
-            return new ShellIsolation(Mode.PRIVILEGED, -1, -1, namespace, false, "shell reactions run as riposte itself, "
-                    + "with its privileges (shell.privileged: true)" + (namespace ? ", each in its own pid namespace"
-                    : ", each in its own session; a process that leaves it outlives the run"));
-        }
-        if (!(has(capabilities, CAP_SETUID) && has(capabilities, CAP_SETGID) && has(capabilities, CAP_CHOWN) && namespace)) {
-            return new ShellIsolation(Mode.REFUSED, -1, -1, false, false, "shell reactions run as shell.user "
-                    + config.user() + " with no capabilities in their own pid namespace, which needs riposte to hold "
-                    + "CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN (root has them), and this riposte does not. Run "
-                    + "it as root, or set shell.privileged: true to run shell reactions with riposte's own privileges");
+            return new ShellIsolation(Mode.PRIVILEGED, -1, -1, false, namespace, false, "shell reactions run as riposte "
+                    + "itself, with its privileges (shell.privileged: true)" + where);
         }
         int[] user = users.lookup(config.user());
         if (user == null) {
-            return new ShellIsolation(Mode.REFUSED, -1, -1, false, false, "shell.user " + config.user()
-                    + " does not exist on this system");
+            return refused("shell.user " + config.user() + " does not exist on this system");
         }
         if (user[0] == 0) {
-            return new ShellIsolation(Mode.REFUSED, -1, -1, false, false, "shell.user " + config.user() + " is root; "
-                    + "set shell.privileged: true to run shell reactions with privileges");
+            return refused("shell.user " + config.user() + " is root; set shell.privileged: true to run shell reactions "
+                    + "with privileges");
         }
-        return new ShellIsolation(Mode.ISOLATED, user[0], user[1], true, bounding, "shell reactions run as uid " + user[0]
-                + " gid " + user[1] + " (shell.user " + config.user() + ") with no capabilities and no_new_privs, each in its "
-                + "own pid namespace");
+        if (user[0] == selfUid) {
+            return new ShellIsolation(Mode.ISOLATED, user[0], user[1], false, namespace, bounding, "shell reactions run "
+                    + "as riposte's own user, uid " + user[0] + " (shell.user " + config.user() + "), with no "
+                    + "capabilities and no_new_privs" + where);
+        }
+        if (!(has(capabilities, CAP_SETUID) && has(capabilities, CAP_SETGID) && has(capabilities, CAP_CHOWN) && namespace)) {
+            return refused("shell reactions run as shell.user " + config.user() + " with no capabilities in their own "
+                    + "pid namespace, which needs riposte to hold CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN "
+                    + "(root has them), and this riposte does not. Run it as root, set shell.user to riposte's own user "
+                    + "(uid " + selfUid + ") to run them as it with no capabilities, or set shell.privileged: true to run "
+                    + "them with riposte's own privileges");
+        }
+        return new ShellIsolation(Mode.ISOLATED, user[0], user[1], true, true, bounding, "shell reactions run as uid "
+                + user[0] + " gid " + user[1] + " (shell.user " + config.user() + ") with no capabilities and "
+                + "no_new_privs" + where);
     }
 
     private static boolean has(long capabilities, int cap) {
         return (capabilities & (1L << cap)) != 0;
     }
 
-    /** {@code CapEff} of this process, from /proc/self/status. */
-    static long effectiveCapabilities() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("CapEff:")) {
-                return Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
+    /** This process's effective capabilities and real uid. */
+    record Self(long capabilities, int uid) {
+        /** From /proc/self/status. */
+        static Self read() throws IOException {
+            Long caps = null;
+            Integer uid = null;
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    caps = Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
+                } else if (line.startsWith("Uid:")) {
+                    uid = Integer.parseInt(line.substring("Uid:".length()).trim().split("\\s+")[0]);
+                }
             }
+            if (caps == null || uid == null) {
+                throw new IOException("/proc/self/status has no CapEff or Uid line");
+            }
+            return new Self(caps, uid);
         }
-        throw new IOException("/proc/self/status has no CapEff line");
     }
 
     /** {uid, gid} from {@code getent passwd NAME} (which also asks NSS sources), or null. */
@@ -130,8 +162,11 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean namespace, boo
             argv.add("setsid");
         }
         if (mode == Mode.ISOLATED) {
-            argv.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--inh-caps=-all",
-                    "--ambient-caps=-all"));
+            argv.add("setpriv");
+            if (switchUser) {
+                argv.addAll(List.of("--reuid=" + uid, "--regid=" + gid, "--clear-groups"));
+            }
+            argv.addAll(List.of("--inh-caps=-all", "--ambient-caps=-all"));
             if (clearBounding) {
                 argv.add("--bounding-set=-all");
             }

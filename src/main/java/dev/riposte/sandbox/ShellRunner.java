@@ -149,7 +149,7 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         Files.writeString(script, reaction.code().text());
         Path data = work.resolve("event.json");
         Files.writeString(data, event.json());
-        if (isolation.mode() == ShellIsolation.Mode.ISOLATED) {
+        if (isolation.switchUser()) {
             for (Path p : List.of(work, script, data)) {
                 Files.setAttribute(p, "unix:uid", isolation.uid(), LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(p, "unix:gid", isolation.gid(), LinkOption.NOFOLLOW_LINKS);
@@ -235,7 +235,7 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
      * directory on the way must let others pass (mode o+x).
      */
     private String unreachable() throws IOException {
-        if (isolation.mode() != ShellIsolation.Mode.ISOLATED) {
+        if (!isolation.switchUser()) {
             return null;
         }
         for (Path p = workRoot.toAbsolutePath(); p != null; p = p.getParent()) {

@@ -114,8 +114,8 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void shippedRiposteYaml_equalsTheDefaults() throws Exception {
-        assertEquals(ConfigLoader.parse("", "defaults"), ConfigLoader.load(Path.of("config/riposte.yaml")));
+    void shippedRiposteYaml_equalsTheDefaults_butRunsShellsAsTheServicesOwnUser() throws Exception {
+        assertEquals(ConfigLoader.parse("shell: {user: riposte}", "defaults"), ConfigLoader.load(Path.of("config/riposte.yaml")));
     }
 
     @Test

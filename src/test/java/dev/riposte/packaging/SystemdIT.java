@@ -187,15 +187,34 @@ class SystemdIT {
 
     @Test
     @Order(6)
-    void aShellReaction_isRefusedUnderTheUnit_forItCannotDropToAnotherUser() throws Exception {
-        Files.writeString(machine.root().resolve("etc/riposte/reactions.d/shell.sh"), "# @on *\ncat /etc/shadow\n");
-        NspawnMachine.Result reload = machine.exec("systemctl", "reload", "riposte");
-        assertTrue(reload.code() != 0, "a rejected file fails the reload: " + reload.output());
-        assertEquals("active", value("ActiveState"), "and the service runs on");
-        JsonNode stats = statsRightAfter("true");
-        String rejected = stats.path("reactions").path("rejected").toString();
-        assertTrue(rejected.contains("shell.sh") && rejected.contains("shell reactions cannot run here"), rejected);
-        Files.delete(machine.root().resolve("etc/riposte/reactions.d/shell.sh"));
+    void aShellReaction_runsAsTheServiceUser_withNoCapabilities_soItCanReadNoSecretAndTouchNoFirewall() throws Exception {
+        // It used to inherit the unit's ambient capabilities: it read /etc/shadow and made an nft table of its own.
+        Files.writeString(machine.root().resolve("etc/riposte/reactions.d/caps.sh"), """
+                # @on name=crypto_miner_execution
+                id -un
+                grep -E '^Cap(Inh|Prm|Eff|Amb):' /proc/self/status | tr -s '\\t' ' '
+                cat /etc/shadow >/dev/null 2>&1 || echo 'shadow: refused'
+                nft add table inet shell-made 2>/dev/null || echo 'nft: refused'
+                """);
+        ok("systemctl", "reload", "riposte");
+        Files.writeString(machine.root().resolve("root/caps.json"), Samples.line("01")
+                .replace("fc76e4b9-eefa-45a7-adb7-9e86509665e4", "66666666-2222-4333-8444-555555555555") + "\n");
+        ok("riposte", "send", "--config", "/etc/riposte/riposte.yaml", "/root/caps.json");
+        ok("/bin/sh", "-c", "for i in $(seq 150); do journalctl -u riposte -o cat LOGGER=riposte.audit REACTION=caps "
+                + "| grep -q . && exit 0; sleep 0.2; done; exit 1");
+        String audit = ok("journalctl", "-u", "riposte", "-o", "json", "--no-pager", "LOGGER=riposte.audit", "REACTION=caps")
+                .output().strip();
+        assertEquals("ok", JSON.readTree(audit).path("OUTCOME").asText(), audit);
+        List<String> output = new ArrayList<>();
+        for (String line : ok("journalctl", "-u", "riposte", "-o", "cat", "--no-pager", "REACTION=caps").output().split("\n")) {
+            if (line.startsWith("shell output: ")) {
+                output.add(line.substring("shell output: ".length()));
+            }
+        }
+        assertEquals(List.of("riposte", "CapInh: 0000000000000000", "CapPrm: 0000000000000000", "CapEff: 0000000000000000",
+                "CapAmb: 0000000000000000", "shadow: refused", "nft: refused"), output);
+        assertFalse(ok("nft", "list", "tables").output().contains("shell-made"));
+        Files.delete(machine.root().resolve("etc/riposte/reactions.d/caps.sh"));
         ok("systemctl", "reload", "riposte");
     }
 

@@ -218,17 +218,33 @@ class ShellRunnerTest {
 
     @Test
     void withoutThePrivilegesToIsolateThem_shellReactionsAreRejected_saying_why() throws Exception {
-        ShellIsolation none = ShellIsolation.of(new RiposteConfig.Shell("nobody", false), 0L, name -> new int[] {65534, 65534});
+        ShellIsolation none = ShellIsolation.of(new RiposteConfig.Shell("nobody", false), 0L, 998, name -> new int[] {65534, 65534});
         ReactionException e = assertThrows(ReactionException.class,
                 () -> load(new ShellRunner(work, none), "refused", "# @on *\necho\n"));
         assertEquals("shell reactions cannot run here: shell reactions run as shell.user nobody with no capabilities in "
                 + "their own pid namespace, which needs riposte to hold CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN "
-                + "(root has them), and this riposte does not. Run it as root, or set shell.privileged: true to run shell "
-                + "reactions with riposte's own privileges", e.getMessage());
+                + "(root has them), and this riposte does not. Run it as root, set shell.user to riposte's own user (uid 998) "
+                + "to run them as it with no capabilities, or set shell.privileged: true to run them with riposte's own "
+                + "privileges", e.getMessage());
         assertEquals(ShellIsolation.Mode.REFUSED, ShellIsolation.of(new RiposteConfig.Shell("root", false), -1L,
-                name -> new int[] {0, 0}).mode());
+                0, name -> new int[] {0, 0}).mode());
         assertEquals("shell.user ghost does not exist on this system",
-                ShellIsolation.of(new RiposteConfig.Shell("ghost", false), -1L, name -> null).reason());
+                ShellIsolation.of(new RiposteConfig.Shell("ghost", false), -1L, 0, name -> null).reason());
+    }
+
+    @Test
+    void asRipostesOwnUser_likeUnderTheUnit_theShellNeedsNoChangeOfUser_andDropsEveryCapability() throws Exception {
+        long unit = (1L << 12) | (1L << 5) | (1L << 2); // CAP_NET_ADMIN, CAP_KILL, CAP_DAC_READ_SEARCH
+        ShellIsolation self = ShellIsolation.of(new RiposteConfig.Shell("riposte", false), unit, 998,
+                name -> new int[] {998, 997});
+        assertEquals(ShellIsolation.Mode.ISOLATED, self.mode());
+        assertEquals(List.of("setsid", "setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--no-new-privs",
+                "--pdeathsig=KILL", "--", "/bin/sh", "x"), self.command(List.of("/bin/sh", "x")));
+        assertEquals("shell reactions run as riposte's own user, uid 998 (shell.user riposte), with no capabilities and "
+                + "no_new_privs, each in its own session, whose processes are killed at the end (one that leaves it "
+                + "outlives the run)", self.reason());
+        assertEquals(ShellIsolation.Mode.REFUSED, ShellIsolation.of(new RiposteConfig.Shell("nobody", false), unit, 998,
+                name -> new int[] {65534, 65534}).mode(), "another user needs CAP_SETUID");
     }
 
     @Test
