@@ -42,23 +42,36 @@ public final class RunCommand implements Callable<Integer> {
                 hupDuringStart.set(true);
             }
         });
+        // The hook is in place before the start (which ends with READY=1): a SIGTERM right after READY used to
+        // find no hook and stop the JVM with the daemon still open. A SIGTERM during the start waits for it.
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                started.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Daemon d = running.get();
+            if (d != null) {
+                d.close();
+            }
+            stopped.countDown();
+        }, "riposte-shutdown"));
         Daemon daemon;
         try {
             daemon = Daemon.start(loaded, List.of(), stdin ? new java.io.FileInputStream(java.io.FileDescriptor.in) : null);
+            daemon.configFile(config.file);
+            running.set(daemon);
         } catch (IOException e) {
             System.err.println("riposte: cannot start: " + e.getMessage());
             return 1;
+        } finally {
+            started.countDown();
         }
-        daemon.configFile(config.file);
-        running.set(daemon);
         if (hupDuringStart.get()) {
             daemon.reload();
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            stopped.countDown();
-        }, "riposte-shutdown"));
         stopped.await();
         return 0;
     }

@@ -1,6 +1,7 @@
 package dev.riposte.functional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.testing.DaemonProcess;
@@ -65,6 +66,41 @@ class SystemdNotifyTest {
         } finally {
             receiver.destroy();
             receiver.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aSigtermTheMomentReadyIsSent_stopsTheDaemonCleanly() throws Exception {
+        // As systemctl stop right after start: the shutdown hook used to be added after READY=1, so a SIGTERM in
+        // between ended the JVM with "Shutdown in progress" and the daemon never closed.
+        Path socket = dir.resolve("notify.sock");
+        Path received = dir.resolve("received");
+        Process killer = new ProcessBuilder("sh", "-c", "socat -u UNIX-RECV:\"$1\" STDOUT | while IFS= read -r l; do "
+                + "echo \"$l\" >> \"$2\"; case $l in MAINPID=*) kill -TERM \"${l#MAINPID=}\"; exit 0;; esac; done",
+                "killer", socket.toString(), received.toString()).start();
+        try {
+            for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+                Thread.sleep(20);
+            }
+            Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
+            Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
+            Path log = dir.resolve("daemon.log");
+            // Not DaemonProcess.start, which waits for a control socket that this daemon may already have removed.
+            Process daemon = DaemonProcess.launch(List.of(), Map.of("NOTIFY_SOCKET", socket.toString()), config, log,
+                    List.of("-Xmx256m"), List.of());
+            try {
+                assertTrue(daemon.waitFor(60, TimeUnit.SECONDS), "stopped by the SIGTERM");
+                String out = Files.readString(log);
+                assertEquals(143, daemon.exitValue(), out);
+                assertTrue(Files.readString(received).startsWith("READY=1\n"), Files.readString(received));
+                assertFalse(out.contains("Shutdown in progress"), out);
+                assertTrue(out.strip().endsWith("stopped"), "the daemon closed: " + out);
+            } finally {
+                daemon.destroyForcibly();
+            }
+        } finally {
+            killer.destroy();
+            killer.waitFor(5, TimeUnit.SECONDS);
         }
     }
 

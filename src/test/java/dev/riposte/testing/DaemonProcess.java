@@ -60,6 +60,20 @@ public final class DaemonProcess implements AutoCloseable {
                                       Path controlSocket, Path log, List<String> jvmOptions, List<String> runArgs)
             throws Exception {
         Files.deleteIfExists(controlSocket);
+        Process p = launch(wrapper, env, config, log, jvmOptions, runArgs);
+        DaemonProcess daemon = new DaemonProcess(p, log, controlSocket);
+        for (int i = 0; i < 600 && !Files.exists(controlSocket); i++) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("the daemon exited with " + p.exitValue() + ":\n" + daemon.log());
+            }
+            Thread.sleep(50);
+        }
+        return daemon;
+    }
+
+    /** Starts {@code riposte run --config config} and returns at once (output appended to {@code log}). */
+    public static Process launch(List<String> wrapper, java.util.Map<String, String> env, Path config, Path log,
+                                 List<String> jvmOptions, List<String> runArgs) throws IOException {
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -70,15 +84,7 @@ public final class DaemonProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
-        Process p = builder.start();
-        DaemonProcess daemon = new DaemonProcess(p, log, controlSocket);
-        for (int i = 0; i < 600 && !Files.exists(controlSocket); i++) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("the daemon exited with " + p.exitValue() + ":\n" + daemon.log());
-            }
-            Thread.sleep(50);
-        }
-        return daemon;
+        return builder.start();
     }
 
     /**
