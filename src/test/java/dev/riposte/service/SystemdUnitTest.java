@@ -88,7 +88,7 @@ class SystemdUnitTest {
         assertTrue(unit.contains("\nProtectProc=default\n"), "the kill helpers read /proc/<pid>/stat");
         assertTrue(!unit.contains("\nMemoryDenyWriteExecute=yes"), "the JIT needs W+X memory");
         assertTrue(unit.contains("\nCapabilityBoundingSet=CAP_NET_ADMIN CAP_KILL CAP_DAC_READ_SEARCH\n"));
-        // A synchronous reload (SystemdIT checks that systemctl reload returns after it) and the cache the
+        // A synchronous reload (SystemdSuite checks that systemctl reload returns after it) and the cache the
         // launcher's class-data archives need under ProtectSystem=strict.
         assertTrue(unit.contains("\nExecReload=/usr/lib/riposte/bin/riposte reload --config /etc/riposte/riposte.yaml\n"));
         assertTrue(unit.contains("\nCacheDirectory=riposte\n"));

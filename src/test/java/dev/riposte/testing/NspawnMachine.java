@@ -1,30 +1,107 @@
 package dev.riposte.testing;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real systemd (Debian 12's 252) booted as PID 1 of a {@code systemd-nspawn} container, as
- * {@code shared/notes/real-systemd.md} describes: a Debian 12 root made once with debootstrap (kept in
- * {@code target/systemd-root}) and copied for each machine, its own network namespace with only
+ * A real systemd (Debian 12's 252 or Ubuntu 24.04's 255) booted as PID 1 of a {@code systemd-nspawn}
+ * container, as {@code shared/notes/real-systemd.md} describes: a root of the release made once with
+ * debootstrap (kept in {@code target/systemd-root}) and copied for each machine, its own network namespace with only
  * {@code lo} ({@code --private-network}: nothing it does reaches the host's network or firewall), and a
  * cgroup made for it on the host, removed with everything under it by {@link #close}. Needs root.
  */
 public final class NspawnMachine implements AutoCloseable {
-    /** The cached root; a file in it marks it complete (a debootstrap cut short is made again). */
-    static final Path BASE = Path.of("target/systemd-root/bookworm").toAbsolutePath();
+    /** A file in a cached root marks it complete (a debootstrap cut short is made again). */
     private static final String COMPLETE = ".riposte-root-complete";
     private static final List<String> PACKAGES = List.of("systemd", "systemd-sysv", "dbus", "libpam-systemd",
             "nftables", "iproute2", "socat", "jq", "procps", "adduser", "libcap2-bin");
+    private static final Path ROOTS = Path.of("target/systemd-root").toAbsolutePath();
+
+    /** The systems a machine runs: a minimal root of each release, made with the host's debootstrap. */
+    public enum Distro {
+        /** Debian 12 and its systemd 252, from the host's own Debian mirror. */
+        DEBIAN_12("bookworm"),
+        /** Ubuntu 24.04 and its systemd 255, from archive.ubuntu.com, checked against Ubuntu's archive key. */
+        UBUNTU_24_04("noble");
+
+        /** Ubuntu's archive keyring (project/ubuntu-archive-keyring.gpg, with the 2018 signing key), by SHA-256. */
+        private static final String UBUNTU_KEYRING_SHA256 = "80a36b0a6de2f69f49d2df75ef473ccde121e9e190b9ea01d20a4f63778d5c31";
+        private static final String UBUNTU_MIRROR = "http://archive.ubuntu.com/ubuntu";
+
+        private final String suite;
+
+        Distro(String suite) {
+            this.suite = suite;
+        }
+
+        Path base() {
+            return ROOTS.resolve(suite);
+        }
+
+        /** debootstrap's arguments but the packages; fetches what the release needs (Ubuntu's keyring). */
+        List<String> debootstrap() throws Exception {
+            return switch (this) {
+                case DEBIAN_12 -> List.of(suite, base().toString(), mirror());
+                case UBUNTU_24_04 -> List.of("--keyring=" + ubuntuKeyring(), "--components=main,universe", suite,
+                        base().toString(), UBUNTU_MIRROR, "/usr/share/debootstrap/scripts/gutsy");
+            };
+        }
+
+        /** Why a root of this release cannot be made here, if it cannot (no mirror reachable). */
+        public Optional<String> unavailable() {
+            if (this == DEBIAN_12 || Files.exists(base().resolve(COMPLETE))) {
+                return Optional.empty();
+            }
+            try {
+                ubuntuKeyring();
+                return Optional.empty();
+            } catch (IOException e) {
+                return Optional.of(UBUNTU_MIRROR + " cannot be reached from this machine: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted");
+            }
+        }
+
+        private static Path ubuntuKeyring() throws IOException, InterruptedException {
+            Path keyring = ROOTS.resolve("ubuntu-archive-keyring.gpg");
+            if (!Files.exists(keyring)) {
+                Files.createDirectories(ROOTS);
+                try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+                    HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(
+                            URI.create(UBUNTU_MIRROR + "/project/ubuntu-archive-keyring.gpg"))
+                            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                    if (got.statusCode() != 200) {
+                        throw new IOException("HTTP " + got.statusCode() + " for the archive keyring");
+                    }
+                    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(got.body()));
+                    if (!sha.equals(UBUNTU_KEYRING_SHA256)) {
+                        throw new IllegalStateException("Ubuntu's archive keyring has SHA-256 " + sha + ", not the "
+                                + "one this test knows: check its keys (gpg --show-keys) and update the constant");
+                    }
+                    Files.write(keyring, got.body());
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return keyring;
+        }
+    }
 
     /** What a command inside printed (stdout and stderr together) and its exit code. */
     public record Result(int code, String output) {}
@@ -57,22 +134,25 @@ public final class NspawnMachine implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The Debian 12 root, made with debootstrap from the host's own mirror the first time (about 45 s). */
-    static synchronized Path base() throws Exception {
-        if (Files.exists(BASE.resolve(COMPLETE))) {
-            return BASE;
+    /** The root of {@code distro}, made with debootstrap the first time (about 35-45 s), then kept. */
+    static Path base(Distro distro) throws Exception {
+        synchronized (Distro.class) {
+            Path base = distro.base();
+            if (Files.exists(base.resolve(COMPLETE))) {
+                return base;
+            }
+            deleteTree(base);
+            Files.createDirectories(base.getParent());
+            List<String> command = new ArrayList<>(List.of("/usr/sbin/debootstrap", "--variant=minbase",
+                    "--include=" + String.join(",", PACKAGES)));
+            command.addAll(distro.debootstrap());
+            Result made = host(Duration.ofMinutes(10), command.toArray(String[]::new));
+            if (made.code() != 0) {
+                throw new IllegalStateException("debootstrap failed (" + made.code() + "): " + tail(made.output()));
+            }
+            Files.writeString(base.resolve(COMPLETE), "");
+            return base;
         }
-        deleteTree(BASE);
-        Files.createDirectories(BASE.getParent());
-        List<String> command = new ArrayList<>(List.of("/usr/sbin/debootstrap", "--variant=minbase",
-                "--include=" + String.join(",", PACKAGES), "bookworm",
-                BASE.toString(), mirror()));
-        Result made = host(Duration.ofMinutes(10), command.toArray(String[]::new));
-        if (made.code() != 0) {
-            throw new IllegalStateException("debootstrap failed (" + made.code() + "): " + tail(made.output()));
-        }
-        Files.writeString(BASE.resolve(COMPLETE), "");
-        return BASE;
     }
 
     /** The Debian mirror the host's apt uses. */
@@ -106,8 +186,8 @@ public final class NspawnMachine implements AutoCloseable {
      * Copies the root and boots it; returns once its systemd answers {@code is-system-running --wait}.
      * {@code extra} are more systemd-nspawn options (a bind mount).
      */
-    public static NspawnMachine boot(String name, Path workDir, String... extra) throws Exception {
-        Path base = base();
+    public static NspawnMachine boot(Distro distro, String name, Path workDir, String... extra) throws Exception {
+        Path base = base(distro);
         Path root = workDir.resolve(name);
         Result copied = host(Duration.ofMinutes(2), "cp", "-a", base.toString(), root.toString());
         if (copied.code() != 0) {

@@ -22,25 +22,33 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The .deb built by this build, installed with apt into a Debian 12 booted with its real systemd 252
+ * The .deb built by this build, installed with apt into a release booted with its real systemd
  * ({@link NspawnMachine}), and run as the service an operator gets. The steps run in order on one
  * machine, as an operator's day would: install, start, react, ..., purge. The machine has no Java:
- * the package brings its own runtime.
+ * the package brings its own runtime. One subclass per release.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SystemdIT {
+abstract class SystemdSuite {
     private static final ObjectMapper JSON = new ObjectMapper();
     private Path work;
     private NspawnMachine machine;
+
+    /** The release the machine runs. */
+    abstract NspawnMachine.Distro distro();
+
+    /** What to do when the release's root cannot be made here: fail, or skip saying why. */
+    abstract void unavailable(String why);
 
     @BeforeAll
     void boot() throws Exception {
         NspawnMachine.unavailable().ifPresent(why -> {
             throw new AssertionError("a real systemd cannot be booted here: " + why);
         });
+        distro().unavailable().ifPresent(this::unavailable);
         work = Files.createTempDirectory("riposte-systemd-it");
-        machine = NspawnMachine.boot("riposte-it-" + ProcessHandle.current().pid(), work);
+        machine = NspawnMachine.boot(distro(), "riposte-it-" + distro().name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '-') + "-" + ProcessHandle.current().pid(), work);
     }
 
     @AfterAll
@@ -129,7 +137,7 @@ class SystemdIT {
         assertFalse(warnings.contains("hardware address"), warnings);
         long started = Long.parseLong(value("ExecMainStartTimestampMonotonic"));
         long ready = Long.parseLong(value("ActiveEnterTimestampMonotonic"));
-        System.out.printf("riposte under systemd: start to READY %.2f s the first time, %.2f s after a restart%n%s%n",
+        System.out.printf(distro() + ": riposte under systemd: start to READY %.2f s the first time, %.2f s after a restart%n%s%n",
                 first, (ready - started) / 1e6, ok("/bin/sh", "-c", "journalctl -u riposte -o cat | grep 'ready:'").output());
     }
 
