@@ -54,11 +54,11 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private Integer check(PrintWriter out) {
-        RiposteConfig loaded = config.loadForDaemonOrReport();
+        RiposteConfig loaded = config.loadOrDefaults(spec, true);
         if (loaded == null) {
             return 2;
         }
-        out.println("configuration " + config.file + ": valid");
+        out.println("configuration " + config.source(spec) + ": valid");
         ReactionSet set;
         try (Sandbox sandbox = Sandbox.withEffects(Effects.refusing("riposte check runs nothing"),
                 loaded.reactions().defaultTimeout(), loaded.reactions().maxAllocBytes())) {

@@ -4,6 +4,7 @@ import dev.riposte.config.ConfigException;
 import dev.riposte.config.ConfigLoader;
 import dev.riposte.config.HeapBudget;
 import dev.riposte.config.RiposteConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -13,6 +14,33 @@ public final class ConfigOption {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "/etc/riposte/riposte.yaml",
             description = "configuration file (default: ${DEFAULT-VALUE})")
     Path file;
+
+    /** Whether the file is the default one and it is not there (a laptop without riposte installed). */
+    private boolean defaultMissing(picocli.CommandLine.Model.CommandSpec spec) {
+        return spec.commandLine().getParseResult().matchedOption("--config") == null && !Files.exists(file);
+    }
+
+    /**
+     * For the reaction author's commands ({@code check}, {@code test}): the file, or the built-in defaults,
+     * said on one line to stderr, when no {@code --config} was given and the default file does not exist. An
+     * explicit {@code --config} that does not exist stays an error.
+     */
+    RiposteConfig loadOrDefaults(picocli.CommandLine.Model.CommandSpec spec, boolean forDaemon) {
+        if (defaultMissing(spec)) {
+            System.err.println("riposte: no " + file + ": using the built-in defaults (docs/configuration.md)");
+            try {
+                return ConfigLoader.parse("", "the built-in defaults");
+            } catch (ConfigException e) {
+                throw new IllegalStateException("the built-in defaults are invalid: " + e.problems(), e);
+            }
+        }
+        return forDaemon ? loadForDaemonOrReport() : loadOrReport();
+    }
+
+    /** A name for where the configuration came from, for output. */
+    String source(picocli.CommandLine.Model.CommandSpec spec) {
+        return defaultMissing(spec) ? "built-in defaults" : file.toString();
+    }
 
     /** Loads the file, or prints every problem to stderr and returns null. */
     RiposteConfig loadOrReport() {

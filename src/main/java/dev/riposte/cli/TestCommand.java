@@ -39,40 +39,53 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code riposte test REACTION --event FILE}: runs one reaction, loaded from the configured directory,
- * in the real sandbox on a saved event, with every effect recorded instead of applied, and prints the
- * run: each helper call with the answer it would have had, the log lines, the outcome and duration.
- * Blocks go to a dry-run kernel (the real rails apply), kills make every check but send no signal, the
- * emergency helpers answer as configured without acting, files are written into a throwaway evidence
- * directory (removed afterwards; other write roots are refused), and the store is a fresh, empty one.
+ * {@code riposte test REACTION --event FILE}: runs reactions in the real sandbox on a saved event, with
+ * every effect recorded instead of applied, and prints each run: each helper call with the answer it
+ * would have had, the log lines, the outcome and duration. REACTION is a reaction file or a directory
+ * (every reaction in it runs, as the daemon would load them) or the name of a reaction in the configured
+ * directory. Blocks go to a dry-run kernel (the real rails apply), kills make every check but send no
+ * signal, the emergency helpers answer as configured without acting, files are written into a throwaway
+ * evidence directory (removed afterwards; other write roots are refused), and the store is a fresh, empty
+ * one. Shell reactions run in bubblewrap ({@link ShellIsolation#forTest}), or not at all. Disabled
+ * reactions and recipes are reported, not run, unless {@code --force}.
  */
-@Command(name = "test", description = "Run one reaction on a saved event with every effect recorded, not applied.")
+@Command(name = "test", description = "Run reactions on a saved event with every effect recorded, not applied.")
 public final class TestCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Parameters(paramLabel = "REACTION", description = "the reaction's name")
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "REACTION", description = "a reaction file, a directory of them, or the name of a "
+            + "reaction in reactions.dir")
     String reactionName;
 
     @Option(names = "--event", paramLabel = "FILE", required = true, description = "one event (JSON, pretty or on one line)")
     Path eventFile;
 
-    @Option(names = "--json", description = "print the run as one JSON object")
+    @Option(names = "--json", description = "print each run as one JSON object (one per line)")
     boolean json;
+
+    @Option(names = "--force", description = "run disabled reactions and recipes too")
+    boolean force;
 
     @Override
     public Integer call() throws Exception {
-        RiposteConfig loaded = config.loadOrReport();
+        RiposteConfig loaded = config.loadOrDefaults(spec, false);
         if (loaded == null) {
             return 2;
         }
@@ -83,7 +96,9 @@ public final class TestCommand implements Callable<Integer> {
             System.err.println("riposte test: cannot read an event from " + eventFile + ": " + e.getMessage());
             return 2;
         }
-        Path work = Files.createTempDirectory("riposte-test-");
+        // Reachable by shell.user (a shell run as root switches to it), listable by no one else.
+        Path work = Files.createTempDirectory("riposte-test-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
         Runnable restoreLogs = CliLogs.quiet();
         // The reaction's own log lines are part of the trace: captured here, not printed by the console.
         Logger reactionLog = (Logger) LoggerFactory.getLogger("riposte.reaction");
@@ -111,20 +126,34 @@ public final class TestCommand implements Callable<Integer> {
                     new SqliteKeyValues(store, loaded.state().maxKeysPerReaction(), loaded.state().maxResultBytes()), emergency);
             try (Sandbox sandbox = Sandbox.withEffects(effects, loaded.reactions().defaultTimeout(),
                     loaded.reactions().maxAllocBytes(), RunLimits.of(loaded))) {
-                ShellRunner shell = new ShellRunner(work, ShellIsolation.of(loaded.shell()));
-                ReactionSet set = new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout())
-                        .loadDirectory(loaded.reactions().dir());
-                Reaction reaction = set.loaded().stream().filter(r -> r.name().equals(reactionName)).findFirst().orElse(null);
-                if (reaction == null) {
-                    System.err.println("riposte test: no loaded reaction named " + reactionName + " in "
-                            + loaded.reactions().dir() + " (loaded: "
-                            + set.loaded().stream().map(Reaction::name).toList() + ")");
-                    set.rejected().forEach(r -> System.err.println("error: " + r));
+                ShellRunner shell = new ShellRunner(work, ShellIsolation.forTest(loaded.shell()));
+                ReactionLoader loader = new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout());
+                Path given = Path.of(reactionName);
+                boolean byPath = Files.exists(given);
+                ReactionSet set = !byPath ? loader.loadDirectory(loaded.reactions().dir())
+                        : Files.isDirectory(given) ? loader.loadDirectory(given) : loader.loadFiles(List.of(given));
+                List<Reaction> chosen = byPath ? set.loaded()
+                        : set.loaded().stream().filter(r -> r.name().equals(reactionName)).toList();
+                set.rejected().stream().filter(r -> byPath || r.toString().contains(reactionName))
+                        .forEach(r -> System.err.println("error: " + r));
+                if (chosen.isEmpty()) {
+                    System.err.println(byPath ? "riposte test: no reaction loaded from " + given
+                            : "riposte test: no loaded reaction named " + reactionName + " in " + loaded.reactions().dir()
+                            + " (loaded: " + set.loaded().stream().map(Reaction::name).toList() + ")");
                     return 2;
                 }
-                RunResult result = new Runners(sandbox, shell).run(reaction, event);
-                print(reaction, event, result, logs.list, System.out);
-                return result.outcome() instanceof dev.riposte.dispatch.Outcome.Ok ? 0 : 1;
+                boolean allOk = true;
+                for (Reaction reaction : chosen) {
+                    if (!reaction.enabled() && !force) {
+                        printDisabled(reaction, System.out);
+                        continue;
+                    }
+                    logs.list.clear();
+                    RunResult result = new Runners(sandbox, shell).run(reaction, event);
+                    print(reaction, event, result, List.copyOf(logs.list), System.out);
+                    allOk &= result.outcome() instanceof dev.riposte.dispatch.Outcome.Ok;
+                }
+                return allOk ? 0 : 1;
             }
         } finally {
             reactionLog.detachAppender(logs);
@@ -133,6 +162,18 @@ public final class TestCommand implements Callable<Integer> {
             restoreLogs.run();
             Tree.delete(work);
         }
+    }
+
+    private void printDisabled(Reaction reaction, PrintStream out) throws IOException {
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper();
+            out.println(mapper.writeValueAsString(mapper.createObjectNode().put("reaction", reaction.name())
+                    .put("file", reaction.file().toString()).put("outcome", "disabled")
+                    .put("detail", "enabled: false; --force runs it")));
+            return;
+        }
+        out.println("reaction  " + reaction.name() + " (" + reaction.file() + ")");
+        out.println("disabled  enabled: false: the daemon loads it but never runs it; not run (--force runs it)");
     }
 
     private void print(Reaction reaction, Event event, RunResult result, List<ILoggingEvent> logs, PrintStream out)
@@ -164,7 +205,9 @@ public final class TestCommand implements Callable<Integer> {
         }
         out.printf("outcome   %s%s in %.1f ms%n", result.outcome().label(),
                 result.outcome().detail().isEmpty() ? "" : " (" + result.outcome().detail() + ")", result.durationNanos() / 1e6);
-        out.println("(effects were recorded, not applied: nothing was blocked, killed or written outside a throwaway directory)");
+        out.println(reaction.code() instanceof dev.riposte.match.Code.Shell
+                ? "(the shell ran in bubblewrap: the system read-only, no network, no privileges; what it wrote is gone)"
+                : "(effects were recorded, not applied: nothing was blocked, killed or written outside a throwaway directory)");
     }
 
     /** The emergency helpers when they are enabled: they answer as if done and do nothing. */

@@ -36,10 +36,13 @@ import java.util.concurrent.TimeUnit;
  * @param switchUser whether the shell changes to {@code uid} (false when it already is riposte's own)
  * @param namespace whether each run gets its own pid namespace
  * @param clearBounding whether the capability bounding set is emptied too (needs CAP_SETPCAP)
+ * @param bwrap the bubblewrap program that also gives the shell a read-only view of the system, no network,
+ *     and only its working directory and a private /tmp to write ({@code riposte test}, see {@link #forTest});
+ *     null when the shell is not contained so
  * @param reason why shells are refused, or how they run (for logs and riposte check)
  */
 public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, boolean namespace, boolean clearBounding,
-        String reason) {
+        String bwrap, String reason) {
     public enum Mode { ISOLATED, PRIVILEGED, REFUSED }
 
     static final int CAP_CHOWN = 0;
@@ -67,7 +70,7 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, bo
     }
 
     private static ShellIsolation refused(String reason) {
-        return new ShellIsolation(Mode.REFUSED, -1, -1, false, false, false, reason);
+        return new ShellIsolation(Mode.REFUSED, -1, -1, false, false, false, null, reason);
     }
 
     /**
@@ -80,7 +83,7 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, bo
         String where = namespace ? ", each in its own pid namespace"
                 : ", each in its own session, whose processes are killed at the end (one that leaves it outlives the run)";
         if (config.privileged()) {
-            return new ShellIsolation(Mode.PRIVILEGED, -1, -1, false, namespace, false, "shell reactions run as riposte "
+            return new ShellIsolation(Mode.PRIVILEGED, -1, -1, false, namespace, false, null, "shell reactions run as riposte "
                     + "itself, with its privileges (shell.privileged: true)" + where);
         }
         int[] user = users.lookup(config.user());
@@ -92,20 +95,89 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, bo
                     + "with privileges");
         }
         if (user[0] == selfUid) {
-            return new ShellIsolation(Mode.ISOLATED, user[0], user[1], false, namespace, bounding, "shell reactions run "
+            return new ShellIsolation(Mode.ISOLATED, user[0], user[1], false, namespace, bounding, null, "shell reactions run "
                     + "as riposte's own user, uid " + user[0] + " (shell.user " + config.user() + "), with no "
                     + "capabilities and no_new_privs" + where);
         }
         if (!(has(capabilities, CAP_SETUID) && has(capabilities, CAP_SETGID) && has(capabilities, CAP_CHOWN) && namespace)) {
             return refused("shell reactions run as shell.user " + config.user() + " with no capabilities in their own "
                     + "pid namespace, which needs riposte to hold CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN "
-                    + "(root has them), and this riposte does not. Run it as root, set shell.user to riposte's own user "
-                    + "(uid " + selfUid + ") to run them as it with no capabilities, or set shell.privileged: true to run "
-                    + "them with riposte's own privileges");
+                    + "(root has them), and this riposte does not. Run it as root, "
+                    + (selfUid == 0 ? "" : "set shell.user to riposte's own user (uid " + selfUid + ") to run them as "
+                    + "it with no capabilities, ") + "or set shell.privileged: true to run shell reactions with riposte's "
+                    + "own privileges");
         }
-        return new ShellIsolation(Mode.ISOLATED, user[0], user[1], true, true, bounding, "shell reactions run as uid "
+        return new ShellIsolation(Mode.ISOLATED, user[0], user[1], true, true, bounding, null, "shell reactions run as uid "
                 + user[0] + " gid " + user[1] + " (shell.user " + config.user() + ") with no capabilities and "
                 + "no_new_privs" + where);
+    }
+
+    /**
+     * How {@code riposte test} runs shell reactions: never for real. Inside bubblewrap ({@code bwrap}), with
+     * the whole system mounted read-only, no network (a network namespace with only {@code lo}), its own pid,
+     * IPC and user namespaces, no capabilities, and nothing writable but its working directory and a private
+     * /tmp, both thrown away after the run. Run as root, the shell first becomes {@code shell.user} (as in
+     * the daemon), so that it cannot read root's files either; otherwise it runs as the user running the
+     * test. When bubblewrap is missing or cannot make its namespaces, shell reactions are refused, saying
+     * why. {@code shell.privileged} changes nothing here.
+     */
+    public static ShellIsolation forTest(RiposteConfig.Shell config) {
+        try {
+            Self self = Self.read();
+            return forTest(config, self.uid(), ShellIsolation::getent, "bwrap");
+        } catch (IOException e) {
+            return refused("cannot tell riposte's privileges or look up shell.user " + config.user() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    static ShellIsolation forTest(RiposteConfig.Shell config, int selfUid, Users users, String bwrap) throws IOException {
+        ShellIsolation isolation;
+        if (selfUid == 0) {
+            int[] user = users.lookup(config.user());
+            if (user == null || user[0] == 0) {
+                return refused("riposte test runs shell reactions as shell.user, and " + config.user()
+                        + (user == null ? " does not exist on this system" : " is root"));
+            }
+            isolation = new ShellIsolation(Mode.ISOLATED, user[0], user[1], true, true, true, bwrap, "shell reactions "
+                    + "run as uid " + user[0] + " (shell.user " + config.user() + ") in bubblewrap: the system "
+                    + "read-only, no network, no capabilities, only a throwaway working directory and /tmp writable");
+        } else {
+            isolation = new ShellIsolation(Mode.ISOLATED, selfUid, -1, false, true, false, bwrap, "shell reactions "
+                    + "run as you (uid " + selfUid + ") in bubblewrap: the system read-only, no network, no "
+                    + "capabilities, only a throwaway working directory and /tmp writable");
+        }
+        String broken = isolation.probe();
+        return broken == null ? isolation : refused("riposte test runs shell reactions only in "
+                + "bubblewrap, and it cannot run here: " + broken + ". Install it (apt install bubblewrap); it "
+                + "needs user namespaces (sysctl kernel.unprivileged_userns_clone=1)");
+    }
+
+    /** Why {@code true} cannot be run under this isolation, or null when it can. */
+    private String probe() {
+        try {
+            Path dir = Files.createTempDirectory("riposte-bwrap-probe-");
+            try {
+                if (switchUser) {
+                    Files.setAttribute(dir, "unix:uid", uid);
+                }
+                List<String> argv = command(List.of("/bin/true"), dir);
+                Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return "bwrap did not finish";
+                }
+                return p.exitValue() == 0 ? null : bwrap + " exited with " + p.exitValue() + (out.isEmpty() ? "" : ": " + out);
+            } finally {
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            return "cannot run " + bwrap + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     private static boolean has(long capabilities, int cap) {
@@ -152,26 +224,37 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, bo
     }
 
     /** The command that starts {@code shell} (the leader script and its arguments) under this isolation. */
-    List<String> command(List<String> shell) {
+    List<String> command(List<String> shell, Path work) {
         List<String> argv = new ArrayList<>();
-        if (namespace) {
+        if (bwrap != null) {
+            // bubblewrap makes the pid namespace itself (below)
+        } else if (namespace) {
             // unshare forks: the child is pid 1 of the new namespace, killed (and with it the whole namespace)
             // when unshare is, which is how riposte ends a run.
             argv.addAll(List.of("unshare", "--pid", "--fork", "--kill-child=SIGKILL", "--mount-proc"));
         } else {
             argv.add("setsid");
         }
-        if (mode == Mode.ISOLATED) {
-            argv.add("setpriv");
-            if (switchUser) {
-                argv.addAll(List.of("--reuid=" + uid, "--regid=" + gid, "--clear-groups"));
-            }
-            argv.addAll(List.of("--inh-caps=-all", "--ambient-caps=-all"));
+        if (mode == Mode.ISOLATED && switchUser) {
+            argv.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--inh-caps=-all",
+                    "--ambient-caps=-all"));
             if (clearBounding) {
                 argv.add("--bounding-set=-all");
             }
             // A change of user clears the parent-death signal unshare set: set it again, after the change.
             argv.addAll(List.of("--no-new-privs", "--pdeathsig=KILL", "--"));
+        }
+        // As riposte's own user the shell has no capability to drop and needs no setpriv (which would call
+        // capset(2), refused by the unit's system-call filter, for any change): ShellRunner starts it from a
+        // thread with an empty ambient set and no_new_privs, so its exec gave it no capability, and its
+        // inheritable set gives none under no_new_privs to programs without file capabilities.
+        if (bwrap != null) {
+            // The sandbox's pid 1 dies with bwrap (--die-with-parent), and the namespace with it: killing bwrap
+            // ends the run. The working directory is bound over the private /tmp when it lies in /tmp.
+            String dir = work.toAbsolutePath().toString();
+            argv.addAll(List.of(bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+                    "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp",
+                    "--tmpfs", "/run", "--bind", dir, dir, "--chdir", dir, "--"));
         }
         argv.addAll(shell);
         return argv;

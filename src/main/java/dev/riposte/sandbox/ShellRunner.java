@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.riposte.effect.os.ErrnoException;
+import dev.riposte.effect.os.LibC;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,7 +159,7 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         }
         long backstop = reaction.timeout().toSeconds() + 2;
         ProcessBuilder pb = new ProcessBuilder(isolation.command(List.of("/bin/sh", "-c", LEADER, "riposte-shell",
-                script.toString(), Long.toString(backstop)))).directory(work.toFile());
+                script.toString(), Long.toString(backstop)), work)).directory(work.toFile());
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", PATH);
@@ -170,7 +172,7 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         if (fits) {
             env.put("REACTION_DATA", event.json());
         }
-        Process p = pb.start();
+        Process p = start(pb);
         live.add(p);
         Output output = new Output(p.getInputStream());
         Thread drain = Thread.ofVirtual().start(output);
@@ -194,9 +196,10 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
             end(p);
             live.remove(p);
         }
-        // Every holder of the output pipe is gone with the run (in a namespace); a process that left the
-        // session (no namespace) can keep it open, so the output is not waited for long.
-        drain.join(TimeUnit.SECONDS.toMillis(1));
+        // In a namespace every holder of the output pipe is gone with the run: the end of the output is
+        // certain and near, and waited for (a busy machine can be slow to let the reader finish). A process
+        // that left the session (no namespace) can keep the pipe open, so then the output is not waited for long.
+        drain.join(TimeUnit.SECONDS.toMillis(isolation.namespace() ? 5 : 1));
         output.log(reaction, event);
         if (code == null || (cancelled && code.isEmpty())) {
             return cancelled ? new Outcome.Failed("stopped: riposte is shutting down", 0) : new Outcome.TimedOut(reaction.timeout());
@@ -207,12 +210,51 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
             case "0" -> new Outcome.Ok();
             case "" -> new Outcome.Failed("the shell ended without a status" + note, 0);
             default -> {
+                if (!code.matches("[0-9]{1,3}")) {
+                    // What starts the shell (setpriv, unshare, bwrap) failed, and said why where the status goes.
+                    yield new Outcome.Failed("the shell did not start: " + Text.forLog(code), 0);
+                }
                 int n = Integer.parseInt(code);
                 yield new Outcome.Failed(n > 128 ? "the shell was killed by signal " + (n - 128) + note
                         : "the shell exited with status " + n + note, 0);
             }
         };
     }
+
+    /**
+     * Starts the shell. An isolated shell is started from one thread whose ambient capabilities were
+     * emptied and whose no_new_privs was set first ({@link LibC#prctl}): both are per thread, and a child
+     * starts with its parent thread's, so the shell gets none of riposte's capabilities and can gain none
+     * (set-uid programs, file capabilities), even where it could not drop them itself: under the unit, whose
+     * system-call filter refuses {@code capset}, which setpriv needs for any change. The rest of riposte
+     * keeps its capabilities, such as the nft it runs.
+     */
+    private Process start(ProcessBuilder pb) throws IOException, InterruptedException {
+        if (isolation.mode() != ShellIsolation.Mode.ISOLATED) {
+            return pb.start();
+        }
+        try {
+            return UNPRIVILEGED_START.submit(() -> {
+                // Once would do; they are cheap calls.
+                LibC.system().prctl(LibC.PR_CAP_AMBIENT, LibC.PR_CAP_AMBIENT_CLEAR_ALL, 0);
+                LibC.system().prctl(LibC.PR_SET_NO_NEW_PRIVS, 1, 0);
+                return pb.start();
+            }).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ErrnoException errno) {
+                throw new IOException("cannot drop riposte's capabilities for the shell: " + errno.getMessage(), errno);
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("starting the shell failed", e.getCause());
+        }
+    }
+
+    /** The thread isolated shells are started from (a platform thread: its credentials are its own). */
+    private static final java.util.concurrent.ExecutorService UNPRIVILEGED_START =
+            java.util.concurrent.Executors.newSingleThreadExecutor(
+                    Thread.ofPlatform().daemon().name("riposte-shell-start").factory());
 
     /** Ends every shell running now, as at a deadline (the daemon is stopping). */
     @Override
@@ -254,12 +296,37 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
      */
     private void end(Process p) throws IOException, InterruptedException {
         if (isolation.namespace()) {
+            List<ProcessHandle> inits = p.toHandle().children().toList();
             p.destroyForcibly();
-        } else {
-            killGroup(p.pid());
+            p.getOutputStream().close();
+            p.waitFor();
+            // The init's death tears the namespace down, but not within the kill call: the run ends only once
+            // the kernel has killed and reaped every process in it, which is done before the init is a zombie.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (ProcessHandle init : inits) {
+                while (running(init) && System.nanoTime() < deadline) {
+                    Thread.sleep(2);
+                }
+            }
+            return;
         }
+        killGroup(p.pid());
         p.getOutputStream().close();
         p.waitFor();
+    }
+
+    /** Whether a process is alive and not yet a zombie. */
+    private static boolean running(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | StringIndexOutOfBoundsException e) {
+            return false; // gone
+        }
     }
 
     /** Reads the shell's output to the end, keeping the first {@link #MAX_OUTPUT_BYTES}. */

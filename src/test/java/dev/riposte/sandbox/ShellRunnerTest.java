@@ -1,6 +1,7 @@
 package dev.riposte.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -224,8 +225,8 @@ class ShellRunnerTest {
         assertEquals("shell reactions cannot run here: shell reactions run as shell.user nobody with no capabilities in "
                 + "their own pid namespace, which needs riposte to hold CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN "
                 + "(root has them), and this riposte does not. Run it as root, set shell.user to riposte's own user (uid 998) "
-                + "to run them as it with no capabilities, or set shell.privileged: true to run them with riposte's own "
-                + "privileges", e.getMessage());
+                + "to run them as it with no capabilities, or set shell.privileged: true to run shell reactions with "
+                + "riposte's own privileges", e.getMessage());
         assertEquals(ShellIsolation.Mode.REFUSED, ShellIsolation.of(new RiposteConfig.Shell("root", false), -1L,
                 0, name -> new int[] {0, 0}).mode());
         assertEquals("shell.user ghost does not exist on this system",
@@ -238,13 +239,65 @@ class ShellRunnerTest {
         ShellIsolation self = ShellIsolation.of(new RiposteConfig.Shell("riposte", false), unit, 998,
                 name -> new int[] {998, 997});
         assertEquals(ShellIsolation.Mode.ISOLATED, self.mode());
-        assertEquals(List.of("setsid", "setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--no-new-privs",
-                "--pdeathsig=KILL", "--", "/bin/sh", "x"), self.command(List.of("/bin/sh", "x")));
+        // No capset (the unit's filter refuses it): the shell starts from a thread with no ambient capabilities.
+        assertEquals(List.of("setsid", "/bin/sh", "x"), self.command(List.of("/bin/sh", "x"), work));
         assertEquals("shell reactions run as riposte's own user, uid 998 (shell.user riposte), with no capabilities and "
                 + "no_new_privs, each in its own session, whose processes are killed at the end (one that leaves it "
                 + "outlives the run)", self.reason());
         assertEquals(ShellIsolation.Mode.REFUSED, ShellIsolation.of(new RiposteConfig.Shell("nobody", false), unit, 998,
                 name -> new int[] {65534, 65534}).mode(), "another user needs CAP_SETUID");
+    }
+
+    @Test
+    void underRiposteTest_theShellRunsInBubblewrap_readOnly_offline_unprivileged_andLeavesNothingBehind() throws Exception {
+        ShellIsolation forTest = ShellIsolation.forTest(new RiposteConfig.Shell("nobody", false));
+        assertEquals(ShellIsolation.Mode.ISOLATED, forTest.mode(), forTest.reason());
+        ShellRunner contained = new ShellRunner(work, forTest);
+        String marker = "9" + System.nanoTime() % 1_000_000;
+        Path escaped = Path.of("/tmp/riposte-contained-" + marker);
+        RunResult r = contained.run(load(contained, "t", """
+                # @on *
+                id -u
+                grep -E '^Cap(Prm|Eff|Bnd):' /proc/self/status | tr -s '\\t' ' '
+                touch /etc/riposte-contained 2>/dev/null || echo 'etc: read-only'
+                cat /etc/shadow >/dev/null 2>&1 || echo 'shadow: refused'
+                awk -F: 'NR > 2 { gsub(/ /, "", $1); print "interface: " $1 }' /proc/net/dev
+                echo x > %s && echo 'tmp: writable'
+                echo x > "$HOME/kept" && echo 'home: writable'
+                setsid sleep %s &
+                exit 3
+                """.formatted(escaped, marker)), Samples.event("01"));
+        assertEquals(new Outcome.Failed("the shell exited with status 3", 0), r.outcome());
+        assertEquals("65534\\nCapPrm: 0000000000000000\\nCapEff: 0000000000000000\\nCapBnd: 0000000000000000\\n"
+                + "etc: read-only\\nshadow: refused\\ninterface: lo\\ntmp: writable\\nhome: writable", output());
+        assertFalse(Files.exists(escaped), "its /tmp was its own");
+        assertFalse(Files.exists(Path.of("/etc/riposte-contained")));
+        assertEquals(List.of(), HostProcesses.with("sleep " + marker), "nothing it started outlives the run");
+        assertEquals(List.of(), workLeft(), "its working directory is gone");
+    }
+
+    @Test
+    void underRiposteTest_withoutBubblewrap_shellReactionsAreRefused_notRunForReal() throws Exception {
+        ShellIsolation none = ShellIsolation.forTest(new RiposteConfig.Shell("nobody", false), 0,
+                name -> new int[] {65534, 65534}, "/nonexistent/bwrap");
+        assertEquals(ShellIsolation.Mode.REFUSED, none.mode());
+        ReactionException e = assertThrows(ReactionException.class,
+                () -> load(new ShellRunner(work, none), "refused", "# @on *\necho\n"));
+        assertTrue(e.getMessage().startsWith("shell reactions cannot run here: riposte test runs shell reactions only "
+                + "in bubblewrap, and it cannot run here: /nonexistent/bwrap exited with 127: setpriv: failed to execute "
+                + "/nonexistent/bwrap: No such file or directory. "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("Install it (apt install bubblewrap); it needs user namespaces "
+                + "(sysctl kernel.unprivileged_userns_clone=1)"), e.getMessage());
+    }
+
+    @Test
+    void whatStartsTheShellFailing_isTheRunsError_sayingWhy() throws Exception {
+        ShellIsolation broken = new ShellIsolation(ShellIsolation.Mode.ISOLATED, 65534, 65534, true, true, true,
+                "/nonexistent/bwrap", "a sandbox program that is not there");
+        ShellRunner runner = new ShellRunner(work, broken);
+        RunResult r = runner.run(load(runner, "b", "# @on *\necho hi\n"), Samples.event("01"));
+        assertEquals(new Outcome.Failed("the shell did not start: setpriv: failed to execute /nonexistent/bwrap: No such "
+                + "file or directory", 0), r.outcome());
     }
 
     @Test

@@ -58,6 +58,9 @@ final class FfmLibC implements LibC {
     private final MethodHandle write = function("write", FunctionDescriptor.of(LONG, INT, PTR, LONG));
     private final MethodHandle close = function("close", FunctionDescriptor.of(INT, INT));
     private final MethodHandle kill = function("kill", FunctionDescriptor.of(INT, INT, INT));
+    private final MethodHandle prctl = Linker.nativeLinker().downcallHandle(lookup("prctl"),
+            FunctionDescriptor.of(INT, INT, LONG, LONG, LONG, LONG), Linker.Option.firstVariadicArg(1),
+            Linker.Option.captureCallState("errno"));
     private final MethodHandle socket = function("socket", FunctionDescriptor.of(INT, INT, INT, INT));
     private final MethodHandle sendto = function("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT));
     private final MethodHandle sync = Linker.nativeLinker().downcallHandle(lookup("sync"), FunctionDescriptor.ofVoid());
@@ -361,6 +364,20 @@ final class FfmLibC implements LibC {
             throw e;
         } catch (Throwable t) {
             throw broken("pidfd_send_signal", t);
+        }
+    }
+
+    @Override
+    public void prctl(int option, long arg2, long arg3) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            if ((int) prctl.invokeExact(state, option, arg2, arg3, 0L, 0L) != 0) {
+                throw new ErrnoException("prctl(" + option + ")", errno(state));
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("prctl", t);
         }
     }
 

@@ -63,6 +63,19 @@ public interface LibC {
     /** {@code pidfd_send_signal(2)}: signals the process {@code pidfd} pins. */
     void pidfdSendSignal(int pidfd, int signal) throws ErrnoException;
 
+    /** {@code prctl(2)} option: {@code arg2} 1 sets the calling thread's no_new_privs, inherited by its children. */
+    int PR_SET_NO_NEW_PRIVS = 38;
+    /** {@code prctl(2)} option: with {@code arg2} {@link #PR_CAP_AMBIENT_CLEAR_ALL}, empties the thread's ambient set. */
+    int PR_CAP_AMBIENT = 47;
+    int PR_CAP_AMBIENT_CLEAR_ALL = 4;
+
+    /**
+     * {@code prctl(2)} with two arguments (the others 0). Its settings are the calling thread's: the
+     * programs that thread starts inherit them. Needs no privilege and, unlike {@code capset(2)}, is not
+     * in systemd's {@code @privileged} group.
+     */
+    void prctl(int option, long arg2, long arg3) throws ErrnoException;
+
     /** {@code kill(2)}; a negative {@code pid} is a process group. */
     void kill(long pid, int signal) throws ErrnoException;
 
