@@ -199,6 +199,9 @@ public final class TestCommand implements Callable<Integer> {
         }
         for (HelperCall c : result.calls()) {
             out.println("  " + c + (c.errno().isEmpty() ? "" : "   errno: " + c.errno()));
+            if (!c.targets().isEmpty()) {
+                out.println("      targets: " + String.join(", ", c.targets()));
+            }
         }
         for (ILoggingEvent l : logs) {
             out.println("  log " + l.getLevel() + ": " + l.getFormattedMessage());

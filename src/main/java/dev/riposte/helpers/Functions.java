@@ -82,7 +82,7 @@ final class Functions {
                 r = EffectResult.failed(internal(name, e));
             }
             scope.record(new HelperCall(name, Args.summary(args), String.valueOf(r.code()),
-                    r.failed() ? name + ": " + r.error() : ""));
+                    r.failed() ? name + ": " + r.error() : "", r.targets()));
             return r.code();
         });
     }

@@ -25,6 +25,8 @@ final class NetHelpers {
     static final long MAX_TIMER_SECONDS = 365L * 24 * 3600;
     /** Refusals kept in the errno of a no-argument block; the rest are counted. */
     static final int MAX_REASONS = 20;
+    /** Targets of a no-argument block kept in its record (the trace, the audit trail); the rest are counted. */
+    static final int MAX_TARGETS = 64;
     private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
 
     private NetHelpers() {}
@@ -120,36 +122,49 @@ final class NetHelpers {
      */
     private static EffectResult all(RunScope scope, String what, List<String> items, Function<String, EffectResult> action) {
         List<String> errors = new ArrayList<>();
+        List<String> targets = new ArrayList<>();
         int moreErrors = 0;
         boolean changed = false;
         for (int i = 0; i < items.size(); i++) {
             int left = items.size() - i;
+            String item = IpLiteral.quote(items.get(i));
             if (scope.remainingNanos() <= 0) {
                 errors.add(left + " more " + what + " were not blocked: the run's deadline passed");
+                targets.add(left + " more: not tried (deadline)");
                 break;
             }
             if (!scope.admitBlock()) {
-                errors.add(left + " more " + what + " were refused, from " + IpLiteral.quote(items.get(i))
+                errors.add(left + " more " + what + " were refused, from " + item
                         + ": a run may ask for at most " + scope.limits().maxBlocks() + " blocks (netpolicy.max_blocks_per_run)");
+                targets.add(left + " more, from " + item + ": not tried (max_blocks_per_run)");
                 break;
             }
             EffectResult r = action.apply(items.get(i));
             if (r.failed()) {
+                targets.add(item + ": refused");
                 if (errors.size() < MAX_REASONS) {
                     errors.add(r.error());
                 } else {
                     moreErrors++;
                 }
             } else if (r.code() == 0) {
+                targets.add(item + ": blocked");
                 changed = true;
+            } else {
+                targets.add(item + ": already blocked");
             }
         }
         if (moreErrors > 0) {
             errors.add(MAX_REASONS, "and " + moreErrors + " more refusals");
         }
-        if (!errors.isEmpty()) {
-            return EffectResult.failed(String.join("; ", errors));
+        if (targets.size() > MAX_TARGETS) {
+            int more = targets.size() - MAX_TARGETS;
+            targets.subList(MAX_TARGETS, targets.size()).clear();
+            targets.add("and " + more + " more");
         }
-        return changed ? EffectResult.done() : EffectResult.unchanged();
+        if (!errors.isEmpty()) {
+            return EffectResult.failed(String.join("; ", errors)).withTargets(targets);
+        }
+        return (changed ? EffectResult.done() : EffectResult.unchanged()).withTargets(targets);
     }
 }

@@ -220,13 +220,16 @@ class CliTest {
                     "event     " + Samples.event("01").uuid() + " crypto_miner_execution (kind crypto_miner_execution, format jibril)",
                     "  Info(\"miner xmrig pid " + miner.pid() + "\")=0",
                     "  KillCurrent()=0",
+                    // what a call without arguments acts on: the event's process, its remote addresses
+                    "      targets: pid " + miner.pid() + ": SIGKILL",
                     "  DataGet(\"miners_killed\")=\"\"   errno: DataGet: no key \"miners_killed\"",
                     "  DataSet(\"miners_killed\", \"1\")=0",
                     "  Warn(\"miners killed so far: 1\")=0",
                     "  NetBlockIp()=0",
+                    "      targets: \"203.0.113.80\": blocked",
                     "  log INFO: miner xmrig pid " + miner.pid(),
-                    "  log WARN: miners killed so far: 1"), lines.subList(0, 10));
-            assertTrue(lines.get(10).matches("outcome   ok in [0-9.]+ ms"), lines.get(10));
+                    "  log WARN: miners killed so far: 1"), lines.subList(0, 12));
+            assertTrue(lines.get(12).matches("outcome   ok in [0-9.]+ ms"), lines.get(12));
             assertTrue(miner.isAlive(), "the kill was only recorded");
             assertFalse(Files.exists(dir.resolve("real-state.db")), "the real store is not touched");
 
@@ -235,6 +238,7 @@ class CliTest {
             JsonNode run = new ObjectMapper().readTree(json.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
             assertEquals("ok", run.path("outcome").asText());
             assertEquals("KillCurrent", run.path("calls").path(1).path("helper").asText());
+            assertEquals("pid " + miner.pid() + ": SIGKILL", run.path("calls").path(1).path("targets").path(0).asText());
             assertEquals("WARN", run.path("log").path(1).path("level").asText());
         }
         Result missing = riposte("test", "--config", config.toString(), "nope", "--event", Samples.DIR.resolve(

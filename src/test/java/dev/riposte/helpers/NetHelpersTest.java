@@ -104,6 +104,31 @@ class NetHelpersTest {
     }
 
     @Test
+    void withoutArguments_eachTargetIsRecorded_withWhatBecameOfIt_atMost64() throws Exception {
+        Enforcer dry = dryRun();
+        sandbox = TestSandboxes.create(Effects.refusing("off").withNet(dry));
+        Reaction r = TestSandboxes.load(sandbox, tmp, "r", "// @on *\nfunction process(data) { NetBlockIp(); NetBlockIp(); }");
+        Event mixed = new EventParser().parse("{\"uuid\":\"m\",\"metadata\":{\"name\":\"n\"},\"background\":{\"flow_list\":["
+                + "{\"remote\":{\"address\":\"203.0.113.10\"}},{\"remote\":{\"address\":\"169.254.1.1\"}}]}}", 0);
+        List<HelperCall> calls = sandbox.run(r, mixed).calls();
+        assertEquals(List.of("\"203.0.113.10\": blocked", "\"169.254.1.1\": refused"), calls.get(0).targets());
+        assertEquals(List.of("\"203.0.113.10\": already blocked", "\"169.254.1.1\": refused"), calls.get(1).targets());
+
+        StringBuilder flows = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            flows.append(i == 0 ? "" : ",").append("{\"remote\":{\"address\":\"10.9.").append(i >> 8 & 255).append('.')
+                    .append(i & 255).append("\"}}");
+        }
+        Event crowded = new EventParser().parse("{\"uuid\":\"c\",\"metadata\":{\"name\":\"n\"},"
+                + "\"background\":{\"flow_list\":[" + flows + "]}}", 0);
+        List<String> targets = sandbox.run(TestSandboxes.load(sandbox, tmp, "c", "// @on *\nfunction process(d) { NetBlockIp(); }"),
+                crowded).calls().getFirst().targets();
+        assertEquals(65, targets.size(), "64 kept, then a count");
+        assertEquals("\"10.9.0.0\": blocked", targets.getFirst());
+        assertEquals("and 193 more", targets.getLast(), "256 blocked and one line for the 44 not tried: 257 - 64");
+    }
+
+    @Test
     void unblock_liftsABlock_once() throws Exception {
         Enforcer dry = dryRun();
         assertEquals(List.of("NetBlockIp(\"203.0.113.7\")=0", "NetUnblockIp(\"203.0.113.7\")=0",
