@@ -130,8 +130,9 @@ public final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    /** Lines are the file's for .js files; a recipe's reaction reports the line within its code. */
+    /** Lines are the file's for .js and .sh files; a recipe's reaction reports the line within its code. */
     private static String codeLine(Reaction r, int line) {
-        return r.file().toString().endsWith(".js") ? String.valueOf(line) : "code line " + line;
+        String file = r.file().toString();
+        return file.endsWith(".js") || file.endsWith(".sh") ? String.valueOf(line) : "code line " + line;
     }
 }

@@ -118,6 +118,40 @@ class AuthorLoopTest {
         assertFalse(Files.exists(backups), "nothing reached the host");
     }
 
+    @Test
+    void check_warnsWithFileAndLine_whereAReactionReadsPathsRealEventsDoNotHave_inJavaScriptAndInJq() throws Exception {
+        Path js = dir.resolve("legacy.js");
+        Files.writeString(js, """
+                // @on kind=flow
+                function process(data) {
+                  for (const p of data.background.flows.protocols) {
+                    for (const pair of p.pairs) { Info(pair.remote.address); }
+                  }
+                  const argv = data.process.cmd.split(" ");
+                }
+                """);
+        Path sh = dir.resolve("legacy-jq.sh");
+        Files.writeString(sh, """
+                # @on kind=flow
+                jq -r '.background.flows.protocols[].pairs[].remote.address' "$REACTION_DATA_FILE"
+                jq -r '.process.args[]' "$REACTION_DATA_FILE"
+                jq -r '.file.path' "$REACTION_DATA_FILE"
+                """);
+        Result check = riposte("check", js.toString(), sh.toString());
+        assertEquals(0, check.code(), "warnings, not errors: " + check.out());
+        String pairs = "background.flows.protocols[].pairs is only in the legacy flows aggregate; current events list "
+                + "their peers in background.flow_list[] (.remote.address, .remote.names), and NetBlockIp() and "
+                + "NetBlockDomain() without arguments read both";
+        assertEquals(List.of(
+                "warning: " + js + ":4: reaction legacy: " + pairs,
+                "warning: " + js + ":6: reaction legacy: process.cmd is the short command name, not an argument vector; "
+                        + "the whole command line is process.args (a string)",
+                "warning: " + sh + ":2: reaction legacy-jq: " + pairs,
+                "warning: " + sh + ":3: reaction legacy-jq: process.args is a string in v1 events, not an array (jq: Cannot "
+                        + "iterate over string)"),
+                check.out().lines().filter(l -> l.startsWith("warning: ")).toList());
+    }
+
     private static JsonNode json(String line) {
         try {
             return new ObjectMapper().readTree(line);
