@@ -13,6 +13,7 @@ import dev.riposte.effect.Effects;
 import dev.riposte.effect.emergency.Emergency;
 import dev.riposte.effect.emergency.RefusingEmergency;
 import dev.riposte.effect.files.LocalFiles;
+import dev.riposte.effect.files.RelocatedFiles;
 import dev.riposte.effect.files.Tree;
 import dev.riposte.effect.netpolicy.Cidr;
 import dev.riposte.effect.netpolicy.DryRunKernel;
@@ -122,7 +123,9 @@ public final class TestCommand implements Callable<Integer> {
             files.prepare();
             Emergency emergency = loaded.emergency().enabled() ? new RecordedEmergency()
                     : new RefusingEmergency("emergency helpers are disabled (emergency.enabled is false)");
-            Effects effects = new Effects(files, net, LocalProcesses.dryRun(loaded.kill().minPid()),
+            // Evidence is written into the throwaway directory, but shown at evidence.dir, as in the daemon.
+            Effects effects = new Effects(new RelocatedFiles(files, loaded.evidence().dir(), work.resolve("evidence")),
+                    net, LocalProcesses.dryRun(loaded.kill().minPid()),
                     new SqliteKeyValues(store, loaded.state().maxKeysPerReaction(), loaded.state().maxResultBytes()), emergency);
             try (Sandbox sandbox = Sandbox.withEffects(effects, loaded.reactions().defaultTimeout(),
                     loaded.reactions().maxAllocBytes(), RunLimits.of(loaded))) {

@@ -59,6 +59,27 @@ class AuthorLoopTest {
     }
 
     @Test
+    void evidence_isShownAtTheConfiguredDirectory_asInTheDaemon_butWrittenNowhereReal() throws Exception {
+        Path evidence = Path.of("/var/lib/riposte/evidence");
+        Assumptions.assumeFalse(Files.exists(evidence), evidence + " exists on this host");
+        Path reaction = dir.resolve("evidence.js");
+        Files.writeString(reaction, """
+                // @on *
+                function process(data) {
+                  const d = CreateTempDir("case-*");
+                  Info(d.startsWith("/var/lib/riposte/evidence/case-") ? "under evidence.dir" : "elsewhere: " + d);
+                  WriteFile(d + "/note.txt", "kept");
+                  Info(ReadFile(d + "/note.txt"));
+                }
+                """);
+        Result test = riposte("test", reaction.toString(), "--event", event.toString());
+        assertEquals(0, test.code(), test.out() + test.err());
+        assertTrue(test.out().contains("  log INFO: under evidence.dir\n  log INFO: kept\n"), test.out());
+        assertTrue(test.out().contains("  CreateTempDir(\"case-*\")=\"/var/lib/riposte/evidence/case-"), test.out());
+        assertFalse(Files.exists(evidence), "nothing was written there");
+    }
+
+    @Test
     void anExplicitConfigThatDoesNotExist_isStillAnError() throws Exception {
         Path reaction = dir.resolve("r.js");
         Files.writeString(reaction, "// @on *\nfunction process(data) { }\n");
