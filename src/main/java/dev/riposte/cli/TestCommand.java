@@ -75,8 +75,12 @@ public final class TestCommand implements Callable<Integer> {
             + "reaction in reactions.dir")
     String reactionName;
 
-    @Option(names = "--event", paramLabel = "FILE", required = true, description = "one event (JSON, pretty or on one line)")
+    @Option(names = "--event", paramLabel = "FILE", description = "one event (JSON, pretty or on one line)")
     Path eventFile;
+
+    @Option(names = "--events", paramLabel = "FILE", description = "every event of a file (NDJSON or a JSON stream "
+            + "such as a saved /var/log/jibril.out, any format): a backtest, printing what the reactions would have done")
+    Path eventsFile;
 
     @Option(names = "--json", description = "print each run as one JSON object (one per line)")
     boolean json;
@@ -90,12 +94,22 @@ public final class TestCommand implements Callable<Integer> {
         if (loaded == null) {
             return 2;
         }
-        Event event;
-        try {
-            event = new EventParser().parse(Files.readString(eventFile).strip(), System.nanoTime());
-        } catch (IOException | BadEventException e) {
-            System.err.println("riposte test: cannot read an event from " + eventFile + ": " + e.getMessage());
+        if ((eventFile == null) == (eventsFile == null)) {
+            System.err.println("riposte test: give one of --event FILE (one event) and --events FILE (a backtest)");
             return 2;
+        }
+        if (eventsFile != null && !Files.isReadable(eventsFile)) {
+            System.err.println("riposte test: cannot read " + eventsFile);
+            return 2;
+        }
+        Event event = null;
+        if (eventFile != null) {
+            try {
+                event = new EventParser().parse(Files.readString(eventFile).strip(), System.nanoTime());
+            } catch (IOException | BadEventException e) {
+                System.err.println("riposte test: cannot read an event from " + eventFile + ": " + e.getMessage());
+                return 2;
+            }
         }
         // Reachable by shell.user (a shell run as root switches to it), listable by no one else.
         Path work = Files.createTempDirectory("riposte-test-",
@@ -144,6 +158,16 @@ public final class TestCommand implements Callable<Integer> {
                             : "riposte test: no loaded reaction named " + reactionName + " in " + loaded.reactions().dir()
                             + " (loaded: " + set.loaded().stream().map(Reaction::name).toList() + ")");
                     return 2;
+                }
+                if (eventsFile != null) {
+                    List<Reaction> running = chosen.stream().filter(r -> r.enabled() || force).toList();
+                    chosen.stream().filter(r -> !running.contains(r)).forEach(r -> System.err.println("riposte test: "
+                            + r.name() + " is disabled (enabled: false): not run (--force runs it)"));
+                    Backtest backtest = new Backtest(running, new Runners(sandbox, shell));
+                    long started = System.nanoTime();
+                    backtest.run(eventsFile);
+                    backtest.print(System.out, json, eventsFile, (System.nanoTime() - started) / 1e9);
+                    return backtest.allOk() ? 0 : 1;
                 }
                 boolean allOk = true;
                 for (Reaction reaction : chosen) {

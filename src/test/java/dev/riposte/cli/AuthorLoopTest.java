@@ -173,6 +173,39 @@ class AuthorLoopTest {
                 check.out().lines().filter(l -> l.startsWith("warning: ")).toList());
     }
 
+    @Test
+    void aBacktest_runsTheReactionsOverEveryEventOfAFile_andSummarisesWhatTheyWouldHaveDone() throws Exception {
+        Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
+        Files.writeString(reactions.resolve("block.js"), "// @on name=crypto_miner_execution\n"
+                + "function process(data) { NetBlockIp(); }\n");
+        Files.writeString(reactions.resolve("notes.js"), "// @on kind=*\nfunction process(data) {\n"
+                + "  WriteFile(CreateTempDir(\"n-*\") + \"/e.json\", JSON.stringify(data));\n}\n");
+        Path events = dir.resolve("jibril.out");
+        // A saved stream: the samples, one line that is not an event, and the samples pretty-printed.
+        Files.writeString(events, Files.readString(Samples.NDJSON) + "not json\n"
+                + Files.readString(Samples.DIR.resolve("01-execution-crypto-miner-xmrig.json")));
+        Result text = riposte("test", reactions.toString(), "--events", events.toString());
+        assertEquals(0, text.code(), text.out() + text.err());
+        List<String> lines = text.out().lines().toList();
+        assertTrue(lines.get(0).matches("events    13 read from " + java.util.regex.Pattern.quote(events.toString())
+                + " in [0-9.]+ s \\([0-9]+/s\\), 1 rejected \\(first: byte [0-9]+: .*\\)"), lines.get(0));
+        assertEquals("reaction  block: 2 matched, 2 ok", lines.get(1));
+        assertEquals("reaction  notes: 13 matched, 13 ok", lines.get(2));
+        assertEquals("blocks    1: 203.0.113.80", lines.get(3), "the second block of it changed nothing");
+        assertEquals("kills     none", lines.get(4));
+        assertTrue(lines.get(5).startsWith("writes    13: /var/lib/riposte/evidence/n-"), lines.get(5));
+
+        Result json = riposte("test", reactions.toString(), "--events", events.toString(), "--json");
+        JsonNode summary = json(json.out().strip());
+        assertEquals(13, summary.path("events").asInt());
+        assertEquals(1, summary.path("rejected").asInt());
+        assertEquals(2, summary.path("reactions").path("block").path("outcomes").path("ok").asInt());
+        assertEquals("[\"203.0.113.80\"]", summary.path("would_block").toString());
+
+        assertEquals(2, riposte("test", reactions.toString(), "--events", events.toString(), "--event",
+                events.toString()).code(), "one of the two");
+    }
+
     private static JsonNode json(String line) {
         try {
             return new ObjectMapper().readTree(line);
