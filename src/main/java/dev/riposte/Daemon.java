@@ -36,6 +36,7 @@ import dev.riposte.service.DirectoryWatch;
 import dev.riposte.service.Heartbeat;
 import dev.riposte.service.Notifier;
 import dev.riposte.sandbox.Sandbox;
+import dev.riposte.prometheus.Exposition;
 import dev.riposte.sandbox.ShellIsolation;
 import dev.riposte.sandbox.ShellRunner;
 import dev.riposte.state.KeyValues;
@@ -89,6 +90,7 @@ public final class Daemon implements AutoCloseable {
     private AuditTrail auditTrail;
     private FollowedFiles followedFiles;
     private StdinSource stdin;
+    private Exposition exposition;
 
     private Daemon(RiposteConfig config) {
         this.config = config;
@@ -156,6 +158,13 @@ public final class Daemon implements AutoCloseable {
             all.add(trail);
         }
         all.addAll(listeners);
+        // Always kept (riposte stats --prometheus reads it); served over HTTP when metrics.listen is set.
+        Exposition exposition = new Exposition(metrics, netPolicy::status,
+                () -> dispatcher == null ? 0 : dispatcher.inFlight(), config.dispatch().queueCapacity(), this::sources,
+                () -> store == null ? 0 : store.errors(), version());
+        started.add(exposition);
+        all.add(exposition);
+        this.exposition = exposition;
         FollowedFiles followed = FollowedFiles.create(config.intake(), store);
         // Closed after the dispatcher has drained: the last positions include the last events handled.
         started.add(followed::savePositions);
@@ -178,6 +187,10 @@ public final class Daemon implements AutoCloseable {
             started.add(source);
             source.start();
             this.stdin = source;
+        }
+        if (config.metrics().enabled()) {
+            exposition.serve(config.metrics().host(), config.metrics().port());
+            LOG.info("metrics: /metrics on {}:{}", config.metrics().host(), exposition.port());
         }
         long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         LOG.info("ready: {} reactions loaded, {} rejected, netpolicy {}; {} ms after JVM start",
@@ -205,6 +218,22 @@ public final class Daemon implements AutoCloseable {
 
     /** Where the configuration came from (for reloads), or null. */
     private Path configFile;
+
+    /** riposte's version, from its jar ("dev" when run from classes). */
+    static String version() {
+        String v = Daemon.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** The port /metrics is served on, or -1 when it is not served. */
+    public int metricsPort() {
+        return config.metrics().enabled() ? exposition.port() : -1;
+    }
+
+    /** The series as /metrics serves them (Prometheus text format), for riposte stats --prometheus. */
+    public String prometheusText() {
+        return exposition.text();
+    }
 
     /** Remembers the configuration file, so that a reload can say whether it changed. */
     public void configFile(Path file) {

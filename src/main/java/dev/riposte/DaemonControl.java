@@ -40,6 +40,7 @@ final class DaemonControl implements ControlService {
         String command = request.path("command").asText("");
         return switch (command) {
             case "stats" -> stats();
+            case "prometheus" -> JSON.objectNode().put("ok", true).put("text", daemon.prometheusText());
             case "latency-reset" -> {
                 daemon.metrics().resetLatency();
                 yield JSON.objectNode().put("ok", true);
@@ -56,7 +57,7 @@ final class DaemonControl implements ControlService {
                 yield out;
             }
             default -> JSON.objectNode().put("ok", false).put("error", "unknown command \"" + command
-                    + "\"; known: stats, latency-reset, blocks, blocks-remove, netpolicy-status, netpolicy-flush, reload");
+                    + "\"; known: stats, prometheus, latency-reset, blocks, blocks-remove, netpolicy-status, netpolicy-flush, reload");
         };
     }
 

@@ -22,6 +22,10 @@ public final class StatsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the daemon's JSON answer as is")
     boolean json;
 
+    @Option(names = "--prometheus", description = "print the Prometheus series (text format, as /metrics serves "
+            + "them), for the node exporter's textfile collector")
+    boolean prometheus;
+
     @Override
     public Integer call() {
         RiposteConfig loaded = config.loadOrReport();
@@ -30,6 +34,10 @@ public final class StatsCommand implements Callable<Integer> {
         }
         JsonNode stats;
         try {
+            if (prometheus) {
+                System.out.print(fetch(loaded, "prometheus").path("text").asText());
+                return 0;
+            }
             stats = fetch(loaded, "stats");
         } catch (IOException e) {
             System.err.println("riposte: " + e.getMessage());

@@ -167,10 +167,46 @@ public final class ConfigLoader {
         var log = new RiposteConfig.Log(lg.choice("target", RiposteConfig.LogTarget.AUTO, RiposteConfig.LogTarget.class));
         lg.finish();
 
+        Section me = root.section("metrics");
+        var metrics = listen(me.string("listen", ""), "metrics.listen", root.problems);
+        me.finish();
+
         root.finish();
         PathRules.check(reactions, evidence, files, state, root.problems);
         return new RiposteConfig(intake, dispatch, reactions, shell, evidence, files, netpolicy, state, kill, emergency,
-                log);
+                log, metrics);
+    }
+
+    /** {@code HOST:PORT} (an IP address, or [IPv6]:PORT, or localhost), or "" for none. */
+    private static RiposteConfig.MetricsExport listen(String value, String key, List<String> problems) {
+        if (value.isEmpty()) {
+            return new RiposteConfig.MetricsExport("", 0);
+        }
+        java.util.regex.Matcher m = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[0-9.]+|localhost):([0-9]{1,5})").matcher(value);
+        if (m.matches()) {
+            int port = Integer.parseInt(m.group(2));
+            String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
+            if (port >= 1 && port <= 65535 && (host.equals("localhost") || isAddress(host))) {
+                return new RiposteConfig.MetricsExport(host, port);
+            }
+        }
+        problems.add(key + ": must be empty (off) or HOST:PORT with an IP address or localhost and a port from 1 to "
+                + "65535, such as 127.0.0.1:9464 or [::1]:9464. Found: " + describe(value));
+        return new RiposteConfig.MetricsExport("", 0);
+    }
+
+    private static boolean isAddress(String host) {
+        if (host.contains(":")) {
+            try {
+                java.net.InetAddress.getByName(host); // a literal with ':' is never looked up
+                return true;
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+        String[] parts = host.split("\\.", -1);
+        return parts.length == 4 && java.util.Arrays.stream(parts).allMatch(p -> !p.isEmpty() && p.length() <= 3
+                && Integer.parseInt(p) <= 255);
     }
 
     static String describe(Object value) {

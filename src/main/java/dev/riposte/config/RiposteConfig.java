@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public record RiposteConfig(
         Intake intake, Dispatch dispatch, Reactions reactions, Shell shell, Evidence evidence, Files files,
-        NetPolicy netpolicy, State state, Kill kill, Emergency emergency, Log log) {
+        NetPolicy netpolicy, State state, Kill kill, Emergency emergency, Log log, MetricsExport metrics) {
 
     public RiposteConfig {
         Objects.requireNonNull(intake);
@@ -117,6 +117,16 @@ public record RiposteConfig(
 
     /** @param target where the daemon logs: the journal, the console, or auto (the journal under systemd) */
     public record Log(LogTarget target) {}
+
+    /**
+     * @param host the address /metrics is served on, or "" when it is not served
+     * @param port its port (0 when not served)
+     */
+    public record MetricsExport(String host, int port) {
+        public boolean enabled() {
+            return !host.isEmpty();
+        }
+    }
 
     public enum Backend { AUTO, NFTABLES, DRY_RUN, DISABLED }
 

@@ -190,6 +190,13 @@ public final class StateStore implements AutoCloseable {
      * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
      * SQLite errors (a full disk, a damaged file) come back as a StoreException saying so.
      */
+    /** Transactions that failed on an SQLite error since the store was opened. */
+    public long errors() {
+        return errors.sum();
+    }
+
+    private final java.util.concurrent.atomic.LongAdder errors = new java.util.concurrent.atomic.LongAdder();
+
     public <T> T transaction(Work<T> work) throws StoreException {
         lock.lock();
         try {
@@ -199,6 +206,7 @@ public final class StateStore implements AutoCloseable {
             return result;
         } catch (SQLException e) {
             rollback();
+            errors.increment();
             long held = failureLog.admit();
             if (held >= 0) {
                 LOG.error("state store {}: {}{}", path, e.getMessage(),

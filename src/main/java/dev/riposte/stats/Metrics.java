@@ -1,6 +1,7 @@
 package dev.riposte.stats;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
  * The daemon's counters and two latency histograms: ingest to done (the daemon's own time) and
@@ -22,6 +23,13 @@ public final class Metrics {
     private final LongAdder runsSkipped = new LongAdder();
     private final LatencyHistogram latency = new LatencyHistogram();
     private final LatencyHistogram sinceDetection = new LatencyHistogram();
+    /** Also told each event's ingest-to-done time (the Prometheus histogram); none by default. */
+    private volatile LongConsumer doneObserver = nanos -> { };
+
+    /** {@code observer} is told every event's ingest-to-done nanoseconds from now on. */
+    public void observeDone(LongConsumer observer) {
+        doneObserver = observer;
+    }
 
     /** A line became an event. */
     public void received() {
@@ -57,6 +65,7 @@ public final class Metrics {
     public void eventDone(long latencyNanos) {
         eventsDone.increment();
         latency.record(latencyNanos);
+        doneObserver.accept(latencyNanos);
     }
 
     /**

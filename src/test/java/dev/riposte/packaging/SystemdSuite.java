@@ -172,6 +172,26 @@ abstract class SystemdSuite {
         }
     }
 
+    @Test
+    @Order(4)
+    void withMetricsListen_prometheusScrapesIt_underTheUnitsHardening() throws Exception {
+        Path config = machine.root().resolve("etc/riposte/riposte.yaml");
+        String shipped = Files.readString(config);
+        try {
+            Files.writeString(config, shipped.replace("  listen: \"\"", "  listen: 127.0.0.1:9464"));
+            ok("systemctl", "restart", "riposte");
+            String scrape = ok("/bin/sh", "-c", "printf 'GET /metrics HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n' | socat -t 10 - "
+                    + "TCP:127.0.0.1:9464").output();
+            assertTrue(scrape.startsWith("HTTP/1.1 200"), scrape.lines().findFirst().orElse(""));
+            assertTrue(scrape.contains("\nriposte_netpolicy_active{backend=\"nftables\"} 1.0\n"), scrape);
+            assertTrue(scrape.contains("\nriposte_build_info{version=\""), scrape);
+            assertTrue(scrape.contains("\njvm_threads_current "), scrape);
+        } finally {
+            Files.writeString(config, shipped); // the conffile as shipped: the upgrade step must not ask about it
+            ok("systemctl", "restart", "riposte");
+        }
+    }
+
     /** The daemon's stats as they are the moment {@code before} has returned (socat: no JVM start in between). */
     private JsonNode statsRightAfter(String before) throws Exception {
         NspawnMachine.Result r = ok("/bin/sh", "-c", before + " && echo '{\"command\":\"stats\"}' | socat -t 10 - "
@@ -187,7 +207,7 @@ abstract class SystemdSuite {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void systemctlReload_returnsOnlyOnceTheDaemonHasReloaded() throws Exception {
         for (int i = 0; i < 8; i++) {
             Files.writeString(machine.root().resolve("etc/riposte/reactions.d/reload-" + i + ".js"),
@@ -198,7 +218,7 @@ abstract class SystemdSuite {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aReactionCopiedInRightAfterARestart_isLoaded() throws Exception {
         for (int i = 0; i < 3; i++) {
             String name = "after-restart-" + i;
@@ -209,7 +229,7 @@ abstract class SystemdSuite {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aShellReaction_runsAsTheServiceUser_withNoCapabilities_soItCanReadNoSecretAndTouchNoFirewall() throws Exception {
         // It used to inherit the unit's ambient capabilities: it read /etc/shadow and made an nft table of its own.
         Files.writeString(machine.root().resolve("etc/riposte/reactions.d/caps.sh"), """
@@ -244,7 +264,7 @@ abstract class SystemdSuite {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void killedWithSigkill_itIsRestarted_withItsBlocksInTheKernel_andItsAuditTrail() throws Exception {
         Files.writeString(machine.root().resolve("etc/riposte/reactions.d/block.js"), """
                 // @on name=crypto_miner_execution
@@ -268,7 +288,7 @@ abstract class SystemdSuite {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aStoppedDaemon_isKilledByTheWatchdog_andRestarted() throws Exception {
         // 150 s as shipped; a drop-in makes the test shorter, as an operator's would.
         Path dropIn = Files.createDirectories(machine.root().resolve("etc/systemd/system/riposte.service.d"));
@@ -285,7 +305,7 @@ abstract class SystemdSuite {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void anUpgrade_restartsTheRunningService() throws Exception {
         ok("systemctl", "restart", "riposte");
         String before = value("MainPID");
@@ -294,7 +314,7 @@ abstract class SystemdSuite {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void nftablesThatCannotWorkYet_isDegraded_showsTheStoredBlocks_andRecoversByItself() throws Exception {
         // An nft that refuses until /run/nft-ok exists stands in for a cause an operator fixes later.
         Path wrapper = machine.root().resolve("usr/local/bin/nft-later");
@@ -353,7 +373,7 @@ abstract class SystemdSuite {
     }
 
     @Test
-    @Order(90)
+    @Order(91)
     void stop_isClean() throws Exception {
         ok("systemctl", "stop", "riposte");
         assertEquals("inactive", machine.exec("systemctl", "is-active", "riposte").output().strip());
@@ -361,7 +381,7 @@ abstract class SystemdSuite {
     }
 
     @Test
-    @Order(99)
+    @Order(100)
     void purge_leavesNothingRiposteMade() throws Exception {
         ok("apt-get", "purge", "-y", "riposte");
         for (String path : List.of("/usr/lib/riposte", "/etc/riposte", "/var/lib/riposte", "/var/cache/riposte",

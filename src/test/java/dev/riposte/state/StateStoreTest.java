@@ -32,6 +32,17 @@ class StateStoreTest {
     }
 
     @Test
+    void aFailedTransaction_isCounted_andRolledBack() throws Exception {
+        Path db = dir.resolve("state.db");
+        try (StateStore store = StateStore.open(db)) {
+            assertEquals(0, store.errors());
+            org.junit.jupiter.api.Assertions.assertThrows(StoreException.class,
+                    () -> store.transaction(c -> c.createStatement().execute("not sql")));
+            assertEquals(1, store.errors(), "riposte_store_errors_total counts it");
+        }
+    }
+
+    @Test
     void values_surviveClosingAndReopening() throws Exception {
         Path db = dir.resolve("state.db");
         try (StateStore store = StateStore.open(db)) {

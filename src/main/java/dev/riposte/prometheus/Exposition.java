@@ -1,0 +1,143 @@
+package dev.riposte.prometheus;
+
+import dev.riposte.dispatch.RunListener;
+import dev.riposte.dispatch.RunRecord;
+import dev.riposte.effect.netpolicy.NetPolicyStatus;
+import dev.riposte.intake.SourceStatus;
+import dev.riposte.stats.Metrics;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * riposte's Prometheus series (client_java), served on {@code metrics.listen} at {@code /metrics} in the
+ * text and OpenMetrics formats (the scraper's Accept header chooses). Counters the daemon keeps anyway
+ * ({@link Metrics}, the netpolicy's status, the dispatcher's queue) are read when scraped; runs are
+ * counted and timed here, as a {@link RunListener}. Thread-safe.
+ */
+public final class Exposition implements RunListener, AutoCloseable {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter runs;
+    private final Histogram runDuration;
+    private HTTPServer server;
+
+    /**
+     * @param metrics the daemon's counters
+     * @param netpolicy the netpolicy's status now
+     * @param inFlight events admitted and not yet done
+     * @param capacity how many may be (dispatch.queue_capacity)
+     * @param sources the followed files and standard input, each with its counters
+     * @param storeErrors the state store's failed transactions
+     * @param version riposte's version, for riposte_build_info
+     */
+    public Exposition(Metrics metrics, Supplier<NetPolicyStatus> netpolicy, IntSupplier inFlight, int capacity,
+                      Supplier<List<SourceStatus>> sources, LongSupplier storeErrors, String version) {
+        runs = Counter.builder().name("riposte_runs_total").help("Reaction runs, by reaction and outcome")
+                .labelNames("reaction", "outcome").register(registry);
+        runDuration = Histogram.builder().name("riposte_run_duration_seconds").unit(Unit.SECONDS)
+                .help("How long a reaction's run took, by reaction")
+                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60)
+                .labelNames("reaction").register(registry);
+        CounterWithCallback.builder().name("riposte_events_total").help("Events by what became of them: received "
+                        + "(parsed and offered), rejected (not an event), dropped (queue full), deduplicated, done")
+                .labelNames("state").callback(cb -> {
+                    Metrics.Snapshot s = metrics.snapshot();
+                    cb.call(s.received(), "received");
+                    cb.call(s.rejected(), "rejected");
+                    cb.call(s.dropped(), "dropped");
+                    cb.call(s.deduplicated(), "deduplicated");
+                    cb.call(s.eventsDone(), "done");
+                }).register(registry);
+        CounterWithCallback.builder().name("riposte_source_events_total").help("Values read from each followed file "
+                        + "and standard input: events, rejected (not an event), refused (another format than the source's)")
+                .labelNames("source", "state").callback(cb -> {
+                    for (SourceStatus s : sources.get()) {
+                        String name = s.source(); // the configured path: one series across rotations
+                        cb.call(s.events(), name, "events");
+                        cb.call(s.rejected(), name, "rejected");
+                        cb.call(s.refused(), name, "refused");
+                    }
+                }).register(registry);
+        Histogram ingestToDone = Histogram.builder().name("riposte_ingest_to_done_seconds").unit(Unit.SECONDS)
+                .help("From the moment riposte had an event to the end of its last run")
+                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60)
+                .register(registry);
+        metrics.observeDone(nanos -> ingestToDone.observe(nanos / 1e9));
+        GaugeWithCallback.builder().name("riposte_events_in_flight").help("Events admitted and not yet done (queued "
+                + "or running)").callback(cb -> cb.call(inFlight.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("riposte_events_capacity").help("Events that may be in flight at once "
+                + "(dispatch.queue_capacity); beyond it dispatch.overflow applies").callback(cb -> cb.call(capacity))
+                .register(registry);
+        GaugeWithCallback.builder().name("riposte_netpolicy_active").help("1 while the netpolicy backend applies "
+                        + "blocks (or logs them, in dry-run), 0 while it is disabled or degraded")
+                .labelNames("backend").callback(cb -> {
+                    NetPolicyStatus n = netpolicy.get();
+                    cb.call(n.active() ? 1 : 0, n.backend());
+                }).register(registry);
+        GaugeWithCallback.builder().name("riposte_netpolicy_blocked").help("Addresses blocked now")
+                .callback(cb -> cb.call(netpolicy.get().blocked())).register(registry);
+        GaugeWithCallback.builder().name("riposte_netpolicy_domains").help("Domains followed now")
+                .callback(cb -> cb.call(netpolicy.get().domains())).register(registry);
+        CounterWithCallback.builder().name("riposte_netpolicy_repairs_total").help("Times the kernel's table was "
+                + "found changed and put back").callback(cb -> cb.call(netpolicy.get().repairs())).register(registry);
+        CounterWithCallback.builder().name("riposte_store_errors_total").help("State store transactions that failed "
+                + "on an SQLite error (a full disk, a damaged file): audit records, blocks or reaction data not stored")
+                .callback(cb -> cb.call(storeErrors.getAsLong())).register(registry);
+        Info info = Info.builder().name("riposte_build_info").help("riposte's version").labelNames("version")
+                .register(registry);
+        info.setLabelValues(version);
+        JvmMetrics.builder().register(registry);
+    }
+
+    @Override
+    public void onRun(RunRecord record) {
+        String reaction = record.reaction().name();
+        runs.labelValues(reaction, record.result().outcome().label()).inc();
+        runDuration.labelValues(reaction).observe(record.result().durationNanos() / 1e9);
+    }
+
+    /** Serves /metrics on {@code host:port} (port 0: any free port; see {@link #port()}). */
+    public void serve(String host, int port) throws IOException {
+        server = HTTPServer.builder().inetAddress(InetAddress.getByName(host)).port(port).registry(registry)
+                .buildAndStart();
+    }
+
+    /** The port /metrics is served on. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The series now, in the Prometheus text format (what the node exporter's textfile collector reads). */
+    public String text() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}
