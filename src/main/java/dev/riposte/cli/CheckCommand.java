@@ -58,7 +58,7 @@ public final class CheckCommand implements Callable<Integer> {
         if (loaded == null) {
             return 2;
         }
-        out.println("configuration " + config.source(spec) + ": valid");
+        out.println("configuration " + config.source() + ": valid");
         ReactionSet set;
         try (Sandbox sandbox = Sandbox.withEffects(Effects.refusing("riposte check runs nothing"),
                 loaded.reactions().defaultTimeout(), loaded.reactions().maxAllocBytes())) {

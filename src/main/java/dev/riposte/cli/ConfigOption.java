@@ -27,6 +27,7 @@ public final class ConfigOption {
      */
     RiposteConfig loadOrDefaults(picocli.CommandLine.Model.CommandSpec spec, boolean forDaemon) {
         if (defaultMissing(spec)) {
+            usedDefaults = true;
             System.err.println("riposte: no " + file + ": using the built-in defaults (docs/configuration.md)");
             try {
                 return ConfigLoader.parse("", "the built-in defaults");
@@ -37,10 +38,12 @@ public final class ConfigOption {
         return forDaemon ? loadForDaemonOrReport() : loadOrReport();
     }
 
-    /** A name for where the configuration came from, for output. */
-    String source(picocli.CommandLine.Model.CommandSpec spec) {
-        return defaultMissing(spec) ? "built-in defaults" : file.toString();
+    /** A name for where the configuration {@link #loadOrDefaults} loaded came from, for output. */
+    String source() {
+        return usedDefaults ? "built-in defaults" : file.toString();
     }
+
+    private boolean usedDefaults;
 
     /** Loads the file, or prints every problem to stderr and returns null. */
     RiposteConfig loadOrReport() {

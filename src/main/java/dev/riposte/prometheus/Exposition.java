@@ -39,6 +39,9 @@ import java.util.function.Supplier;
  * counted and timed here, as a {@link RunListener}. Thread-safe.
  */
 public final class Exposition implements RunListener, AutoCloseable {
+    /** The buckets of the run and ingest-to-done histograms: 0.5 ms (a warm run) to 60 s (the longest @timeout). */
+    private static final double[] SECONDS_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+        2.5, 10, 60};
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter runs;
     private final Histogram runDuration;
@@ -59,7 +62,7 @@ public final class Exposition implements RunListener, AutoCloseable {
                 .labelNames("reaction", "outcome").register(registry);
         runDuration = Histogram.builder().name("riposte_run_duration_seconds").unit(Unit.SECONDS)
                 .help("How long a reaction's run took, by reaction")
-                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60)
+                .classicUpperBounds(SECONDS_BUCKETS)
                 .labelNames("reaction").register(registry);
         CounterWithCallback.builder().name("riposte_events_total").help("Events by what became of them: received "
                         + "(parsed and offered), rejected (not an event), dropped (queue full), deduplicated, done")
@@ -83,7 +86,7 @@ public final class Exposition implements RunListener, AutoCloseable {
                 }).register(registry);
         Histogram ingestToDone = Histogram.builder().name("riposte_ingest_to_done_seconds").unit(Unit.SECONDS)
                 .help("From the moment riposte had an event to the end of its last run")
-                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60)
+                .classicUpperBounds(SECONDS_BUCKETS)
                 .register(registry);
         metrics.observeDone(nanos -> ingestToDone.observe(nanos / 1e9));
         GaugeWithCallback.builder().name("riposte_events_in_flight").help("Events admitted and not yet done (queued "

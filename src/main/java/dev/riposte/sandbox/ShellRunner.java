@@ -6,6 +6,7 @@ import dev.riposte.dispatch.RunResult;
 import dev.riposte.effect.files.Tree;
 import dev.riposte.effect.os.ErrnoException;
 import dev.riposte.effect.os.LibC;
+import dev.riposte.effect.process.ProcStat;
 import dev.riposte.event.Event;
 import dev.riposte.helpers.Text;
 import dev.riposte.match.Code;
@@ -35,6 +36,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import dev.riposte.effect.os.ErrnoException;
 import dev.riposte.effect.os.LibC;
+import dev.riposte.effect.process.ProcStat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,7 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
      * its exit status on its own stderr, then waits on stdin until riposte ends the run.
      */
     static final String LEADER = "timeout --foreground -s KILL \"$2\" /bin/sh \"$1\" </dev/null 2>&1; echo $? >&2; read -r _";
+    private static final Path PROC = Path.of("/proc");
     private static final Pattern SH_ERROR = Pattern.compile(".*?: (?:line )?(\\d+): (.*)");
 
     private final Path workRoot;
@@ -235,9 +238,11 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         }
         try {
             return UNPRIVILEGED_START.submit(() -> {
-                // Once would do; they are cheap calls.
-                LibC.system().prctl(LibC.PR_CAP_AMBIENT, LibC.PR_CAP_AMBIENT_CLEAR_ALL, 0);
-                LibC.system().prctl(LibC.PR_SET_NO_NEW_PRIVS, 1, 0);
+                if (!startThreadConfined) {
+                    LibC.system().prctl(LibC.PR_CAP_AMBIENT, LibC.PR_CAP_AMBIENT_CLEAR_ALL, 0);
+                    LibC.system().prctl(LibC.PR_SET_NO_NEW_PRIVS, 1, 0);
+                    startThreadConfined = true;
+                }
                 return pb.start();
             }).get();
         } catch (ExecutionException e) {
@@ -252,6 +257,8 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
     }
 
     /** The thread isolated shells are started from (a platform thread: its credentials are its own). */
+    /** Whether that thread has dropped what its children must not have; read and written by it alone. */
+    private static boolean startThreadConfined;
     private static final java.util.concurrent.ExecutorService UNPRIVILEGED_START =
             java.util.concurrent.Executors.newSingleThreadExecutor(
                     Thread.ofPlatform().daemon().name("riposte-shell-start").factory());
@@ -321,11 +328,9 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
             return false;
         }
         try {
-            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
-        } catch (IOException | StringIndexOutOfBoundsException e) {
-            return false; // gone
+            return ProcStat.read(PROC, process.pid()).map(s -> s.state() != 'Z' && s.state() != 'X').orElse(false);
+        } catch (IOException e) {
+            return false; // gone meanwhile
         }
     }
 

@@ -85,16 +85,20 @@ class NetHelpersTest {
         return TestSandboxes.calls(result.calls());
     }
 
+    /** An event with {@code count} flows, the i-th to {@code address.apply(i)}. */
+    private static Event crowd(String uuid, int count, java.util.function.IntFunction<String> address) throws Exception {
+        StringBuilder flows = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            flows.append(i == 0 ? "" : ",").append("{\"remote\":{\"address\":\"").append(address.apply(i)).append("\"}}");
+        }
+        return new EventParser().parse("{\"uuid\":\"" + uuid + "\",\"metadata\":{\"name\":\"n\"},"
+                + "\"background\":{\"flow_list\":[" + flows + "]}}", 0);
+    }
+
     @Test
     void aRunMayAskForAtMostItsShareOfBlocks_andErrnoSaysWhatWasLeftOut() throws Exception {
         Enforcer dry = dryRun();
-        StringBuilder flows = new StringBuilder();
-        for (int i = 0; i < 14_000; i++) {
-            flows.append(i == 0 ? "" : ",").append("{\"remote\":{\"address\":\"10.").append(i >> 8 & 255).append('.')
-                    .append(i & 255).append(".9\"}}");
-        }
-        Event crowded = new EventParser().parse("{\"uuid\":\"crowd\",\"metadata\":{\"name\":\"n\"},"
-                + "\"background\":{\"flow_list\":[" + flows + "]}}", 0);
+        Event crowded = crowd("crowd", 14_000, i -> "10." + (i >> 8 & 255) + "." + (i & 255) + ".9");
         assertEquals(List.of("NetBlockIp()=-1 errno=NetBlockIp: 13744 more addresses were refused, from \"10.1.0.9\": a run "
                         + "may ask for at most 256 blocks (netpolicy.max_blocks_per_run)",
                         "NetBlockIp(\"203.0.113.9\")=-1 errno=NetBlockIp: refused \"203.0.113.9\": a run may ask for at "
@@ -114,13 +118,7 @@ class NetHelpersTest {
         assertEquals(List.of("\"203.0.113.10\": blocked", "\"169.254.1.1\": refused"), calls.get(0).targets());
         assertEquals(List.of("\"203.0.113.10\": already blocked", "\"169.254.1.1\": refused"), calls.get(1).targets());
 
-        StringBuilder flows = new StringBuilder();
-        for (int i = 0; i < 300; i++) {
-            flows.append(i == 0 ? "" : ",").append("{\"remote\":{\"address\":\"10.9.").append(i >> 8 & 255).append('.')
-                    .append(i & 255).append("\"}}");
-        }
-        Event crowded = new EventParser().parse("{\"uuid\":\"c\",\"metadata\":{\"name\":\"n\"},"
-                + "\"background\":{\"flow_list\":[" + flows + "]}}", 0);
+        Event crowded = crowd("c", 300, i -> "10.9." + (i >> 8 & 255) + "." + (i & 255));
         List<String> targets = sandbox.run(TestSandboxes.load(sandbox, tmp, "c", "// @on *\nfunction process(d) { NetBlockIp(); }"),
                 crowded).calls().getFirst().targets();
         assertEquals(65, targets.size(), "64 kept, then a count");

@@ -12,12 +12,12 @@ import java.util.Optional;
  *
  * @param state the state letter ({@code Z} for a zombie: exited, not yet reaped)
  */
-record ProcStat(char state, Instant start) {
+public record ProcStat(char state, Instant start) {
     /** Linux reports start times in USER_HZ ticks, which is 100 on every architecture. */
     private static final long TICKS_PER_SECOND = 100;
 
     /** Reads the process's stat line; empty when the process does not exist. */
-    static Optional<ProcStat> read(Path proc, long pid) throws IOException {
+    public static Optional<ProcStat> read(Path proc, long pid) throws IOException {
         String line;
         try {
             line = read(proc.resolve(Long.toString(pid)).resolve("stat"));
