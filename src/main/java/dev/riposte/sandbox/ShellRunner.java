@@ -301,10 +301,12 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
      * kernel then kills every process left in the namespace; otherwise the session's process group is
      * killed (its leader is still alive, waiting on stdin, so the group id cannot have been reused).
      */
-    private void end(Process p) throws IOException, InterruptedException {
+    void end(Process p) throws IOException, InterruptedException {
         if (isolation.namespace()) {
             List<ProcessHandle> inits = p.toHandle().children().toList();
-            p.destroyForcibly();
+            // Through the handle: Process.destroyForcibly also closes the output streams, and what the shell
+            // wrote last, still in the pipe, would be lost to the reader (1 run in 100 on a busy machine).
+            p.toHandle().destroyForcibly();
             p.getOutputStream().close();
             p.waitFor();
             // The init's death tears the namespace down, but not within the kill call: the run ends only once

@@ -20,6 +20,7 @@ import dev.riposte.match.ReactionLoader;
 import dev.riposte.testing.HostProcesses;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestSandboxes;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -138,6 +139,21 @@ class ShellRunnerTest {
         assertEquals(new Outcome.TimedOut(Duration.ofSeconds(2)), r.outcome());
         assertTrue(took < 2700, "the run ended at its deadline, not when the pipe closed: " + took + " ms");
         assertEquals(List.of(), HostProcesses.with("sleep " + marker));
+    }
+
+    @Test
+    void endingARun_leavesWhatTheShellWroteLast_toBeRead() throws Exception {
+        // The reader lags behind the shell at times (1 run in 100 on a busy machine lost its last lines): what
+        // is still in the pipe when the run is ended must stay readable, so the output is read after the end.
+        Process p = new ProcessBuilder(ShellIsolation.of(new RiposteConfig.Shell("nobody", false))
+                .command(List.of("sh", "-c", "echo last; exec sleep 60"), work)).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (p.getInputStream().available() < "last\n".length() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        shell.end(p);
+        assertFalse(p.isAlive());
+        assertEquals("last\n", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     @Test
