@@ -127,7 +127,13 @@ public final class Daemon implements AutoCloseable {
         if (store == null && config.netpolicy().backend() != RiposteConfig.Backend.DISABLED) {
             LOG.warn("netpolicy: blocks are kept in memory only while the state store is unavailable");
         }
-        netPolicy = NetPolicies.create(config.netpolicy(), blockStore);
+        // Always kept (riposte stats --prometheus reads it); served over HTTP when metrics.listen is set.
+        Exposition exposition = new Exposition(metrics, () -> netPolicy.status(),
+                () -> dispatcher == null ? 0 : dispatcher.inFlight(), config.dispatch().queueCapacity(), this::sources,
+                () -> store == null ? 0 : store.errors(), version());
+        started.add(exposition);
+        this.exposition = exposition;
+        netPolicy = NetPolicies.create(config.netpolicy(), blockStore, exposition);
         if (netPolicy instanceof AutoCloseable closeable) {
             started.add(closeable);
         }
@@ -158,13 +164,7 @@ public final class Daemon implements AutoCloseable {
             all.add(trail);
         }
         all.addAll(listeners);
-        // Always kept (riposte stats --prometheus reads it); served over HTTP when metrics.listen is set.
-        Exposition exposition = new Exposition(metrics, netPolicy::status,
-                () -> dispatcher == null ? 0 : dispatcher.inFlight(), config.dispatch().queueCapacity(), this::sources,
-                () -> store == null ? 0 : store.errors(), version());
-        started.add(exposition);
         all.add(exposition);
-        this.exposition = exposition;
         FollowedFiles followed = FollowedFiles.create(config.intake(), store);
         // Closed after the dispatcher has drained: the last positions include the last events handled.
         started.add(followed::savePositions);

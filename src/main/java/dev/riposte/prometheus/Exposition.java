@@ -2,6 +2,7 @@ package dev.riposte.prometheus;
 
 import dev.riposte.dispatch.RunListener;
 import dev.riposte.dispatch.RunRecord;
+import dev.riposte.effect.netpolicy.KernelWrites;
 import dev.riposte.effect.netpolicy.NetPolicyStatus;
 import dev.riposte.intake.SourceStatus;
 import dev.riposte.stats.Metrics;
@@ -38,13 +39,20 @@ import java.util.function.Supplier;
  * ({@link Metrics}, the netpolicy's status, the dispatcher's queue) are read when scraped; runs are
  * counted and timed here, as a {@link RunListener}. Thread-safe.
  */
-public final class Exposition implements RunListener, AutoCloseable {
+public final class Exposition implements RunListener, KernelWrites, AutoCloseable {
     /** The buckets of the run and ingest-to-done histograms: 0.5 ms (a warm run) to 60 s (the longest @timeout). */
     private static final double[] SECONDS_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
         2.5, 10, 60};
+    /**
+     * The buckets of the kernel-write histogram: 0.1 ms (a batch over netlink) to 10 s (where riposte gives up
+     * on an nft process).
+     */
+    private static final double[] KERNEL_BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+        0.25, 1, 10};
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter runs;
     private final Histogram runDuration;
+    private final Histogram kernelWrites;
     private HTTPServer server;
 
     /**
@@ -104,6 +112,11 @@ public final class Exposition implements RunListener, AutoCloseable {
                 .callback(cb -> cb.call(netpolicy.get().blocked())).register(registry);
         GaugeWithCallback.builder().name("riposte_netpolicy_domains").help("Domains followed now")
                 .callback(cb -> cb.call(netpolicy.get().domains())).register(registry);
+        kernelWrites = Histogram.builder().name("riposte_netpolicy_kernel_write_seconds").unit(Unit.SECONDS)
+                .help("How long a write to the kernel's sets took (for nftables, one nft process): update (a batch "
+                        + "of adds and deletes) or replace (the restore at start, a re-created table); result ok or error")
+                .classicUpperBounds(KERNEL_BUCKETS)
+                .labelNames("write", "result").register(registry);
         CounterWithCallback.builder().name("riposte_netpolicy_repairs_total").help("Times the kernel's table was "
                 + "found changed and put back").callback(cb -> cb.call(netpolicy.get().repairs())).register(registry);
         CounterWithCallback.builder().name("riposte_store_errors_total").help("State store transactions that failed "
@@ -129,6 +142,11 @@ public final class Exposition implements RunListener, AutoCloseable {
         String reaction = record.reaction().name();
         runs.labelValues(reaction, record.result().outcome().label()).inc();
         runDuration.labelValues(reaction).observe(record.result().durationNanos() / 1e9);
+    }
+
+    @Override
+    public void written(Write write, boolean ok, long nanos) {
+        kernelWrites.labelValues(write.label(), ok ? "ok" : "error").observe(nanos / 1e9);
     }
 
     /** Serves /metrics on {@code host:port} (port 0: any free port; see {@link #port()}). */

@@ -184,6 +184,9 @@ abstract class SystemdSuite {
                     + "TCP:127.0.0.1:9464").output();
             assertTrue(scrape.startsWith("HTTP/1.1 200"), scrape.lines().findFirst().orElse(""));
             assertTrue(scrape.contains("\nriposte_netpolicy_active{backend=\"nftables\"} 1.0\n"), scrape);
+            // The restore at start is one nft process, timed: written once, and taken by the kernel.
+            assertTrue(scrape.contains("\nriposte_netpolicy_kernel_write_seconds_count{result=\"ok\",write=\"replace\"} 1\n"),
+                    scrape);
             assertTrue(scrape.contains("\nriposte_build_info{version=\""), scrape);
             assertTrue(scrape.contains("\njvm_threads_current "), scrape);
         } finally {

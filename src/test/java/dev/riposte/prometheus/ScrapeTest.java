@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,18 @@ class ScrapeTest {
             assertEquals(List.of("riposte_events_capacity 10000.0"), series(body, "riposte_events_capacity "));
             assertEquals(List.of("riposte_store_errors_total 0.0"), series(body, "riposte_store_errors_total "));
             assertEquals(List.of("riposte_ingest_to_done_seconds_count 12"), series(body, "riposte_ingest_to_done_seconds_count"));
+            // The restore at start replaced the (empty) sets; the miner's block is written by the writer thread,
+            // after its run, so it is waited for.
+            assertEquals(List.of("riposte_netpolicy_kernel_write_seconds_count{result=\"ok\",write=\"replace\"} 1"),
+                    series(body, "riposte_netpolicy_kernel_write_seconds_count{result=\"ok\",write=\"replace\"}"));
+            String update = "riposte_netpolicy_kernel_write_seconds_count{result=\"ok\",write=\"update\"}";
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (series(body, update).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                body = get(port, null).body();
+            }
+            assertEquals(List.of(update + " 1"), series(body, update));
+            assertEquals(List.of(), series(body, "riposte_netpolicy_kernel_write_seconds_count{result=\"error\""));
             assertTrue(body.contains("\nriposte_build_info{version="), body);
             assertTrue(body.contains("\njvm_memory_used_bytes{area=\"heap\"} "), "the JVM's own series");
 

@@ -14,22 +14,24 @@ public final class NetPolicies {
     private NetPolicies() {}
 
     /**
-     * The bridge for {@code config}, keeping its blocks in {@code store}; logs one line saying which
-     * backend runs and why.
+     * The bridge for {@code config}, keeping its blocks in {@code store} and telling {@code writes} of every
+     * write to the kernel's sets; logs one line saying which backend runs and why.
      */
-    public static NetPolicy create(RiposteConfig.NetPolicy config, BlockStore store) {
+    public static NetPolicy create(RiposteConfig.NetPolicy config, BlockStore store, KernelWrites writes) {
         return create(config, store, new ProcessNftRunner(config.nftCommand()), new SystemResolver(config.resolveTimeout()),
-                Clock.systemUTC());
+                Clock.systemUTC(), writes);
     }
 
     static NetPolicy create(RiposteConfig.NetPolicy config, BlockStore store, NftRunner nft, Resolver resolver,
-                            Clock clock) {
+                            Clock clock, KernelWrites writes) {
         Guard guard = Guard.forHost(config.neverBlock().stream().map(Cidr::parse).toList(), config.nftCommand());
         Enforcer.Settings settings = Enforcer.Settings.of(config);
         NetPolicy policy = switch (config.backend()) {
             case DISABLED -> new DisabledNetPolicy("netpolicy.backend is disabled in the configuration", store);
-            case DRY_RUN -> start(new DryRunKernel(clock), store, guard, resolver, settings, clock, config);
-            case NFTABLES, AUTO -> start(new NftKernel(nft), store, guard, resolver, settings, clock, config);
+            case DRY_RUN -> start(new TimedKernel(new DryRunKernel(clock), writes, System::nanoTime), store, guard, resolver,
+                    settings, clock, config);
+            case NFTABLES, AUTO -> start(new TimedKernel(new NftKernel(nft), writes, System::nanoTime), store, guard,
+                    resolver, settings, clock, config);
         };
         NetPolicyStatus status = policy.status();
         if (status.active()) {

@@ -20,7 +20,7 @@ class NetPoliciesTest {
     }
 
     private static NetPolicyStatus status(RiposteConfig.Backend backend, List<String> nft) throws Exception {
-        NetPolicy policy = NetPolicies.create(config(backend, nft), new MemoryBlockStore());
+        NetPolicy policy = NetPolicies.create(config(backend, nft), new MemoryBlockStore(), KernelWrites.NONE);
         try {
             return policy.status();
         } finally {
