@@ -8,6 +8,7 @@ import dev.riposte.state.SqliteKeyValues;
 import dev.riposte.state.StateStore;
 import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.Samples;
+import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -69,7 +70,9 @@ class FilesTest {
             try (DaemonProcess daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"),
                     DaemonProcess.LAUNCHER_JVM)) {
                 DaemonProcess.send(dir.resolve("e.sock"), Samples.line("01"));
-                AuditRecord run = DaemonProcess.audit(stateReal.resolve("state.db"), 1).getFirst();
+                List<AuditRecord> runs = DaemonProcess.audit(stateReal.resolve("state.db"), 1);
+                assertEquals(1, runs.size(), () -> "the run's audit record; the daemon's log:\n" + log(daemon));
+                AuditRecord run = runs.getFirst();
                 String pid = Long.toString(daemon.process().pid());
                 assertEquals(List.of(
                         "ReadFile: refused: \"" + stateReal + "/state.db\" is riposte's own state (" + dir
@@ -126,6 +129,14 @@ class FilesTest {
             assertEquals("Error: ReadFile: refused: \"/proc/kmsg\" is denied by files.read_deny entry /proc/kmsg (line 3)",
                     runs.getFirst().detail());
             assertEquals(2, daemon.awaitDone(2).path("events").path("done").asLong(), "the next event ran");
+        }
+    }
+
+    private static String log(DaemonProcess daemon) {
+        try {
+            return daemon.log();
+        } catch (IOException e) {
+            return "(cannot read it: " + e.getMessage() + ")";
         }
     }
 }
