@@ -34,6 +34,7 @@ import dev.riposte.match.HeaderParser;
 import dev.riposte.sandbox.Runners;
 import dev.riposte.service.DirectoryWatch;
 import dev.riposte.service.Heartbeat;
+import dev.riposte.service.IdleTrim;
 import dev.riposte.service.Notifier;
 import dev.riposte.sandbox.Sandbox;
 import dev.riposte.prometheus.Exposition;
@@ -122,7 +123,7 @@ public final class Daemon implements AutoCloseable {
         LocalFiles files = new LocalFiles(config.evidence(), config.files(),
                 List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"), Path.of(db + "-journal")));
         files.prepare();
-        startRetention();
+        startTimer();
         BlockStore blockStore = store != null ? new SqliteBlockStore(store) : new MemoryBlockStore();
         if (store == null && config.netpolicy().backend() != RiposteConfig.Backend.DISABLED) {
             LOG.warn("netpolicy: blocks are kept in memory only while the state store is unavailable");
@@ -331,15 +332,15 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** Sweeps the evidence directory at start and every {@link #RETENTION_PERIOD}. */
-    private void startRetention() {
+    /**
+     * The daemon's timer thread: sweeps the evidence directory at start and every {@link #RETENTION_PERIOD},
+     * and gives memory back after a burst of events ({@link IdleTrim}).
+     */
+    private void startTimer() {
         EvidenceRetention retention = new EvidenceRetention(config.evidence().dir(), config.evidence().retention(),
                 config.evidence().maxBytes());
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "riposte-retention");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("riposte-timer").daemon().unstarted(r));
         timer.scheduleWithFixedDelay(() -> {
             try {
                 retention.sweep(Instant.now());
@@ -347,6 +348,15 @@ public final class Daemon implements AutoCloseable {
                 LOG.warn("evidence retention: sweep failed: {}", e.getMessage());
             }
         }, 0, RETENTION_PERIOD.toSeconds(), TimeUnit.SECONDS);
+        IdleTrim trim = new IdleTrim(() -> metrics.snapshot().eventsDone(), System::gc);
+        long every = IdleTrim.EVERY.toMillis();
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                trim.check();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                LOG.warn("giving memory back after a burst failed: {}", e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
         started.add(timer::shutdownNow);
     }
 

@@ -54,8 +54,10 @@ class MemoryTest {
 
     @Test
     void theLaunchersJvmOptions_areTheOnesTestedHere() throws Exception {
-        assertTrue(Files.readString(Path.of("bin/riposte")).contains("jvm_defaults=("
-                + String.join(" ", DaemonProcess.LAUNCHER_JVM) + ")"));
+        assertTrue(Files.readString(Path.of("bin/riposte")).contains("mapfile -t jvm_defaults < <(grep -Ev "
+                + "'^[[:space:]]*(#|$)' \"$here/bin/jvm-options\")"), "the launcher reads the file the tests read");
+        assertTrue(DaemonProcess.LAUNCHER_JVM.contains("-Xmx256m"), "the heap these bombs are sized for: "
+                + DaemonProcess.LAUNCHER_JVM);
     }
 
     @Test

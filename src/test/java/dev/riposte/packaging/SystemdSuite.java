@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.NspawnMachine;
 import dev.riposte.testing.Samples;
 import java.nio.file.Files;
@@ -107,7 +108,9 @@ abstract class SystemdSuite {
         String cmdline = ok("cat", "/proc/" + pid + "/cmdline").output().replace('\0', ' ');
         // RIPOSTE_JAVA_OPTS in the unit used to replace these: the service ran G1 with other settings.
         assertTrue(cmdline.startsWith("/usr/lib/riposte/runtime/bin/java "), cmdline);
-        for (String flag : List.of("-XX:+UseSerialGC", "-Xss2m", "-Xmx256m", "-XX:AOTCache=/usr/lib/riposte/lib/riposte-run.aot")) {
+        List<String> flags = new ArrayList<>(DaemonProcess.LAUNCHER_JVM);
+        flags.add("-XX:AOTCache=/usr/lib/riposte/lib/riposte-run.aot");
+        for (String flag : flags) {
             assertTrue(cmdline.contains(flag), flag + " in " + cmdline);
         }
         // The first start maps the cache made at build time: the JVM drops one that does not fit its jars.

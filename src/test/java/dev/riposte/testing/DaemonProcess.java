@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.riposte.audit.AuditQuery;
 import dev.riposte.audit.AuditRecord;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -22,8 +23,17 @@ import java.util.concurrent.TimeUnit;
  * starve its heap. Its output goes to {@code log}; its control socket is {@code controlSocket}.
  */
 public final class DaemonProcess implements AutoCloseable {
-    /** The launcher's default JVM options (bin/riposte); a test holds the two to the same text. */
-    public static final List<String> LAUNCHER_JVM = List.of("-Xmx256m", "-Xss2m", "-XX:+UseSerialGC");
+    /** The launcher's default JVM options: bin/jvm-options, which bin/riposte reads. */
+    public static final List<String> LAUNCHER_JVM = jvmOptions();
+
+    private static List<String> jvmOptions() {
+        try {
+            return Files.readAllLines(Path.of("bin/jvm-options")).stream().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private final Process process;
     private final Path log;
