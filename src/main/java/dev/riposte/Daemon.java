@@ -30,6 +30,7 @@ import dev.riposte.match.ReactionIndex;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
 import dev.riposte.effect.netpolicy.NetPolicyStatus;
+import dev.riposte.match.Code;
 import dev.riposte.match.HeaderParser;
 import dev.riposte.sandbox.Runners;
 import dev.riposte.service.DirectoryWatch;
@@ -40,6 +41,7 @@ import dev.riposte.sandbox.Sandbox;
 import dev.riposte.prometheus.Exposition;
 import dev.riposte.sandbox.ShellIsolation;
 import dev.riposte.sandbox.ShellRunner;
+import dev.riposte.sandbox.Warmup;
 import dev.riposte.state.KeyValues;
 import dev.riposte.state.SqliteKeyValues;
 import dev.riposte.state.StateStore;
@@ -198,6 +200,11 @@ public final class Daemon implements AutoCloseable {
                 reactions.loaded().size(), reactions.rejected().size(), netPolicy.status().backend(), sinceJvmStart);
         watch.start(this::reload);
         notifier.ready(status());
+        // After READY (it takes seconds): the first detections then find the sandbox's path compiled.
+        if (config.reactions().warmupRuns() > 0 && reactions.loaded().stream().anyMatch(r -> r.code() instanceof Code.Js)) {
+            started.add(Warmup.start(config.reactions().defaultTimeout(), config.reactions().maxAllocBytes(),
+                    RunLimits.of(config), config.reactions().warmupRuns()));
+        }
         started.add(new Heartbeat(notifier, System.getenv(), this::status,
                 () -> dispatcher.stalled(HeaderParser.MAX_TIMEOUT.plus(STALL_GRACE))));
     }
@@ -266,7 +273,7 @@ public final class Daemon implements AutoCloseable {
                 watch = DirectoryWatch.start(wanted.dir(), this::reload);
             }
             liveReactions = new RiposteConfig.Reactions(wanted.dir(), wanted.defaultTimeout(), liveReactions.maxAllocBytes(),
-                    liveReactions.maxLogLines(), liveReactions.maxLogBytes());
+                    liveReactions.maxLogLines(), liveReactions.maxLogBytes(), liveReactions.warmupRuns());
             loader = new ReactionLoader(sandbox, shell, liveReactions.defaultTimeout());
             LOG.info("configuration: reactions.dir {} and reactions.default_timeout {} now apply",
                     liveReactions.dir(), ConfigLoader.format(liveReactions.defaultTimeout()));
@@ -275,6 +282,7 @@ public final class Daemon implements AutoCloseable {
         waitIfChanged(waiting, "reactions.max_alloc_bytes", config.reactions().maxAllocBytes(), now.reactions().maxAllocBytes());
         waitIfChanged(waiting, "reactions.max_log_lines", config.reactions().maxLogLines(), now.reactions().maxLogLines());
         waitIfChanged(waiting, "reactions.max_log_bytes", config.reactions().maxLogBytes(), now.reactions().maxLogBytes());
+        waitIfChanged(waiting, "reactions.warmup_runs", config.reactions().warmupRuns(), now.reactions().warmupRuns());
         waitIfChanged(waiting, "intake", config.intake(), now.intake());
         waitIfChanged(waiting, "dispatch", config.dispatch(), now.dispatch());
         waitIfChanged(waiting, "shell", config.shell(), now.shell());

@@ -110,7 +110,8 @@ public final class ConfigLoader {
                 re.duration("default_timeout", Duration.ofSeconds(1), Duration.ofMillis(1)),
                 re.integer("max_alloc_bytes", 32L << 20, 4L << 20, 1L << 40),
                 (int) re.integer("max_log_lines", 100, 0, 1_000_000),
-                re.integer("max_log_bytes", 64L << 10, 0, 64L << 20));
+                re.integer("max_log_bytes", 64L << 10, 0, 64L << 20),
+                (int) re.integer("warmup_runs", 1_500, 0, 1_000_000));
         re.finish();
 
         Section sh = root.section("shell");

@@ -69,8 +69,10 @@ public record RiposteConfig(
      *     more (a file checked at reload): {@link HeapBudget}
      * @param maxLogLines log lines (Info, Warn, Error, console) one run may write; the rest are counted
      * @param maxLogBytes characters of log messages one run may write; the rest are counted
+     * @param warmupRuns runs of the built-in warm-up reaction after start (0: none)
      */
-    public record Reactions(Path dir, Duration defaultTimeout, long maxAllocBytes, int maxLogLines, long maxLogBytes) {}
+    public record Reactions(Path dir, Duration defaultTimeout, long maxAllocBytes, int maxLogLines, long maxLogBytes,
+                            int warmupRuns) {}
 
     /**
      * @param user the user (and its primary group) shell reactions run as, with no capabilities and in their

@@ -29,6 +29,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(1), c.reactions().defaultTimeout());
         assertEquals(32L << 20, c.reactions().maxAllocBytes());
         assertEquals(100, c.reactions().maxLogLines());
+        assertEquals(1_500, c.reactions().warmupRuns());
         assertEquals(64L << 10, c.reactions().maxLogBytes());
         assertEquals(Path.of("/var/lib/riposte/evidence"), c.evidence().dir());
         assertEquals(RiposteConfig.Backend.AUTO, c.netpolicy().backend());

@@ -112,7 +112,7 @@ public final class DaemonProcess implements AutoCloseable {
         String files = followed == null ? "" : ", files: [{path: " + followed + "}]";
         Files.writeString(config, """
                 intake: {socket: %s, control_socket: %s%s}
-                reactions: {dir: %s}
+                reactions: {dir: %s, warmup_runs: 0}
                 evidence: {dir: %s}
                 state: {path: %s}
                 """.formatted(dir.resolve("e.sock"), dir.resolve("c.sock"), files, reactions, dir.resolve("ev"), statePath)

@@ -53,6 +53,7 @@ public final class TestDaemon implements AutoCloseable {
                 %s
                 reactions:
                   dir: %s
+                  warmup_runs: 0
                 evidence:
                   dir: %s
                 state:
