@@ -356,7 +356,7 @@ public final class Daemon implements AutoCloseable {
                 LOG.warn("evidence retention: sweep failed: {}", e.getMessage());
             }
         }, 0, RETENTION_PERIOD.toSeconds(), TimeUnit.SECONDS);
-        IdleTrim trim = new IdleTrim(() -> metrics.snapshot().eventsDone(), System::gc);
+        IdleTrim trim = new IdleTrim(metrics::eventsDone, System::gc);
         long every = IdleTrim.EVERY.toMillis();
         timer.scheduleWithFixedDelay(() -> {
             try {

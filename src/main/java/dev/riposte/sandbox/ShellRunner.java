@@ -305,7 +305,7 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         if (isolation.namespace()) {
             List<ProcessHandle> inits = p.toHandle().children().toList();
             // Through the handle: Process.destroyForcibly also closes the output streams, and what the shell
-            // wrote last, still in the pipe, would be lost to the reader (1 run in 100 on a busy machine).
+            // wrote last, still in the pipe, would be lost to the reader (3 runs in 400 on a busy machine).
             p.toHandle().destroyForcibly();
             p.getOutputStream().close();
             p.waitFor();

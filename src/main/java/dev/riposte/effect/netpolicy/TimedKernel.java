@@ -36,25 +36,27 @@ final class TimedKernel implements Kernel {
 
     @Override
     public void replace(Collection<Element> elements) throws KernelException {
-        long start = ticker.getAsLong();
-        boolean ok = false;
-        try {
-            kernel.replace(elements);
-            ok = true;
-        } finally {
-            writes.written(KernelWrites.Write.REPLACE, ok, ticker.getAsLong() - start);
-        }
+        timed(KernelWrites.Write.REPLACE, () -> kernel.replace(elements));
     }
 
     @Override
     public void apply(Collection<Element> add, Collection<InetAddress> delete) throws KernelException {
+        timed(KernelWrites.Write.UPDATE, () -> kernel.apply(add, delete));
+    }
+
+    private interface KernelWrite {
+        void run() throws KernelException;
+    }
+
+    /** Runs {@code call} and tells {@link #writes} how long it took and whether the kernel took it. */
+    private void timed(KernelWrites.Write write, KernelWrite call) throws KernelException {
         long start = ticker.getAsLong();
         boolean ok = false;
         try {
-            kernel.apply(add, delete);
+            call.run();
             ok = true;
         } finally {
-            writes.written(KernelWrites.Write.UPDATE, ok, ticker.getAsLong() - start);
+            writes.written(write, ok, ticker.getAsLong() - start);
         }
     }
 
