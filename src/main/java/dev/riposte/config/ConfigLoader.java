@@ -139,6 +139,7 @@ public final class ConfigLoader {
                 np.choice("backend", RiposteConfig.Backend.AUTO, RiposteConfig.Backend.class),
                 np.cidrs("never_block", DEFAULT_NEVER_BLOCK),
                 np.strings("nft_command", List.of("nft"), false),
+                np.bool("nft_in_process", true),
                 (int) np.integer("max_blocks", 65_536, 1, 10_000_000),
                 (int) np.integer("max_blocks_per_run", 256, 1, 1_000_000),
                 (int) np.integer("max_domain_addresses", 64, 1, 65_536),

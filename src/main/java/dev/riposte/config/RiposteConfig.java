@@ -135,6 +135,8 @@ public record RiposteConfig(
     /**
      * @param neverBlock CIDRs no helper may block, as written (validated); the host's own addresses are added
      * @param nftCommand the argv that runs {@code nft}; a wrapper such as {@code ip netns exec NS nft} also works
+     * @param nftInProcess whether a plain {@code nft} or {@code ip netns exec NS nft} command is replaced by
+     *     libnftables inside the daemon (no process per batch)
      * @param maxBlocks the most addresses blocked at once
      * @param maxBlocksPerRun the most addresses (and domains) one run may ask to block
      * @param maxDomainAddresses the most addresses one followed domain keeps blocked (the oldest go first)
@@ -142,8 +144,8 @@ public record RiposteConfig(
      * @param reconcileInterval how often the kernel sets are compared with the store and repaired
      * @param resolveTimeout how long one domain resolution may take
      */
-    public record NetPolicy(Backend backend, List<String> neverBlock, List<String> nftCommand, int maxBlocks,
-                            int maxBlocksPerRun, int maxDomainAddresses, Duration domainRefresh,
+    public record NetPolicy(Backend backend, List<String> neverBlock, List<String> nftCommand, boolean nftInProcess,
+                            int maxBlocks, int maxBlocksPerRun, int maxDomainAddresses, Duration domainRefresh,
                             Duration reconcileInterval, Duration resolveTimeout) {
         public NetPolicy {
             neverBlock = List.copyOf(neverBlock);

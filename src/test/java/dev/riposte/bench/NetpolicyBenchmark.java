@@ -6,7 +6,11 @@ import dev.riposte.effect.netpolicy.Enforcer;
 import dev.riposte.effect.netpolicy.Guard;
 import dev.riposte.effect.netpolicy.NftKernel;
 import dev.riposte.effect.netpolicy.Origin;
+import dev.riposte.effect.netpolicy.LibraryNftRunner;
+import dev.riposte.effect.netpolicy.NftRunner;
 import dev.riposte.effect.netpolicy.ProcessNftRunner;
+import dev.riposte.effect.os.LibC;
+import dev.riposte.effect.os.LibNftables;
 import dev.riposte.effect.netpolicy.SqliteBlockStore;
 import dev.riposte.state.StateStore;
 import dev.riposte.testing.NetNamespace;
@@ -30,6 +34,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -41,13 +46,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * store. {@code oneBlock}: a block call until its batch is in the kernel. {@code burst5000}: 5,000
  * different addresses blocked from two threads (the daemon's workers) until the last batch is in the
  * kernel. {@code restore10000}: a start with 10,000 stored blocks (half of them timed) until they are
- * all in the kernel. Run with {@code bench/jmh NetpolicyBenchmark}.
+ * all in the kernel. Each through libnftables in process and through one {@code nft} process per batch
+ * ({@code ip netns exec}). Run with {@code bench/jmh NetpolicyBenchmark}.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx256m", "-XX:+UseSerialGC", "-DRIPOSTE_LOG_LEVEL=WARN",
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class NetpolicyBenchmark {
     static final Origin ORIGIN = new Origin("bench", "", "NetBlockIp");
+    /** {@code library}: libnftables in this process (the daemon's default); {@code process}: one nft per batch. */
+    @Param({"library", "process"})
+    public String nft;
     NetNamespace ns;
     Path dir;
     StateStore db;
@@ -63,8 +72,13 @@ public class NetpolicyBenchmark {
     }
 
     private Enforcer start() throws Exception {
-        return Enforcer.start(new NftKernel(new ProcessNftRunner(ns.exec("nft"))), new SqliteBlockStore(db),
+        return Enforcer.start(new NftKernel(runner(ns)), new SqliteBlockStore(db),
                 new Guard(List.of(), Map::of), new TestNet.FakeDns(), TestNet.SETTINGS, Clock.systemUTC());
+    }
+
+    private NftRunner runner(NetNamespace in) {
+        return nft.equals("library") ? new LibraryNftRunner(LibNftables.load(), LibC.system(), in.name())
+                : new ProcessNftRunner(in.exec("nft"));
     }
 
     @TearDown(Level.Iteration)
@@ -125,7 +139,7 @@ public class NetpolicyBenchmark {
         } finally {
             workers.shutdown();
         }
-        while (new NftKernel(new ProcessNftRunner(ns.exec("nft"))).list().size() < 5000) {
+        while (new NftKernel(runner(ns)).list().size() < 5000) {
             Thread.sleep(1);
         }
         return enforcer.batches();
@@ -176,7 +190,7 @@ public class NetpolicyBenchmark {
     @Warmup(iterations = 2)
     @Measurement(iterations = 5)
     public Enforcer restore10000(Stored s) throws Exception {
-        s.restored = Enforcer.start(new NftKernel(new ProcessNftRunner(s.ns.exec("nft"))), new SqliteBlockStore(s.db),
+        s.restored = Enforcer.start(new NftKernel(runner(s.ns)), new SqliteBlockStore(s.db),
                 new Guard(List.of(), Map::of), new TestNet.FakeDns(), TestNet.SETTINGS, Clock.systemUTC());
         return s.restored;
     }

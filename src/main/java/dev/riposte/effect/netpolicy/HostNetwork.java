@@ -37,12 +37,8 @@ final class HostNetwork {
 
     /** The reader for the namespace {@code nftCommand} applies its rules in. */
     static Supplier<Map<InetAddress, String>> forNftCommand(List<String> nftCommand) {
-        if (nftCommand.size() >= 5 && nftCommand.get(0).endsWith("ip") && nftCommand.get(1).equals("netns")
-                && nftCommand.get(2).equals("exec")) {
-            String name = nftCommand.get(3);
-            return () -> namespace(name);
-        }
-        return HostNetwork::local;
+        String name = new NftCommand(nftCommand).namespace();
+        return name == null ? HostNetwork::local : () -> namespace(name);
     }
 
     /** riposte's own namespace, read in this process. */

@@ -1,6 +1,8 @@
 package dev.riposte.effect.netpolicy;
 
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.effect.os.LibC;
+import dev.riposte.effect.os.LibNftables;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -18,8 +20,40 @@ public final class NetPolicies {
      * write to the kernel's sets; logs one line saying which backend runs and why.
      */
     public static NetPolicy create(RiposteConfig.NetPolicy config, BlockStore store, KernelWrites writes) {
-        return create(config, store, new ProcessNftRunner(config.nftCommand()), new SystemResolver(config.resolveTimeout()),
-                Clock.systemUTC(), writes);
+        return create(config, store, runner(config), new SystemResolver(config.resolveTimeout()), Clock.systemUTC(),
+                writes);
+    }
+
+    /** Loaded on first use, once per process; null when it cannot be (the reason is logged then). */
+    private static LibNftables library;
+    private static boolean libraryTried;
+
+    /**
+     * How {@code config} reaches nftables: libnftables in this process when {@code nft_in_process} is on,
+     * the command is the plain {@code nft} (alone or in a namespace) and the library loads; otherwise the
+     * command, one process per batch.
+     */
+    static NftRunner runner(RiposteConfig.NetPolicy config) {
+        NftCommand command = new NftCommand(config.nftCommand());
+        if (config.nftInProcess() && command.plainNft()) {
+            LibNftables lib = library();
+            if (lib != null) {
+                return new LibraryNftRunner(lib, LibC.system(), command.namespace());
+            }
+        }
+        return new ProcessNftRunner(config.nftCommand());
+    }
+
+    private static synchronized LibNftables library() {
+        if (!libraryTried) {
+            libraryTried = true;
+            try {
+                library = LibNftables.load();
+            } catch (IllegalStateException e) {
+                LOG.warn("netpolicy: {}; nft_command runs as a process for each batch instead", e.getMessage());
+            }
+        }
+        return library;
     }
 
     static NetPolicy create(RiposteConfig.NetPolicy config, BlockStore store, NftRunner nft, Resolver resolver,
@@ -73,7 +107,7 @@ public final class NetPolicies {
             case DRY_RUN -> null;
             case NFTABLES, AUTO -> {
                 try {
-                    NftRunner.Result r = new ProcessNftRunner(config.nftCommand()).listJson("list", "tables");
+                    NftRunner.Result r = runner(config).listJson("list", "tables");
                     yield r.ok() ? null : "netpolicy.backend is " + spelled(config.backend())
                             + " but nftables cannot be used: " + NftKernel.explain(r);
                 } catch (NftUnavailableException e) {

@@ -1,30 +1,21 @@
 package dev.riposte.effect.netpolicy;
 
-import java.util.ArrayList;
-import java.util.List;
-
-/** Runs {@code nft}. Implementations are thread-safe. */
+/**
+ * Reaches nftables: {@link ProcessNftRunner} starts {@code nft}, {@link LibraryNftRunner} calls the library
+ * it is built on inside this process. Implementations are thread-safe.
+ */
 public interface NftRunner {
     /**
      * Runs {@code script} as one atomic batch ({@code nft -f -}).
      *
-     * @throws NftUnavailableException when the tool cannot be started at all
+     * @throws NftUnavailableException when nftables cannot be reached at all
      */
-    default Result batch(String script) throws NftUnavailableException {
-        return run(List.of("-f", "-"), script);
-    }
+    Result batch(String script) throws NftUnavailableException;
 
-    /** Runs {@code nft -j ARGS} (a list command) and returns its JSON output. */
-    default Result listJson(String... args) throws NftUnavailableException {
-        List<String> argv = new ArrayList<>(List.of("-j"));
-        argv.addAll(List.of(args));
-        return run(argv, "");
-    }
+    /** Runs one list command ({@code nft -j ARGS}) and returns its JSON output. */
+    Result listJson(String... args) throws NftUnavailableException;
 
-    /** Runs nft with {@code args}, writing {@code stdin} to it. */
-    Result run(List<String> args, String stdin) throws NftUnavailableException;
-
-    /** How {@code nft} exited and what it printed. */
+    /** How nft finished and what it printed. */
     record Result(int exitCode, String stdout, String stderr) {
         public boolean ok() {
             return exitCode == 0;

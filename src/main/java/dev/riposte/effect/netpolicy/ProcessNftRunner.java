@@ -22,7 +22,18 @@ public final class ProcessNftRunner implements NftRunner {
     }
 
     @Override
-    public Result run(List<String> args, String script) throws NftUnavailableException {
+    public Result batch(String script) throws NftUnavailableException {
+        return run(List.of("-f", "-"), script);
+    }
+
+    @Override
+    public Result listJson(String... args) throws NftUnavailableException {
+        List<String> argv = new ArrayList<>(List.of("-j"));
+        argv.addAll(List.of(args));
+        return run(argv, "");
+    }
+
+    private Result run(List<String> args, String script) throws NftUnavailableException {
         List<String> argv = new ArrayList<>(command);
         argv.addAll(args);
         Process process;

@@ -58,6 +58,7 @@ final class FfmLibC implements LibC {
     private final MethodHandle write = function("write", FunctionDescriptor.of(LONG, INT, PTR, LONG));
     private final MethodHandle close = function("close", FunctionDescriptor.of(INT, INT));
     private final MethodHandle kill = function("kill", FunctionDescriptor.of(INT, INT, INT));
+    private final MethodHandle setns = function("setns", FunctionDescriptor.of(INT, INT, INT));
     private final MethodHandle prctl = Linker.nativeLinker().downcallHandle(lookup("prctl"),
             FunctionDescriptor.of(INT, INT, LONG, LONG, LONG, LONG), Linker.Option.firstVariadicArg(1),
             Linker.Option.captureCallState("errno"));
@@ -392,6 +393,20 @@ final class FfmLibC implements LibC {
             throw e;
         } catch (Throwable t) {
             throw broken("kill", t);
+        }
+    }
+
+    @Override
+    public void setns(int fd, int nstype) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            if ((int) setns.invokeExact(state, fd, nstype) != 0) {
+                throw new ErrnoException("setns", errno(state));
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("setns", t);
         }
     }
 

@@ -76,6 +76,15 @@ public interface LibC {
      */
     void prctl(int option, long arg2, long arg3) throws ErrnoException;
 
+    /** {@code setns(2)} type: a network namespace. */
+    int CLONE_NEWNET = 0x40000000;
+
+    /**
+     * {@code setns(2)}: moves the calling thread into the namespace {@code fd} refers to (a
+     * {@code /run/netns/NAME} or {@code /proc/thread-self/ns/net} descriptor); {@code nstype} names its kind.
+     */
+    void setns(int fd, int nstype) throws ErrnoException;
+
     /** {@code kill(2)}; a negative {@code pid} is a process group. */
     void kill(long pid, int signal) throws ErrnoException;
 

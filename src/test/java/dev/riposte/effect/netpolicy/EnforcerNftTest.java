@@ -49,8 +49,13 @@ class EnforcerNftTest {
         for (int i = 0; i < 50 && !ns.reaches("127.0.0.3", PORT); i++) {
             Thread.sleep(50);
         }
-        nft = new ProcessNftRunner(ns.exec("nft"));
+        nft = runner(ns);
         db = StateStore.open(dir.resolve("state.db"));
+    }
+
+    /** How the enforcer reaches nftables in {@code ns}: here the {@code nft} process (the library: the subclass). */
+    NftRunner runner(NetNamespace ns) {
+        return new ProcessNftRunner(ns.exec("nft"));
     }
 
     @AfterEach

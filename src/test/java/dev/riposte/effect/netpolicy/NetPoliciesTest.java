@@ -2,6 +2,7 @@ package dev.riposte.effect.netpolicy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.config.ConfigLoader;
@@ -15,7 +16,11 @@ import org.junit.jupiter.api.Test;
 class NetPoliciesTest {
 
     private static RiposteConfig.NetPolicy config(RiposteConfig.Backend backend, List<String> nft) {
-        return new RiposteConfig.NetPolicy(backend, ConfigLoader.DEFAULT_NEVER_BLOCK, nft, 65_536, 256, 64, java.time.Duration.ofMinutes(5),
+        return config(backend, nft, true);
+    }
+
+    private static RiposteConfig.NetPolicy config(RiposteConfig.Backend backend, List<String> nft, boolean inProcess) {
+        return new RiposteConfig.NetPolicy(backend, ConfigLoader.DEFAULT_NEVER_BLOCK, nft, inProcess, 65_536, 256, 64, java.time.Duration.ofMinutes(5),
                 java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(2));
     }
 
@@ -73,5 +78,15 @@ class NetPoliciesTest {
             NetPolicyStatus s = status(RiposteConfig.Backend.AUTO, ns.exec("nft"));
             assertEquals(new NetPolicyStatus("nftables", true, "table inet riposte is managed with nft", 0, 0, 0), s);
         }
+    }
+
+    @Test
+    void thePlainNft_isReplacedByTheLibrary_unlessTurnedOff_andAnyOtherCommandRuns() {
+        assertInstanceOf(LibraryNftRunner.class, NetPolicies.runner(config(RiposteConfig.Backend.AUTO, List.of("nft"))));
+        assertInstanceOf(LibraryNftRunner.class, NetPolicies.runner(config(RiposteConfig.Backend.NFTABLES,
+                List.of("ip", "netns", "exec", "blue", "nft"))));
+        assertInstanceOf(ProcessNftRunner.class, NetPolicies.runner(config(RiposteConfig.Backend.AUTO, List.of("nft"), false)));
+        assertInstanceOf(ProcessNftRunner.class, NetPolicies.runner(config(RiposteConfig.Backend.AUTO,
+                List.of("/usr/sbin/nft"))));
     }
 }
