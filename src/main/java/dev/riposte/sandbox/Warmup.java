@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Warms the JVM up on the sandbox's path once the daemon is ready, so that the first detections of a quiet
+ * Warms the JVM up on the event's path (parse, then the sandbox's run) once the daemon is ready, so that the first detections of a quiet
  * host do not run in a cold JIT (200 events at 10/s right after start: p50 3.8 ms, p99 39 ms; after 1,500
  * runs, 1.8 and 7.0 ms; docs/benchmarks.md). One thread runs {@code reactions.warmup_runs} times a built-in reaction that
  * reads a built-in Jibril event as a typical reaction does and calls a network helper, in a sandbox of its
@@ -53,8 +53,11 @@ public final class Warmup implements AutoCloseable {
             String text = resource("warmup.js");
             Reaction reaction = new Reaction("riposte-warmup", Path.of("warmup.js"), HeaderParser.parse(text, "//"), "",
                     sandbox.validate("warmup.js", text), timeout);
-            Event event = new EventParser().parse(resource("warmup-event.json"), System.nanoTime());
+            String eventText = resource("warmup-event.json");
+            EventParser parser = new EventParser();
             for (int i = 0; i < runs && !stopping; i++) {
+                // Parsed at every run, as every detection is: the JSON reader is the path's other hot part.
+                Event event = parser.parse(eventText, System.nanoTime());
                 if (!(sandbox.run(reaction, event).outcome() instanceof Outcome.Ok)) {
                     notOk++;
                 }

@@ -282,6 +282,9 @@ abstract class SystemdSuite {
         ok("riposte", "send", "--config", "/etc/riposte/riposte.yaml", "/root/miner.json");
         awaitStats("the block", s -> s.path("netpolicy").path("blocked").asInt() == 1);
         assertTrue(ok("nft", "list", "set", "inet", "riposte", "block4").output().contains("203.0.113.77"));
+        // Written by libnftables inside the daemon (nft_in_process), under the unit's filters, not by an nft process.
+        assertTrue(ok("grep", "-c", "libnftables.so.1", "/proc/" + value("MainPID") + "/maps").output().strip()
+                .matches("[1-9][0-9]*"), "libnftables is mapped in the daemon");
         int audited = ok("riposte", "audit", "--config", "/etc/riposte/riposte.yaml", "--json").output().strip()
                 .split("\n").length;
         String before = value("MainPID");
