@@ -199,7 +199,7 @@ class DaemonFunctionalTest {
             long dropped = stats.path("events").path("dropped").asLong();
             assertEquals(20, done + dropped);
             assertTrue(dropped > 0, "the burst overflows a queue of one");
-            assertEquals(done, stats.path("runs").path("ok").asLong());
+            assertEquals(done, stats.path("runs").path("ok").asLong(), stats.toString());
         }
     }
 
@@ -220,7 +220,7 @@ class DaemonFunctionalTest {
         Files.writeString(old.resolve("evidence.json"), "{}");
         Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(8))));
         Path recent = Files.createDirectories(dir.resolve("evidence/recent-case"));
-        try (TestDaemon d = new TestDaemon(dir, DRY_RUN, Map.of("ok.js", "// @on *\nfunction process(data) {}\n"))) {
+        try (TestDaemon _ = new TestDaemon(dir, DRY_RUN, Map.of("ok.js", "// @on *\nfunction process(data) {}\n"))) {
             for (int i = 0; i < 200 && Files.exists(old); i++) {
                 Thread.sleep(25);
             }

@@ -81,13 +81,19 @@ public final class DaemonProcess implements AutoCloseable {
         return daemon;
     }
 
+    /**
+     * The shipped logging configuration for the JVMs the tests start: their class path holds the tests'
+     * logback-test.xml (warnings only), which logback would prefer, and the tests read these JVMs' INFO lines.
+     */
+    static final String SHIPPED_LOGGING = "-Dlogback.configurationFile=" + DaemonProcess.class.getResource("/logback.xml");
+
     /** Starts {@code riposte run --config config} and returns at once (output appended to {@code log}). */
     public static Process launch(List<String> wrapper, java.util.Map<String, String> env, Path config, Path log,
                                  List<String> jvmOptions, List<String> runArgs) throws IOException {
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Dpolyglot.engine.WarnInterpreterOnly=false",
+        command.addAll(List.of("-Dpolyglot.engine.WarnInterpreterOnly=false", SHIPPED_LOGGING,
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-cp", System.getProperty("java.class.path"), "dev.riposte.Main", "run", "--config", config.toString()));
         command.addAll(runArgs);
@@ -128,8 +134,9 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(LAUNCHER_JVM);
-        command.addAll(List.of("-Dpolyglot.engine.WarnInterpreterOnly=false", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), "dev.riposte.Main"));
+        command.addAll(List.of("-Dpolyglot.engine.WarnInterpreterOnly=false", SHIPPED_LOGGING,
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-cp",
+                System.getProperty("java.class.path"), "dev.riposte.Main"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -205,10 +212,15 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            kill();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                kill();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
         }
     }
 }
