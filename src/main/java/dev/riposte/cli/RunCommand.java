@@ -2,6 +2,7 @@ package dev.riposte.cli;
 
 import dev.riposte.Daemon;
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.service.Hangup;
 import dev.riposte.service.LogTarget;
 import java.io.IOException;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class RunCommand implements Callable<Integer> {
         // before the start; a SIGHUP that arrives during the start is remembered and served right after it.
         AtomicReference<Daemon> running = new AtomicReference<>();
         AtomicBoolean hupDuringStart = new AtomicBoolean();
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+        Hangup.handle(() -> {
             Daemon d = running.get();
             if (d != null) {
                 d.reload();

@@ -164,7 +164,7 @@ public final class Exposition implements RunListener, KernelWrites, AutoCloseabl
     public String text() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+            PrometheusTextFormatWriter.builder().setIncludeCreatedTimestamps(false).build().write(out, registry.scrape());
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }

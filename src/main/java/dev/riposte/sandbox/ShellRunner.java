@@ -256,9 +256,9 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         }
     }
 
-    /** The thread isolated shells are started from (a platform thread: its credentials are its own). */
-    /** Whether that thread has dropped what its children must not have; read and written by it alone. */
+    /** Whether the start thread has dropped what its children must not have; read and written by it alone. */
     private static boolean startThreadConfined;
+    /** The thread isolated shells are started from (a platform thread: its credentials are its own). */
     private static final java.util.concurrent.ExecutorService UNPRIVILEGED_START =
             java.util.concurrent.Executors.newSingleThreadExecutor(
                     Thread.ofPlatform().daemon().name("riposte-shell-start").factory());

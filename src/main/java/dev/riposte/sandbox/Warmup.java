@@ -97,8 +97,12 @@ public final class Warmup implements AutoCloseable {
 
     /** Stops after the run in progress (waits up to 10 s for it). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stopping = true;
-        thread.join(Duration.ofSeconds(10));
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

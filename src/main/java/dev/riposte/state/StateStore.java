@@ -186,10 +186,6 @@ public final class StateStore implements AutoCloseable {
         T run(Connection connection) throws SQLException, StoreException;
     }
 
-    /**
-     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
-     * SQLite errors (a full disk, a damaged file) come back as a StoreException saying so.
-     */
     /** Transactions that failed on an SQLite error since the store was opened. */
     public long errors() {
         return errors.sum();
@@ -197,6 +193,10 @@ public final class StateStore implements AutoCloseable {
 
     private final java.util.concurrent.atomic.LongAdder errors = new java.util.concurrent.atomic.LongAdder();
 
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
+     * SQLite errors (a full disk, a damaged file) come back as a StoreException saying so.
+     */
     public <T> T transaction(Work<T> work) throws StoreException {
         lock.lock();
         try {

@@ -114,7 +114,7 @@ class SystemdNotifyTest {
             Thread.sleep(200);
             Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
             Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: disabled}\n");
-            try (DaemonProcess daemon = DaemonProcess.start(List.of(), Map.of("NOTIFY_SOCKET", "@" + name), config,
+            try (DaemonProcess _ = DaemonProcess.start(List.of(), Map.of("NOTIFY_SOCKET", "@" + name), config,
                     dir.resolve("c.sock"), dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
                 for (int i = 0; i < 200 && !Files.readString(received).contains("READY=1"); i++) {
                     Thread.sleep(20);

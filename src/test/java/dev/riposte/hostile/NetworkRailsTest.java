@@ -51,7 +51,7 @@ class NetworkRailsTest {
                     """.formatted(String.join(", ", targets.stream().map(t -> "'" + t + "'").toList())));
             Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"),
                     "netpolicy: {backend: nftables, nft_command: [" + String.join(", ", ns.exec("nft")) + "]}\n");
-            try (DaemonProcess daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"),
+            try (DaemonProcess _ = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"),
                     DaemonProcess.LAUNCHER_JVM)) {
                 DaemonProcess.send(dir.resolve("e.sock"), dev.riposte.testing.Samples.line("01"));
                 AuditRecord run = DaemonProcess.audit(dir.resolve("state.db"), 1).getFirst();

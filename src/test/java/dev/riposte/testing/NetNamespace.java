@@ -100,10 +100,15 @@ public final class NetNamespace implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
-        for (Process p : started) {
-            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    public void close() throws IOException {
+        try {
+            for (Process p : started) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            run("ip", "netns", "del", name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while deleting network namespace " + name, e);
         }
-        run("ip", "netns", "del", name);
     }
 }

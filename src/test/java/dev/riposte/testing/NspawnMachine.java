@@ -356,7 +356,20 @@ public final class NspawnMachine implements AutoCloseable {
      * its cgroup after that is killed. Then removes its cgroups and its root.
      */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
+        try {
+            halt();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while halting the machine", e);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    private void halt() throws Exception {
         if (nspawn.isAlive()) {
             nspawn.destroy();
             if (!nspawn.waitFor(30, TimeUnit.SECONDS)) {

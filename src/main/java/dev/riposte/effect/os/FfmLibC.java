@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * Calls without a glibc wrapper go through {@code syscall(2)}; their numbers are the same on every Linux
  * architecture (added after the tables were unified). Thread-safe (stateless).
  */
+@SuppressWarnings("restricted") // the native layer: the one place besides LibNftables that links native code
 final class FfmLibC implements LibC {
     private static final long SYS_PIDFD_SEND_SIGNAL = 424;
     private static final long SYS_PIDFD_OPEN = 434;

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
  * context (opening its netlink socket in the calling thread's network namespace) and frees it, so nothing
  * outlives the call. Not thread-safe: the library's contexts share state; callers serialise.
  */
+@SuppressWarnings("restricted") // the native layer: links libnftables, as FfmLibC links the C library
 public final class LibNftables {
     /** The soname of the library's ABI riposte uses (nftables 0.9 to 1.1 at least). */
     public static final String LIBRARY = "libnftables.so.1";
