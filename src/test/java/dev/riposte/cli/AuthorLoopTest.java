@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.riposte.cli.CliTest.Result;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.Samples;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,6 +140,7 @@ class AuthorLoopTest {
         assertFalse(Files.exists(backups), "nothing reached the host");
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void check_warnsWithFileAndLine_whereAReactionReadsPathsRealEventsDoNotHave_inJavaScriptAndInJq() throws Exception {
         Path js = dir.resolve("legacy.js");

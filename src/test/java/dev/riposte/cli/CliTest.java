@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.riposte.Main;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestDaemon;
 import java.io.ByteArrayOutputStream;
@@ -150,6 +151,7 @@ class CliTest {
         assertTrue(riposte("check", "--config", config.toString()).out().lines().noneMatch(l -> l.startsWith("warning")));
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void check_reportsRejections_andWarnsAboutDocOnlyFieldsAndHelpersThatWillFail() throws Exception {
         Path reactions = Files.createDirectories(dir.resolve("reactions.d"));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.riposte.testing.Await;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestDaemon;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The operator's netpolicy commands against a whole daemon whose nft runs inside a network namespace
  * the test creates: blocks listed, removed, kept across a restart, flushed.
  */
+@NeedsRoot("network namespaces (ip netns add) and nft in them")
 class NetpolicyCliTest {
     static final int PORT = 7000;
     @TempDir

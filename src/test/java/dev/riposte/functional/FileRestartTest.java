@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.riposte.audit.AuditRecord;
 import dev.riposte.testing.Await;
 import dev.riposte.testing.DaemonProcess;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.Samples;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -127,6 +128,7 @@ class FileRestartTest {
         assertEquals(4, source.path("events").asLong(), "read after the restart: 3, 4, the pretty one and 5");
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void anEventWhoseRunsHadNotAllEnded_runsAgain_andNoOtherDoes() throws Exception {
         reactions(Map.of("all.js", "// @on *\nfunction process(data) { Info('seen'); }\n",

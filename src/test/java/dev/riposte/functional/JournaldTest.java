@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.riposte.testing.DaemonProcess;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.Samples;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JOURNAL_STREAM set (log.target auto, as under systemd), sends events, and reads the entries back with
  * journalctl, filtered by field.
  */
+@NeedsRoot("a systemd-journald of its own, started as root")
 class JournaldTest {
     @TempDir
     Path dir;

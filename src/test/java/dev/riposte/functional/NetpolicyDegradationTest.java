@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.riposte.dispatch.RunRecord;
 import dev.riposte.testing.DaemonProcess;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestDaemon;
@@ -67,6 +68,7 @@ class NetpolicyDegradationTest {
         }
     }
 
+    @NeedsRoot("a network namespace (ip netns add)")
     @Test
     void withoutCapNetAdmin_theDaemonRuns_andSaysSo() throws Exception {
         try (NetNamespace ns = new NetNamespace()) {
@@ -99,6 +101,7 @@ class NetpolicyDegradationTest {
         }
     }
 
+    @NeedsRoot("a network namespace (ip netns add)")
     @Test
     void aTableDeletedUnderTheDaemon_isRepaired_andCounted() throws Exception {
         try (NetNamespace ns = new NetNamespace()) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunRecord;
 import dev.riposte.testing.DaemonProcess;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestDaemon;
 import java.nio.file.Files;
@@ -39,6 +40,7 @@ class StoreFailureTest {
         }
     }
 
+    @NeedsRoot("mounts a small tmpfs")
     @Test
     void aFullDisk_failsTheWrite_notTheDaemon() throws Exception {
         Path statefs = Files.createDirectory(dir.resolve("statefs"));

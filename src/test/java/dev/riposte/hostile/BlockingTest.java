@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.riposte.audit.AuditRecord;
 import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.HostProcesses;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.Samples;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +58,7 @@ class BlockingTest {
         }
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void aStop_finishesWithinItsBound_whateverTheReactionsAreDoing() throws Exception {
         String marker = "4" + System.nanoTime() % 1_000_000;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.riposte.effect.files.Tree;
 import dev.riposte.testing.DaemonProcess;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.Samples;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -82,6 +83,7 @@ class IntakeTest {
         }
     }
 
+    @NeedsRoot("peers of another uid")
     @Test
     void thousandsOfRefusedPeers_areCounted_andLoggedAtABoundedRate() throws Exception {
         Path client = Files.createTempDirectory(Path.of("/tmp"), "riposte-client-");

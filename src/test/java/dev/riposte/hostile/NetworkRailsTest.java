@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.riposte.audit.AuditRecord;
 import dev.riposte.effect.netpolicy.IpLiteral;
 import dev.riposte.testing.DaemonProcess;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * address, the resolver, the limited broadcast address are all refused, each saying why; an address that
  * is riposte's own but not the namespace's may be blocked there. Kills keep to Jibril's pid bound.
  */
+@NeedsRoot("network namespaces (ip netns add) and nft in them")
 class NetworkRailsTest {
     @TempDir
     Path dir;

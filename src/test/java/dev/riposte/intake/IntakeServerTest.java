@@ -13,6 +13,7 @@ import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunResult;
 import dev.riposte.match.ReactionIndex;
 import dev.riposte.stats.Metrics;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.Samples;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -79,6 +80,7 @@ class IntakeServerTest {
         }
     }
 
+    @NeedsRoot("the server is told it runs as uid 0 and gives its sockets to root")
     @Test
     void sockets_haveTheirModes_andTheConfiguredGroup() throws Exception {
         server = start("  group: nogroup\n");
@@ -88,6 +90,7 @@ class IntakeServerTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("control.sock"))));
     }
 
+    @NeedsRoot("the server is told it runs as uid 0 and gives its sockets to root")
     @Test
     void events_sentOverTheSocket_areReceived() throws Exception {
         server = start("");
@@ -158,6 +161,7 @@ class IntakeServerTest {
         return p.exitValue();
     }
 
+    @NeedsRoot("the server is told it runs as uid 0 and gives its sockets to root")
     @Test
     void peerNotAllowed_isDisconnected_andNothingIsReceived() throws Exception {
         server = start("  group: nogroup\n");
@@ -171,6 +175,7 @@ class IntakeServerTest {
         assertEquals(1, metrics.snapshot().received());
     }
 
+    @NeedsRoot("the server is told it runs as uid 0 and gives its sockets to root")
     @Test
     void peerInAllowUids_isAccepted() throws Exception {
         server = start("  group: nogroup\n  allow_uids: [65534]\n");
@@ -179,6 +184,7 @@ class IntakeServerTest {
         assertEquals(1, metrics.snapshot().received());
     }
 
+    @NeedsRoot("the server is told it runs as uid 0 and gives its sockets to root")
     @Test
     void peerInAllowGids_isAccepted() throws Exception {
         server = start("  group: nogroup\n  allow_gids: [65534]\n");
@@ -187,6 +193,7 @@ class IntakeServerTest {
         assertEquals(1, metrics.snapshot().received());
     }
 
+    @NeedsRoot("the server is told it runs as uid 0 and gives its sockets to root")
     @Test
     void controlSocket_answersOneJsonLinePerRequest() throws Exception {
         server = start("");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.sandbox.Sandbox;
 import dev.riposte.sandbox.ShellRunner;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.TestSandboxes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +107,7 @@ class ReactionLoaderTest {
                 load().rejected().getFirst().toString());
     }
 
+    @NeedsRoot("chown to another user")
     @Test
     void fileOwnedByAnotherUser_isRefused() throws Exception {
         write("a.js", "// @on *\nfunction process(data) {}\n");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.sandbox.Sandbox;
 import dev.riposte.sandbox.ShellRunner;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestSandboxes;
 import java.nio.file.Files;
@@ -38,6 +39,7 @@ class RecipeLoaderTest {
         return new ReactionLoader(sandbox, TestSandboxes.shell(Path.of("/tmp")), Duration.ofSeconds(1)).loadDirectory(dir);
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void eachReactionOfARecipe_handlesEventsWithTheRecipesName() throws Exception {
         ReactionSet set = load("""
@@ -85,6 +87,7 @@ class RecipeLoaderTest {
         assertEquals(List.of(), index.match(Samples.event("03")));
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void jibrilsValidationErrors_areReportedWithTheirYamlLine_andTheRestLoads() throws Exception {
         ReactionSet set = load("""

@@ -18,6 +18,7 @@ import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionException;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.testing.HostProcesses;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestSandboxes;
 import java.nio.charset.StandardCharsets;
@@ -89,6 +90,7 @@ class ShellRunnerTest {
         }
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void theShellRuns_asNobody_withNoCapabilityInAnySet_noNewPrivileges_andNoGroups() throws Exception {
         RiposteConfig.Shell config = new RiposteConfig.Shell("nobody", false);
@@ -101,6 +103,7 @@ class ShellRunnerTest {
                 + "NoNewPrivs: 1", output());
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void theShell_cannotReadSecrets_changeTheFirewall_orSeeAndSignalRiposte() throws Exception {
         long riposte = ProcessHandle.current().pid();
@@ -115,6 +118,7 @@ class ShellRunnerTest {
         assertEquals("1", output(), "nothing was read, changed or signalled; the run's own processes start at pid 1");
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void everyProcessTheRunStarts_isGoneWhenItEnds_alsoAfterSetsidOrADoubleFork() throws Exception {
         String marker = "6" + System.nanoTime() % 1_000_000;
@@ -130,6 +134,7 @@ class ShellRunnerTest {
         assertEquals(List.of(), workLeft(), "the working directory is removed after the run");
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void theDeadlineHolds_evenWhenAChildKeepsTheOutputPipe() throws Exception {
         String marker = "7" + System.nanoTime() % 1_000_000;
@@ -156,6 +161,7 @@ class ShellRunnerTest {
         assertEquals("last\n", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void aRunThatLeavesAChildHoldingThePipe_endsAtOnceWhenTheShellExits() throws Exception {
         String marker = "8" + System.nanoTime() % 1_000_000;
@@ -168,6 +174,7 @@ class ShellRunnerTest {
         assertEquals(List.of(), HostProcesses.with("sleep " + marker));
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void theShellGetsAMinimalEnvironment_theEvent_andAPrivateWorkingDirectory() throws Exception {
         Event event = Samples.event("01");
@@ -185,6 +192,7 @@ class ShellRunnerTest {
         assertTrue(lines[3].startsWith("700 65534 " + work + "/riposte-sh-"), lines[3]);
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void aUuidWithControlCharacters_reachesTheShellEscaped() throws Exception {
         Event event = new EventParser().parse("{\"uuid\":\"a\\u0000b\\nc\",\"metadata\":{\"name\":\"n\"}}", 0);
@@ -193,6 +201,7 @@ class ShellRunnerTest {
         assertEquals("a\\u0000b\\nc", output());
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void anEventTooLargeForTheEnvironment_isInTheFileOnly() throws Exception {
         Event big = new EventParser().parse("{\"uuid\":\"u\",\"note\":\"" + "x".repeat(200_000) + "\"}", 0);
@@ -201,6 +210,7 @@ class ShellRunnerTest {
         assertEquals("unset\\n" + big.json().length(), output());
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void aNonZeroExit_isAnError_withItsStatus() throws Exception {
         assertEquals(new Outcome.Failed("the shell exited with status 3", 0), run("", "exit 3\n", Samples.event("01")).outcome());
@@ -208,6 +218,7 @@ class ShellRunnerTest {
                 run("", "kill -9 $$\n", Samples.event("01")).outcome());
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void output_isLogged_andCut() throws Exception {
         run("", "echo hello; echo oops >&2; yes x | tr -d '\\n' | head -c 20000\n", Samples.event("01"));
@@ -223,6 +234,7 @@ class ShellRunnerTest {
         assertEquals("shell output: 100 ...[150 more lines not logged]", lines.getLast());
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void privileged_runsAsRiposteItself_stillInItsOwnPidNamespace() throws Exception {
         ShellRunner privileged = new ShellRunner(work, ShellIsolation.of(new RiposteConfig.Shell("nobody", true)));
@@ -264,6 +276,7 @@ class ShellRunnerTest {
                 name -> new int[] {65534, 65534}).mode(), "another user needs CAP_SETUID");
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void underRiposteTest_theShellRunsInBubblewrap_readOnly_offline_unprivileged_andLeavesNothingBehind() throws Exception {
         ShellIsolation forTest = ShellIsolation.forTest(new RiposteConfig.Shell("nobody", false));
@@ -292,6 +305,7 @@ class ShellRunnerTest {
         assertEquals(List.of(), workLeft(), "its working directory is gone");
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void underRiposteTest_withoutBubblewrap_shellReactionsAreRefused_notRunForReal() throws Exception {
         ShellIsolation none = ShellIsolation.forTest(new RiposteConfig.Shell("nobody", false), 0,
@@ -306,6 +320,7 @@ class ShellRunnerTest {
                 + "(sysctl kernel.unprivileged_userns_clone=1)"), e.getMessage());
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void whatStartsTheShellFailing_isTheRunsError_sayingWhy() throws Exception {
         ShellIsolation broken = new ShellIsolation(ShellIsolation.Mode.ISOLATED, 65534, 65534, true, true, true,
@@ -316,6 +331,7 @@ class ShellRunnerTest {
                 + "file or directory", 0), r.outcome());
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void aSyntaxError_isRejectedAtLoad_withItsLine() throws Exception {
         ReactionException e = assertThrows(ReactionException.class,
@@ -324,6 +340,7 @@ class ShellRunnerTest {
         assertTrue(e.getMessage().startsWith("shell syntax error: "), e.getMessage());
     }
 
+    @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void theHeader_usesHashComments() throws Exception {
         ReactionException e = assertThrows(ReactionException.class, () -> load(shell, "nohdr", "// @on *\necho\n"));

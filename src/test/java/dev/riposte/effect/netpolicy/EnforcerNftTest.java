@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.riposte.effect.EffectResult;
 import dev.riposte.state.StateStore;
 import dev.riposte.testing.Await;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
 import dev.riposte.testing.TestNet;
 import java.net.InetAddress;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * socat needed; .ci/run installs them), with the real SQLite store. TCP listeners on the namespace's lo
  * show that a block really drops traffic.
  */
+@NeedsRoot("network namespaces (ip netns add) and nft in them")
 class EnforcerNftTest {
     static final int PORT = 7000;
     static final Origin ORIGIN = new Origin("test", "uuid-1", "NetBlockIp");

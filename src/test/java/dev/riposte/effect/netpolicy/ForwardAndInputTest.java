@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.effect.EffectResult;
 import dev.riposte.testing.Await;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
 import dev.riposte.testing.TestNet;
 import java.time.Clock;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * is) and a server B. Blocking A's address in R drops A's traffic to R itself (input) and through R to B
  * (forward); unblocking lets both through again. IPv6 uses fd00::/8, IPv4 the link-local 169.254/16.
  */
+@NeedsRoot("network namespaces (ip netns add) and nft in them")
 class ForwardAndInputTest {
     static final int PORT = 7000;
     static final Origin ORIGIN = new Origin("test", "", "NetBlockIp");

@@ -3,6 +3,7 @@ package dev.riposte.effect.netpolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -53,6 +54,7 @@ class HostNetworkTest {
         }
     }
 
+    @NeedsRoot("a network namespace (ip netns add)")
     @Test
     void aNamedNamespace_isReadThroughIp_notRipostesOwn() throws Exception {
         try (NetNamespace ns = new NetNamespace(); NetNamespace peer = new NetNamespace()) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.os.LibNftables;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * package needed): the same effects and the same messages as the {@code nft} process, and the calling
  * thread back in its own namespace after every call.
  */
+@NeedsRoot("network namespaces (ip netns add) and setns into them")
 class LibraryNftRunnerTest {
     private static final Path OWN_NAMESPACE = Path.of("/proc/thread-self/ns/net");
     NetNamespace ns;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.config.ConfigLoader;
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,7 @@ class NetPoliciesTest {
                 s.reason());
     }
 
+    @NeedsRoot("a network namespace (ip netns add)")
     @Test
     void nftables_withoutCapNetAdmin_isDegraded_withTheReason() throws Exception {
         try (NetNamespace ns = new NetNamespace()) {
@@ -72,6 +74,7 @@ class NetPoliciesTest {
         }
     }
 
+    @NeedsRoot("a network namespace (ip netns add)")
     @Test
     void auto_withAWorkingNft_isNftables() throws Exception {
         try (NetNamespace ns = new NetNamespace()) {
