@@ -16,6 +16,7 @@ public final class ErrnoException extends Exception {
     public static final int ENOTDIR = 20;
     public static final int EISDIR = 21;
     public static final int EINVAL = 22;
+    public static final int EMFILE = 24;
     public static final int ENOSPC = 28;
     public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
@@ -31,6 +32,7 @@ public final class ErrnoException extends Exception {
             Map.entry(EACCES, "EACCES (permission denied)"), Map.entry(EEXIST, "EEXIST (it exists)"),
             Map.entry(EXDEV, "EXDEV (it crosses a mount point)"), Map.entry(ENOTDIR, "ENOTDIR (not a directory)"),
             Map.entry(EISDIR, "EISDIR (a directory)"), Map.entry(EINVAL, "EINVAL (invalid argument)"),
+            Map.entry(EMFILE, "EMFILE (too many open files)"),
             Map.entry(ENOSPC, "ENOSPC (no space left on the device)"),
             Map.entry(ENAMETOOLONG, "ENAMETOOLONG (the name is too long)"),
             Map.entry(ENOSYS, "ENOSYS (the kernel lacks this call)"), Map.entry(ENOTEMPTY, "ENOTEMPTY (not empty)"),

@@ -29,7 +29,6 @@ final class FfmLibC implements LibC {
     private static final int STATX_SIZE = 256;
     private static final int AF_UNIX = 1;
     private static final int SOCK_DGRAM = 2;
-    private static final int SOCK_CLOEXEC = 0x80000;
     private static final int MSG_NOSIGNAL = 0x4000;
     /** sockaddr_un: sa_family_t then 108 bytes of path. */
     private static final int SUN_PATH_MAX = 108;
@@ -394,6 +393,22 @@ final class FfmLibC implements LibC {
             throw e;
         } catch (Throwable t) {
             throw broken("kill", t);
+        }
+    }
+
+    @Override
+    public int socket(int domain, int type, int protocol) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) socket.invokeExact(state, domain, type, protocol);
+            if (fd < 0) {
+                throw new ErrnoException("socket", errno(state));
+            }
+            return fd;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("socket", t);
         }
     }
 

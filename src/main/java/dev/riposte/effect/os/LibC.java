@@ -76,6 +76,15 @@ public interface LibC {
      */
     void prctl(int option, long arg2, long arg3) throws ErrnoException;
 
+    int AF_NETLINK = 16;
+    int SOCK_RAW = 3;
+    int SOCK_CLOEXEC = 0x80000;
+    /** The netlink family nftables speaks. */
+    int NETLINK_NETFILTER = 12;
+
+    /** {@code socket(2)}: a new socket's descriptor. */
+    int socket(int domain, int type, int protocol) throws ErrnoException;
+
     /** {@code setns(2)} type: a network namespace. */
     int CLONE_NEWNET = 0x40000000;
 

@@ -14,6 +14,10 @@ import java.nio.charset.StandardCharsets;
  * command language and the same messages, without a process per batch. Each {@link #run} makes its own
  * context (opening its netlink socket in the calling thread's network namespace) and frees it, so nothing
  * outlives the call. Not thread-safe: the library's contexts share state; callers serialise.
+ *
+ * <p>The library ends the whole process ({@code exit}) when it cannot open that socket (nftables'
+ * {@code nft_mnl_socket_open}: out of descriptors, a filter that refuses {@code AF_NETLINK}), so each call
+ * opens and closes one first, on the same thread: such a failure is then an answer, not the daemon's end.
  */
 @SuppressWarnings("restricted") // the native layer: links libnftables, as FfmLibC links the C library
 public final class LibNftables {
@@ -42,7 +46,10 @@ public final class LibNftables {
     private final MethodHandle outputBuffer;
     private final MethodHandle errorBuffer;
 
-    private LibNftables(SymbolLookup lib) {
+    private final LibC libc;
+
+    private LibNftables(SymbolLookup lib, LibC libc) {
+        this.libc = libc;
         ctxNew = handle(lib, "nft_ctx_new", FunctionDescriptor.of(PTR, INT));
         ctxFree = handle(lib, "nft_ctx_free", FunctionDescriptor.ofVoid(PTR));
         bufferOutput = handle(lib, "nft_ctx_buffer_output", FunctionDescriptor.of(INT, PTR));
@@ -59,6 +66,11 @@ public final class LibNftables {
      * @throws IllegalStateException when it is not installed or lacks a function, saying which
      */
     public static LibNftables load() {
+        return load(LibC.system());
+    }
+
+    /** The same, checking each call's netlink socket through {@code libc}. */
+    static LibNftables load(LibC libc) {
         SymbolLookup lib;
         try {
             lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
@@ -66,7 +78,7 @@ public final class LibNftables {
             throw new IllegalStateException("cannot load " + LIBRARY + " (the nftables package's library): "
                     + e.getMessage());
         }
-        return new LibNftables(lib);
+        return new LibNftables(lib, libc);
     }
 
     private static MethodHandle handle(SymbolLookup lib, String name, FunctionDescriptor descriptor) {
@@ -80,6 +92,12 @@ public final class LibNftables {
      * {@code nft -f} does); {@code json} asks for a listing in JSON ({@code nft -j}).
      */
     public Reply run(String commands, boolean json) {
+        try {
+            libc.close(libc.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_NETFILTER));
+        } catch (ErrnoException e) {
+            return new Reply(-1, "", "cannot open a netlink socket for nftables (" + e.getMessage()
+                    + "); libnftables was not called, as it would end the process");
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ctx = (MemorySegment) ctxNew.invokeExact(NFT_CTX_DEFAULT);
             if (ctx.equals(MemorySegment.NULL)) {
