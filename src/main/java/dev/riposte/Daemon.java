@@ -13,35 +13,35 @@ import dev.riposte.effect.emergency.HostEmergency;
 import dev.riposte.effect.emergency.RefusingEmergency;
 import dev.riposte.effect.files.EvidenceRetention;
 import dev.riposte.effect.files.LocalFiles;
-import dev.riposte.effect.process.LocalProcesses;
 import dev.riposte.effect.netpolicy.BlockStore;
 import dev.riposte.effect.netpolicy.MemoryBlockStore;
 import dev.riposte.effect.netpolicy.NetPolicies;
-import dev.riposte.effect.netpolicy.SqliteBlockStore;
 import dev.riposte.effect.netpolicy.NetPolicy;
-import dev.riposte.helpers.RunLimits;
+import dev.riposte.effect.netpolicy.NetPolicyStatus;
+import dev.riposte.effect.netpolicy.SqliteBlockStore;
+import dev.riposte.effect.process.LocalProcesses;
 import dev.riposte.event.FormatChoice;
+import dev.riposte.helpers.RunLimits;
 import dev.riposte.intake.IntakeServer;
 import dev.riposte.intake.SourceStatus;
 import dev.riposte.intake.StdinSource;
 import dev.riposte.intake.StreamIntake;
 import dev.riposte.intake.file.FollowedFiles;
+import dev.riposte.match.Code;
+import dev.riposte.match.HeaderParser;
 import dev.riposte.match.ReactionIndex;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
-import dev.riposte.effect.netpolicy.NetPolicyStatus;
-import dev.riposte.match.Code;
-import dev.riposte.match.HeaderParser;
+import dev.riposte.prometheus.Exposition;
 import dev.riposte.sandbox.Runners;
+import dev.riposte.sandbox.Sandbox;
+import dev.riposte.sandbox.ShellIsolation;
+import dev.riposte.sandbox.ShellRunner;
+import dev.riposte.sandbox.Warmup;
 import dev.riposte.service.DirectoryWatch;
 import dev.riposte.service.Heartbeat;
 import dev.riposte.service.IdleTrim;
 import dev.riposte.service.Notifier;
-import dev.riposte.sandbox.Sandbox;
-import dev.riposte.prometheus.Exposition;
-import dev.riposte.sandbox.ShellIsolation;
-import dev.riposte.sandbox.ShellRunner;
-import dev.riposte.sandbox.Warmup;
 import dev.riposte.state.KeyValues;
 import dev.riposte.state.SqliteKeyValues;
 import dev.riposte.state.StateStore;
@@ -74,6 +74,7 @@ public final class Daemon implements AutoCloseable {
     static final Duration RETENTION_PERIOD = Duration.ofMinutes(10);
     /** A worker silent for the longest deadline plus this is stalled (the watchdog stops pinging). */
     static final Duration STALL_GRACE = Duration.ofSeconds(10);
+
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final RiposteConfig config;
@@ -88,6 +89,7 @@ public final class Daemon implements AutoCloseable {
     private ShellRunner shell;
     /** The reactions settings that change on reload (dir, default timeout). */
     private RiposteConfig.Reactions liveReactions;
+
     private DirectoryWatch watch;
     private StateStore store;
     private AuditTrail auditTrail;
@@ -108,7 +110,8 @@ public final class Daemon implements AutoCloseable {
      * Starts a daemon that also reads {@code stdin} as a source of events ({@code riposte run --stdin});
      * null for none.
      */
-    public static Daemon start(RiposteConfig config, List<RunListener> listeners, InputStream stdin) throws IOException {
+    public static Daemon start(RiposteConfig config, List<RunListener> listeners, InputStream stdin)
+            throws IOException {
         Daemon daemon = new Daemon(config);
         try {
             daemon.startAll(listeners, stdin);
@@ -122,7 +125,9 @@ public final class Daemon implements AutoCloseable {
     private void startAll(List<RunListener> listeners, InputStream stdin) throws IOException {
         KeyValues keyValues = openStore();
         Path db = config.state().path().toAbsolutePath();
-        LocalFiles files = new LocalFiles(config.evidence(), config.files(),
+        LocalFiles files = new LocalFiles(
+                config.evidence(),
+                config.files(),
                 List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"), Path.of(db + "-journal")));
         files.prepare();
         startTimer();
@@ -131,24 +136,33 @@ public final class Daemon implements AutoCloseable {
             LOG.warn("netpolicy: blocks are kept in memory only while the state store is unavailable");
         }
         // Always kept (riposte stats --prometheus reads it); served over HTTP when metrics.listen is set.
-        Exposition exposition = new Exposition(metrics, () -> netPolicy.status(),
-                () -> dispatcher == null ? 0 : dispatcher.inFlight(), config.dispatch().queueCapacity(), this::sources,
-                () -> store == null ? 0 : store.errors(), version());
+        Exposition exposition = new Exposition(
+                metrics,
+                () -> netPolicy.status(),
+                () -> dispatcher == null ? 0 : dispatcher.inFlight(),
+                config.dispatch().queueCapacity(),
+                this::sources,
+                () -> store == null ? 0 : store.errors(),
+                version());
         started.add(exposition);
         this.exposition = exposition;
         netPolicy = NetPolicies.create(config.netpolicy(), blockStore, exposition);
         if (netPolicy instanceof AutoCloseable closeable) {
             started.add(closeable);
         }
-        Emergency emergency = config.emergency().enabled() ? new HostEmergency()
+        Emergency emergency = config.emergency().enabled()
+                ? new HostEmergency()
                 : new RefusingEmergency("emergency helpers are disabled (emergency.enabled is false)");
-        Effects effects = new Effects(files, netPolicy, new LocalProcesses(config.kill().minPid()), keyValues, emergency);
-        Sandbox sandbox = Sandbox.withEffects(effects, config.reactions().defaultTimeout(), config.reactions().maxAllocBytes(),
-                RunLimits.of(config));
+        Effects effects =
+                new Effects(files, netPolicy, new LocalProcesses(config.kill().minPid()), keyValues, emergency);
+        Sandbox sandbox = Sandbox.withEffects(
+                effects, config.reactions().defaultTimeout(), config.reactions().maxAllocBytes(), RunLimits.of(config));
         started.add(sandbox);
         ShellIsolation isolation = ShellIsolation.of(config.shell());
         // Not a warning: most hosts have no shell reactions; a shell reaction that is refused is an error of its own.
-        LOG.info("{}{}", isolation.mode() == ShellIsolation.Mode.REFUSED ? "shell reactions are refused: " : "",
+        LOG.info(
+                "{}{}",
+                isolation.mode() == ShellIsolation.Mode.REFUSED ? "shell reactions are refused: " : "",
                 isolation.reason());
         shell = ShellRunner.inTempDir(isolation);
         this.sandbox = sandbox;
@@ -160,8 +174,8 @@ public final class Daemon implements AutoCloseable {
         List<RunListener> all = new ArrayList<>();
         all.add(new RunLog());
         if (store != null) {
-            AuditTrail trail = new AuditTrail(store, config.state().auditRetention(), config.state().auditMaxRecords(),
-                    Clock.systemUTC());
+            AuditTrail trail = new AuditTrail(
+                    store, config.state().auditRetention(), config.state().auditMaxRecords(), Clock.systemUTC());
             started.add(trail);
             auditTrail = trail;
             all.add(trail);
@@ -180,13 +194,14 @@ public final class Daemon implements AutoCloseable {
         followed.start(dispatcher, metrics);
         started.add(followed);
         followedFiles = followed;
-        IntakeServer intake = new IntakeServer(config.intake(), dispatcher, metrics,
-                new DaemonControl(this), ownUid());
+        IntakeServer intake = new IntakeServer(config.intake(), dispatcher, metrics, new DaemonControl(this), ownUid());
         started.add(intake);
         intake.start();
         if (stdin != null) {
-            StdinSource source = new StdinSource(stdin, new StreamIntake("standard input", FormatChoice.AUTO, dispatcher,
-                    metrics), config.intake().maxEventBytes());
+            StdinSource source = new StdinSource(
+                    stdin,
+                    new StreamIntake("standard input", FormatChoice.AUTO, dispatcher, metrics),
+                    config.intake().maxEventBytes());
             started.add(source);
             source.start();
             this.stdin = source;
@@ -195,17 +210,29 @@ public final class Daemon implements AutoCloseable {
             exposition.serve(config.metrics().host(), config.metrics().port());
             LOG.info("metrics: /metrics on {}:{}", config.metrics().host(), exposition.port());
         }
-        long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-        LOG.info("ready: {} reactions loaded, {} rejected, netpolicy {}; {} ms after JVM start",
-                reactions.loaded().size(), reactions.rejected().size(), netPolicy.status().backend(), sinceJvmStart);
+        long sinceJvmStart = System.currentTimeMillis()
+                - ManagementFactory.getRuntimeMXBean().getStartTime();
+        LOG.info(
+                "ready: {} reactions loaded, {} rejected, netpolicy {}; {} ms after JVM start",
+                reactions.loaded().size(),
+                reactions.rejected().size(),
+                netPolicy.status().backend(),
+                sinceJvmStart);
         watch.start(this::reload);
         notifier.ready(status());
         // After READY (it takes seconds): the first detections then find the sandbox's path compiled.
-        if (config.reactions().warmupRuns() > 0 && reactions.loaded().stream().anyMatch(r -> r.code() instanceof Code.Js)) {
-            started.add(Warmup.start(config.reactions().defaultTimeout(), config.reactions().maxAllocBytes(),
-                    RunLimits.of(config), config.reactions().warmupRuns()));
+        if (config.reactions().warmupRuns() > 0
+                && reactions.loaded().stream().anyMatch(r -> r.code() instanceof Code.Js)) {
+            started.add(Warmup.start(
+                    config.reactions().defaultTimeout(),
+                    config.reactions().maxAllocBytes(),
+                    RunLimits.of(config),
+                    config.reactions().warmupRuns()));
         }
-        started.add(new Heartbeat(notifier, System.getenv(), this::status,
+        started.add(new Heartbeat(
+                notifier,
+                System.getenv(),
+                this::status,
                 () -> dispatcher.stalled(HeaderParser.MAX_TIMEOUT.plus(STALL_GRACE))));
     }
 
@@ -219,7 +246,10 @@ public final class Daemon implements AutoCloseable {
         ReactionSet fresh = loader.loadDirectory(liveReactions.dir()).keepingGoodVersionsOf(reactions);
         dispatcher.setReactions(new ReactionIndex(fresh.loaded()));
         reactions = fresh;
-        LOG.info("reloaded: {} reactions running, {} files rejected", fresh.loaded().size(), fresh.rejected().size());
+        LOG.info(
+                "reloaded: {} reactions running, {} files rejected",
+                fresh.loaded().size(),
+                fresh.rejected().size());
         notifier.ready(status());
         return fresh;
     }
@@ -262,27 +292,53 @@ public final class Daemon implements AutoCloseable {
         try {
             now = ConfigLoader.load(configFile);
         } catch (ConfigException e) {
-            LOG.error("{} is now invalid ({}); the daemon keeps running with the configuration it started with",
-                    configFile, String.join("; ", e.problems()));
+            LOG.error(
+                    "{} is now invalid ({}); the daemon keeps running with the configuration it started with",
+                    configFile,
+                    String.join("; ", e.problems()));
             return;
         }
         RiposteConfig.Reactions wanted = now.reactions();
-        if (!wanted.dir().equals(liveReactions.dir()) || !wanted.defaultTimeout().equals(liveReactions.defaultTimeout())) {
+        if (!wanted.dir().equals(liveReactions.dir())
+                || !wanted.defaultTimeout().equals(liveReactions.defaultTimeout())) {
             if (!wanted.dir().equals(liveReactions.dir())) {
                 closeQuietly(watch);
                 watch = DirectoryWatch.start(wanted.dir(), this::reload);
             }
-            liveReactions = new RiposteConfig.Reactions(wanted.dir(), wanted.defaultTimeout(), liveReactions.maxAllocBytes(),
-                    liveReactions.maxLogLines(), liveReactions.maxLogBytes(), liveReactions.warmupRuns());
+            liveReactions = new RiposteConfig.Reactions(
+                    wanted.dir(),
+                    wanted.defaultTimeout(),
+                    liveReactions.maxAllocBytes(),
+                    liveReactions.maxLogLines(),
+                    liveReactions.maxLogBytes(),
+                    liveReactions.warmupRuns());
             loader = new ReactionLoader(sandbox, shell, liveReactions.defaultTimeout());
-            LOG.info("configuration: reactions.dir {} and reactions.default_timeout {} now apply",
-                    liveReactions.dir(), ConfigLoader.format(liveReactions.defaultTimeout()));
+            LOG.info(
+                    "configuration: reactions.dir {} and reactions.default_timeout {} now apply",
+                    liveReactions.dir(),
+                    ConfigLoader.format(liveReactions.defaultTimeout()));
         }
         List<String> waiting = new ArrayList<>();
-        waitIfChanged(waiting, "reactions.max_alloc_bytes", config.reactions().maxAllocBytes(), now.reactions().maxAllocBytes());
-        waitIfChanged(waiting, "reactions.max_log_lines", config.reactions().maxLogLines(), now.reactions().maxLogLines());
-        waitIfChanged(waiting, "reactions.max_log_bytes", config.reactions().maxLogBytes(), now.reactions().maxLogBytes());
-        waitIfChanged(waiting, "reactions.warmup_runs", config.reactions().warmupRuns(), now.reactions().warmupRuns());
+        waitIfChanged(
+                waiting,
+                "reactions.max_alloc_bytes",
+                config.reactions().maxAllocBytes(),
+                now.reactions().maxAllocBytes());
+        waitIfChanged(
+                waiting,
+                "reactions.max_log_lines",
+                config.reactions().maxLogLines(),
+                now.reactions().maxLogLines());
+        waitIfChanged(
+                waiting,
+                "reactions.max_log_bytes",
+                config.reactions().maxLogBytes(),
+                now.reactions().maxLogBytes());
+        waitIfChanged(
+                waiting,
+                "reactions.warmup_runs",
+                config.reactions().warmupRuns(),
+                now.reactions().warmupRuns());
         waitIfChanged(waiting, "intake", config.intake(), now.intake());
         waitIfChanged(waiting, "dispatch", config.dispatch(), now.dispatch());
         waitIfChanged(waiting, "shell", config.shell(), now.shell());
@@ -294,7 +350,10 @@ public final class Daemon implements AutoCloseable {
         waitIfChanged(waiting, "emergency", config.emergency(), now.emergency());
         waitIfChanged(waiting, "log", config.log(), now.log());
         if (!waiting.isEmpty()) {
-            LOG.warn("{} has changed in {}; that takes effect at the next restart", configFile, String.join(", ", waiting));
+            LOG.warn(
+                    "{} has changed in {}; that takes effect at the next restart",
+                    configFile,
+                    String.join(", ", waiting));
         }
     }
 
@@ -319,7 +378,8 @@ public final class Daemon implements AutoCloseable {
     public String status() {
         Metrics.Snapshot s = metrics.snapshot();
         NetPolicyStatus net = netPolicy.status();
-        return reactions.loaded().size() + " reactions; " + s.eventsDone() + " events; runs ok " + s.runsOk() + " error "
+        return reactions.loaded().size() + " reactions; " + s.eventsDone() + " events; runs ok " + s.runsOk()
+                + " error "
                 + s.runsError() + " timed_out " + s.runsTimedOut() + "; netpolicy " + net.backend()
                 + (net.active() ? "" : " (inactive)") + ", " + net.blocked() + " blocked";
     }
@@ -333,7 +393,8 @@ public final class Daemon implements AutoCloseable {
             StateStore opened = StateStore.open(config.state().path());
             started.add(opened);
             store = opened;
-            return new SqliteKeyValues(opened, config.state().maxKeysPerReaction(), config.state().maxResultBytes());
+            return new SqliteKeyValues(
+                    opened, config.state().maxKeysPerReaction(), config.state().maxResultBytes());
         } catch (StoreException e) {
             LOG.error("state store unavailable, the Data* helpers will fail until it is repaired: {}", e.getMessage());
             return new UnavailableKeyValues(e.getMessage());
@@ -345,26 +406,36 @@ public final class Daemon implements AutoCloseable {
      * and gives memory back after a burst of events ({@link IdleTrim}).
      */
     private void startTimer() {
-        EvidenceRetention retention = new EvidenceRetention(config.evidence().dir(), config.evidence().retention(),
+        EvidenceRetention retention = new EvidenceRetention(
+                config.evidence().dir(),
+                config.evidence().retention(),
                 config.evidence().maxBytes());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("riposte-timer").daemon().unstarted(r));
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                retention.sweep(Instant.now());
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("evidence retention: sweep failed: {}", e.getMessage());
-            }
-        }, 0, RETENTION_PERIOD.toSeconds(), TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        retention.sweep(Instant.now());
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("evidence retention: sweep failed: {}", e.getMessage());
+                    }
+                },
+                0,
+                RETENTION_PERIOD.toSeconds(),
+                TimeUnit.SECONDS);
         IdleTrim trim = new IdleTrim(metrics::eventsDone, System::gc);
         long every = IdleTrim.EVERY.toMillis();
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                trim.check();
-            } catch (RuntimeException | OutOfMemoryError e) {
-                LOG.warn("giving memory back after a burst failed: {}", e.toString());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        trim.check();
+                    } catch (RuntimeException | OutOfMemoryError e) {
+                        LOG.warn("giving memory back after a burst failed: {}", e.toString());
+                    }
+                },
+                every,
+                every,
+                TimeUnit.MILLISECONDS);
         started.add(timer::shutdownNow);
     }
 
@@ -419,7 +490,10 @@ public final class Daemon implements AutoCloseable {
             AutoCloseable c = started.get(i);
             try {
                 if (c instanceof Dispatcher d && !d.drain(DRAIN_GRACE)) {
-                    LOG.warn("stopping with {} events still in flight after {} s", d.inFlight(), DRAIN_GRACE.toSeconds());
+                    LOG.warn(
+                            "stopping with {} events still in flight after {} s",
+                            d.inFlight(),
+                            DRAIN_GRACE.toSeconds());
                 }
                 c.close();
             } catch (InterruptedException e) {

@@ -1,27 +1,27 @@
 package dev.riposte;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.riposte.effect.EffectResult;
 import dev.riposte.effect.netpolicy.Block;
 import dev.riposte.effect.netpolicy.FollowedDomain;
 import dev.riposte.effect.netpolicy.IpLiteral;
 import dev.riposte.effect.netpolicy.NetPolicyStatus;
-import java.net.InetAddress;
-import java.time.Instant;
 import dev.riposte.intake.ControlService;
 import dev.riposte.intake.SourceStatus;
-import dev.riposte.service.JournalAppender;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionSet;
 import dev.riposte.match.Rejection;
+import dev.riposte.service.JournalAppender;
 import dev.riposte.stats.Metrics;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * The control socket's commands: {@code stats}, {@code latency-reset}, {@code blocks},
@@ -51,13 +51,20 @@ final class DaemonControl implements ControlService {
             case "netpolicy-flush" -> result(daemon.netPolicy().flush());
             case "reload" -> {
                 ReactionSet set = daemon.reload();
-                ObjectNode out = JSON.objectNode().put("ok", true).put("loaded", set.loaded().size());
+                ObjectNode out = JSON.objectNode()
+                        .put("ok", true)
+                        .put("loaded", set.loaded().size());
                 ArrayNode rejected = out.putArray("rejected");
                 set.rejected().forEach(r -> rejected.add(r.toString()));
                 yield out;
             }
-            default -> JSON.objectNode().put("ok", false).put("error", "unknown command \"" + command
-                    + "\"; known: stats, prometheus, latency-reset, blocks, blocks-remove, netpolicy-status, netpolicy-flush, reload");
+            default ->
+                JSON.objectNode()
+                        .put("ok", false)
+                        .put(
+                                "error",
+                                "unknown command \"" + command
+                                        + "\"; known: stats, prometheus, latency-reset, blocks, blocks-remove, netpolicy-status, netpolicy-flush, reload");
         };
     }
 
@@ -81,10 +88,19 @@ final class DaemonControl implements ControlService {
                 .put("connection_errors", s.connectionErrors());
         var sources = out.putArray("sources");
         for (SourceStatus src : daemon.sources()) {
-            sources.addObject().put("source", src.source()).put("format", src.format()).put("file", src.file())
-                    .put("position", src.position()).put("handled", src.handled()).put("lag_bytes", src.lag())
-                    .put("events", src.events()).put("rejected", src.rejected()).put("refused_other_format", src.refused())
-                    .put("rotations", src.rotations()).put("truncations", src.truncations()).put("state", src.state());
+            sources.addObject()
+                    .put("source", src.source())
+                    .put("format", src.format())
+                    .put("file", src.file())
+                    .put("position", src.position())
+                    .put("handled", src.handled())
+                    .put("lag_bytes", src.lag())
+                    .put("events", src.events())
+                    .put("rejected", src.rejected())
+                    .put("refused_other_format", src.refused())
+                    .put("rotations", src.rotations())
+                    .put("truncations", src.truncations())
+                    .put("state", src.state());
         }
         out.putObject("runs")
                 .put("ok", s.runsOk())
@@ -93,14 +109,25 @@ final class DaemonControl implements ControlService {
                 .put("skipped", s.runsSkipped());
         Metrics.Latency l = s.latencyMicros();
         out.putObject("latency_us")
-                .put("count", l.count()).put("p50", l.p50()).put("p90", l.p90()).put("p99", l.p99()).put("max", l.max());
+                .put("count", l.count())
+                .put("p50", l.p50())
+                .put("p90", l.p90())
+                .put("p99", l.p99())
+                .put("max", l.max());
         Metrics.Latency d = s.sinceDetectionMicros();
         out.putObject("since_detection_us")
-                .put("count", d.count()).put("p50", d.p50()).put("p90", d.p90()).put("p99", d.p99()).put("max", d.max());
+                .put("count", d.count())
+                .put("p50", d.p50())
+                .put("p90", d.p90())
+                .put("p99", d.p99())
+                .put("max", d.max());
         ObjectNode reactions = out.putObject("reactions");
         var loaded = reactions.putArray("loaded");
         for (Reaction r : daemon.reactions().loaded()) {
-            loaded.addObject().put("name", r.name()).put("file", r.file().toString()).put("enabled", r.enabled());
+            loaded.addObject()
+                    .put("name", r.name())
+                    .put("file", r.file().toString())
+                    .put("enabled", r.enabled());
         }
         var rejected = reactions.putArray("rejected");
         for (Rejection r : daemon.reactions().rejected()) {
@@ -113,20 +140,28 @@ final class DaemonControl implements ControlService {
     private ObjectNode netpolicy(ObjectNode out) {
         NetPolicyStatus net = daemon.netPolicy().status();
         out.putObject("netpolicy")
-                .put("backend", net.backend()).put("active", net.active()).put("reason", net.reason())
-                .put("blocked", net.blocked()).put("domains", net.domains()).put("repairs", net.repairs());
+                .put("backend", net.backend())
+                .put("active", net.active())
+                .put("reason", net.reason())
+                .put("blocked", net.blocked())
+                .put("domains", net.domains())
+                .put("repairs", net.repairs());
         return out;
     }
 
     private ObjectNode blocks() {
         NetPolicyStatus net = daemon.netPolicy().status();
-        ObjectNode out = JSON.objectNode().put("ok", true).put("active", net.active()).put("reason", net.reason());
+        ObjectNode out =
+                JSON.objectNode().put("ok", true).put("active", net.active()).put("reason", net.reason());
         Instant now = Instant.now();
         ArrayNode list = out.putArray("blocks");
         for (Block b : daemon.netPolicy().blocks()) {
-            ObjectNode o = list.addObject().put("address", IpLiteral.format(b.address()))
-                    .put("reason", b.origin().reason()).put("reaction", b.origin().reaction())
-                    .put("event_uuid", b.origin().eventUuid()).put("created", b.created().toString());
+            ObjectNode o = list.addObject()
+                    .put("address", IpLiteral.format(b.address()))
+                    .put("reason", b.origin().reason())
+                    .put("reaction", b.origin().reaction())
+                    .put("event_uuid", b.origin().eventUuid())
+                    .put("created", b.created().toString());
             if (b.permanent()) {
                 o.putNull("remaining_s");
             } else {
@@ -135,8 +170,11 @@ final class DaemonControl implements ControlService {
         }
         ArrayNode domains = out.putArray("domains");
         for (FollowedDomain d : daemon.netPolicy().domains()) {
-            domains.addObject().put("domain", d.domain()).put("reason", d.origin().reason())
-                    .put("reaction", d.origin().reaction()).put("event_uuid", d.origin().eventUuid())
+            domains.addObject()
+                    .put("domain", d.domain())
+                    .put("reason", d.origin().reason())
+                    .put("reaction", d.origin().reaction())
+                    .put("event_uuid", d.origin().eventUuid())
                     .put("created", d.created().toString());
         }
         return out;
@@ -145,7 +183,9 @@ final class DaemonControl implements ControlService {
     /** Lifts the block of an address, or stops following a domain. */
     private ObjectNode remove(String target) {
         if (target.isEmpty()) {
-            return JSON.objectNode().put("ok", false).put("error", "blocks-remove needs a target (an address or a domain)");
+            return JSON.objectNode()
+                    .put("ok", false)
+                    .put("error", "blocks-remove needs a target (an address or a domain)");
         }
         InetAddress address;
         try {

@@ -14,11 +14,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code riposte} command line. */
-@Command(name = "riposte", mixinStandardHelpOptions = true,
+@Command(
+        name = "riposte",
+        mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Turns security detections into operator-programmed responses.",
-        subcommands = {RunCommand.class, CheckCommand.class, TestCommand.class, StatsCommand.class, SendCommand.class, AuditCommand.class,
-                BlocksCommand.class, NetpolicyCommand.class, ReloadCommand.class, BenchCommand.class})
+        subcommands = {
+            RunCommand.class,
+            CheckCommand.class,
+            TestCommand.class,
+            StatsCommand.class,
+            SendCommand.class,
+            AuditCommand.class,
+            BlocksCommand.class,
+            NetpolicyCommand.class,
+            ReloadCommand.class,
+            BenchCommand.class
+        })
 public final class Main {
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).execute(args);

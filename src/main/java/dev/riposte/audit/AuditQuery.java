@@ -25,8 +25,9 @@ public record AuditQuery(String reaction, String eventUuid, Instant since, int l
     private static final TypeReference<List<HelperCall>> CALLS = new TypeReference<>() {};
 
     public List<AuditRecord> run(Connection c) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT time_ms, event_uuid, event_name, event_kind, reaction, reaction_hash,"
-                + " outcome, detail, duration_us, calls FROM audit WHERE 1 = 1");
+        StringBuilder sql =
+                new StringBuilder("SELECT time_ms, event_uuid, event_name, event_kind, reaction, reaction_hash,"
+                        + " outcome, detail, duration_us, calls FROM audit WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (reaction != null) {
             sql.append(" AND reaction = ?");
@@ -49,8 +50,16 @@ public record AuditQuery(String reaction, String eventUuid, Instant since, int l
             }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    out.addFirst(new AuditRecord(Instant.ofEpochMilli(r.getLong(1)), r.getString(2), r.getString(3),
-                            r.getString(4), r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getLong(9),
+                    out.addFirst(new AuditRecord(
+                            Instant.ofEpochMilli(r.getLong(1)),
+                            r.getString(2),
+                            r.getString(3),
+                            r.getString(4),
+                            r.getString(5),
+                            r.getString(6),
+                            r.getString(7),
+                            r.getString(8),
+                            r.getLong(9),
                             calls(r.getString(10))));
                 }
             }

@@ -6,9 +6,17 @@ import java.util.List;
 import java.util.Objects;
 
 /** One run as the audit trail keeps it. */
-public record AuditRecord(Instant time, String eventUuid, String eventName, String eventKind, String reaction,
-                          String reactionHash, String outcome, String detail, long durationMicros,
-                          List<HelperCall> calls) {
+public record AuditRecord(
+        Instant time,
+        String eventUuid,
+        String eventName,
+        String eventKind,
+        String reaction,
+        String reactionHash,
+        String outcome,
+        String detail,
+        long durationMicros,
+        List<HelperCall> calls) {
     public AuditRecord {
         Objects.requireNonNull(time);
         Objects.requireNonNull(eventUuid);

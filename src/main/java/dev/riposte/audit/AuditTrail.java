@@ -56,15 +56,26 @@ public final class AuditTrail implements RunListener, AutoCloseable {
     @Override
     public void onRun(RunRecord record) {
         if (closed) {
-            LOG.warn("audit trail closed; run of {} on {} is only in the log", record.reaction().name(), record.event().uuid());
+            LOG.warn(
+                    "audit trail closed; run of {} on {} is only in the log",
+                    record.reaction().name(),
+                    record.event().uuid());
             return;
         }
         try {
             // Only what is stored is queued: a queued RunRecord would keep its whole event alive.
             Outcome outcome = record.result().outcome();
-            queue.put(new Row(record.time().toEpochMilli(), record.event().uuid(), record.event().name(),
-                    record.event().kind(), record.reaction().name(), record.reaction().hash(), outcome.label(),
-                    outcome.detail(), record.result().durationNanos() / 1000, record.result().calls()));
+            queue.put(new Row(
+                    record.time().toEpochMilli(),
+                    record.event().uuid(),
+                    record.event().name(),
+                    record.event().kind(),
+                    record.reaction().name(),
+                    record.reaction().hash(),
+                    outcome.label(),
+                    outcome.detail(),
+                    record.result().durationNanos() / 1000,
+                    record.result().calls()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -147,15 +158,26 @@ public final class AuditTrail implements RunListener, AutoCloseable {
             });
         } catch (StoreException e) {
             if (failures.admit() >= 0) {
-                LOG.error("audit trail: {} records could not be stored (they are in the run log): {}", runs.size(),
+                LOG.error(
+                        "audit trail: {} records could not be stored (they are in the run log): {}",
+                        runs.size(),
                         e.getMessage());
             }
         }
     }
 
     /** One run as it is stored. */
-    private record Row(long timeMillis, String eventUuid, String eventName, String eventKind, String reaction,
-                       String reactionHash, String outcome, String detail, long durationMicros, List<HelperCall> calls) {}
+    private record Row(
+            long timeMillis,
+            String eventUuid,
+            String eventName,
+            String eventKind,
+            String reaction,
+            String reactionHash,
+            String outcome,
+            String detail,
+            long durationMicros,
+            List<HelperCall> calls) {}
 
     private static String calls(List<HelperCall> calls) {
         try {
@@ -178,8 +200,8 @@ public final class AuditTrail implements RunListener, AutoCloseable {
                     s.setLong(1, now - retention.toMillis());
                     n = s.executeUpdate();
                 }
-                try (PreparedStatement s = c.prepareStatement(
-                        "DELETE FROM audit WHERE id <= (SELECT max(id) FROM audit) - ?")) {
+                try (PreparedStatement s =
+                        c.prepareStatement("DELETE FROM audit WHERE id <= (SELECT max(id) FROM audit) - ?")) {
                     s.setLong(1, maxRecords);
                     n += s.executeUpdate();
                 }

@@ -22,7 +22,8 @@ public final class RunLog implements RunListener {
 
     /** The calls as {@code [Helper(args)=result, ...]}, the first {@link #LOGGED_CALLS} of them. */
     static String helpers(List<HelperCall> calls) {
-        String shown = calls.stream().limit(LOGGED_CALLS).map(HelperCall::toString).collect(Collectors.joining(", "));
+        String shown =
+                calls.stream().limit(LOGGED_CALLS).map(HelperCall::toString).collect(Collectors.joining(", "));
         if (calls.size() <= LOGGED_CALLS) {
             return "[" + shown + "]";
         }
@@ -42,9 +43,12 @@ public final class RunLog implements RunListener {
     static String message(RunRecord record) {
         Outcome outcome = record.result().outcome();
         String detail = outcome.detail().isEmpty() ? "" : ": " + outcome.detail();
-        String name = record.event().name().isEmpty() ? "an unnamed event" : record.event().name();
-        return Text.forLog("run of " + record.reaction().name() + " on " + name + " " + record.event().uuid() + ": "
-                + outcome.label() + detail + ", " + record.result().durationNanos() / 1000 / 1000.0 + " ms");
+        String name = record.event().name().isEmpty()
+                ? "an unnamed event"
+                : record.event().name();
+        return Text.forLog("run of " + record.reaction().name() + " on " + name + " "
+                + record.event().uuid() + ": " + outcome.label() + detail + ", "
+                + record.result().durationNanos() / 1000 / 1000.0 + " ms");
     }
 
     @Override

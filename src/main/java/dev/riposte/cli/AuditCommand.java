@@ -37,11 +37,17 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--event", paramLabel = "UUID", description = "only runs for this event")
     String event;
 
-    @Option(names = "--since", paramLabel = "WHEN",
+    @Option(
+            names = "--since",
+            paramLabel = "WHEN",
             description = "only runs since this long ago (30s, 15m, 1h, 7d) or since this time (2026-11-27T10:00:00Z)")
     String since;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "at most the newest N runs (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "100",
+            description = "at most the newest N runs (default: ${DEFAULT-VALUE})")
     int limit;
 
     @Option(names = "--json", description = "one JSON object per line")

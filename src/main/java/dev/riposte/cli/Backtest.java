@@ -48,6 +48,7 @@ final class Backtest {
     private final TreeSet<String> written = new TreeSet<>();
     /** Targets beyond {@link #MAX_LISTED} per list, counted instead of kept. */
     private long unlisted;
+
     static final int MAX_LISTED = 10_000;
 
     Backtest(List<Reaction> reactions, Runners runners) {
@@ -64,8 +65,8 @@ final class Backtest {
             public void value(byte[] bytes, int length, long start, long end) {
                 Event event;
                 try {
-                    event = parser.parse(new String(bytes, 0, length, StandardCharsets.UTF_8), System.nanoTime(),
-                            FormatChoice.AUTO);
+                    event = parser.parse(
+                            new String(bytes, 0, length, StandardCharsets.UTF_8), System.nanoTime(), FormatChoice.AUTO);
                 } catch (BadEventException e) {
                     reject("byte " + start + ": " + e.getMessage());
                     return;
@@ -102,7 +103,8 @@ final class Backtest {
             }
             matched.merge(r.name(), 1L, Long::sum);
             RunResult result = runners.run(r, event);
-            outcomes.computeIfAbsent(r.name(), k -> new TreeMap<>()).merge(result.outcome().label(), 1L, Long::sum);
+            outcomes.computeIfAbsent(r.name(), k -> new TreeMap<>())
+                    .merge(result.outcome().label(), 1L, Long::sum);
             for (HelperCall c : result.calls()) {
                 collect(c);
             }
@@ -117,11 +119,14 @@ final class Backtest {
                 if (c.targets().isEmpty() && done) {
                     add(blocked, firstArgument(c));
                 }
-                c.targets().stream().filter(t -> t.endsWith(": blocked"))
+                c.targets().stream()
+                        .filter(t -> t.endsWith(": blocked"))
                         .forEach(t -> add(blocked, unquote(t.substring(0, t.length() - ": blocked".length()))));
             }
-            case "KillCurrent", "KillParent" -> c.targets().stream().filter(t -> t.endsWith(": SIGKILL"))
-                    .forEach(t -> add(killed, t.substring(0, t.length() - ": SIGKILL".length())));
+            case "KillCurrent", "KillParent" ->
+                c.targets().stream()
+                        .filter(t -> t.endsWith(": SIGKILL"))
+                        .forEach(t -> add(killed, t.substring(0, t.length() - ": SIGKILL".length())));
             case "KillProcess" -> {
                 if (done) {
                     add(killed, "pid " + c.args());
@@ -163,8 +168,11 @@ final class Backtest {
     void print(PrintStream out, boolean json, Path file, double seconds) throws IOException {
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
-            ObjectNode o = mapper.createObjectNode().put("file", file.toString()).put("events", events)
-                    .put("rejected", rejected).put("seconds", Math.round(seconds * 1000) / 1000.0)
+            ObjectNode o = mapper.createObjectNode()
+                    .put("file", file.toString())
+                    .put("events", events)
+                    .put("rejected", rejected)
+                    .put("seconds", Math.round(seconds * 1000) / 1000.0)
                     .put("events_per_second", seconds > 0 ? Math.round(events / seconds) : 0);
             ObjectNode per = o.putObject("reactions");
             for (Reaction r : reactions) {
@@ -178,12 +186,19 @@ final class Backtest {
             out.println(mapper.writeValueAsString(o));
             return;
         }
-        out.printf("events    %d read from %s in %.1f s (%.0f/s), %d rejected%s%n", events, file, seconds,
-                seconds > 0 ? events / seconds : 0.0, rejected, rejected == 0 ? "" : " (first: " + firstRejection + ")");
+        out.printf(
+                "events    %d read from %s in %.1f s (%.0f/s), %d rejected%s%n",
+                events,
+                file,
+                seconds,
+                seconds > 0 ? events / seconds : 0.0,
+                rejected,
+                rejected == 0 ? "" : " (first: " + firstRejection + ")");
         for (Reaction r : reactions) {
             out.println("reaction  " + r.name() + ": " + matched.get(r.name()) + " matched"
                     + outcomes.getOrDefault(r.name(), Map.of()).entrySet().stream()
-                            .map(e -> ", " + e.getValue() + " " + e.getKey()).reduce("", String::concat));
+                            .map(e -> ", " + e.getValue() + " " + e.getKey())
+                            .reduce("", String::concat));
         }
         out.println("blocks    " + (blocked.isEmpty() ? "none" : blocked.size() + ": " + String.join(" ", blocked)));
         out.println("kills     " + (killed.isEmpty() ? "none" : killed.size() + ": " + String.join(", ", killed)));

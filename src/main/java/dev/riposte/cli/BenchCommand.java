@@ -41,18 +41,25 @@ public final class BenchCommand implements Callable<Integer> {
      * many more for the daemon, and asking every few ms all that time slowed what it measured.
      */
     private static final long POLL_FAR_MILLIS = 100;
+
     private static final long POLL_NEAR_MILLIS = 5;
     private static final long NEAR_EVENTS = 200;
 
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--events", paramLabel = "FILE", defaultValue = "examples/events/samples.ndjson",
+    @Option(
+            names = "--events",
+            paramLabel = "FILE",
+            defaultValue = "examples/events/samples.ndjson",
             description = "NDJSON sample events to cycle through (default: ${DEFAULT-VALUE})")
     Path events;
 
-    @Option(names = "--file", paramLabel = "PATH",
-            description = "append the events to this file, one of the daemon's intake.files, instead of sending them to its socket")
+    @Option(
+            names = "--file",
+            paramLabel = "PATH",
+            description =
+                    "append the events to this file, one of the daemon's intake.files, instead of sending them to its socket")
     Path file;
 
     @Option(names = "--count", defaultValue = "100000", description = "events to send (default: ${DEFAULT-VALUE})")
@@ -61,7 +68,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate", description = "events per second; unpaced when omitted")
     Integer rate;
 
-    @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for the daemon (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--timeout",
+            defaultValue = "600",
+            description = "seconds to wait for the daemon (default: ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
     @Override
@@ -84,7 +94,8 @@ public final class BenchCommand implements Callable<Integer> {
         StatsCommand.fetch(loaded, "latency-reset");
         JsonNode before = StatsCommand.fetch(loaded, "stats");
         if (file != null && !followed(before, file)) {
-            System.err.println("riposte: the daemon does not follow " + file.toAbsolutePath().normalize()
+            System.err.println("riposte: the daemon does not follow "
+                    + file.toAbsolutePath().normalize()
                     + "; add it to intake.files (riposte stats lists the files it follows)");
             return 2;
         }
@@ -118,8 +129,8 @@ public final class BenchCommand implements Callable<Integer> {
         long left;
         while ((left = count - (finished(stats = StatsCommand.fetch(loaded, "stats")) - baseline)) > 0) {
             if (System.nanoTime() > deadline) {
-                System.err.println("riposte: the daemon finished " + (count - left) + " of " + count
-                        + " events within " + timeoutSeconds + " s");
+                System.err.println("riposte: the daemon finished " + (count - left) + " of " + count + " events within "
+                        + timeoutSeconds + " s");
                 return 1;
             }
             Thread.sleep(left > NEAR_EVENTS ? POLL_FAR_MILLIS : POLL_NEAR_MILLIS);
@@ -143,8 +154,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static ObjectNode percentiles(JsonNode l) {
-        return JSON.createObjectNode().put("p50", l.path("p50").asLong()).put("p90", l.path("p90").asLong())
-                .put("p99", l.path("p99").asLong()).put("max", l.path("max").asLong());
+        return JSON.createObjectNode()
+                .put("p50", l.path("p50").asLong())
+                .put("p90", l.path("p90").asLong())
+                .put("p99", l.path("p99").asLong())
+                .put("max", l.path("max").asLong());
     }
 
     private static boolean followed(JsonNode stats, Path file) {
@@ -159,7 +173,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Events that left the daemon, one way or the other. */
     private static long finished(JsonNode stats) {
-        return stats.path("events").path("done").asLong() + stats.path("events").path("dropped").asLong();
+        return stats.path("events").path("done").asLong()
+                + stats.path("events").path("dropped").asLong();
     }
 
     /** Where the events go: the intake socket, or the end of a followed file; closing it closes that. */
@@ -167,7 +182,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (file == null) {
             return SocketClient.connect(loaded.intake().socket()).output();
         }
-        return Channels.newOutputStream(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND));
+        return Channels.newOutputStream(
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
     }
 }

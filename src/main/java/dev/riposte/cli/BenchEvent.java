@@ -53,7 +53,8 @@ record BenchEvent(String line, int uuidStart, int uuidEnd, int timeStart, int ti
             }
         }
         if (time[0] < 0) {
-            throw new IOException("a sample event has no top-level \"timestamp\" or \"time\" string to set: " + start(line));
+            throw new IOException(
+                    "a sample event has no top-level \"timestamp\" or \"time\" string to set: " + start(line));
         }
         return new BenchEvent(line, uuid[0], uuid[1], time[0], time[1]);
     }
@@ -65,10 +66,16 @@ record BenchEvent(String line, int uuidStart, int uuidEnd, int timeStart, int ti
         if (uuidStart < 0) {
             s.append(line, 0, timeStart).append(t).append(line, timeEnd, line.length());
         } else if (uuidStart < timeStart) {
-            s.append(line, 0, uuidStart).append(uuid).append(line, uuidEnd, timeStart).append(t)
+            s.append(line, 0, uuidStart)
+                    .append(uuid)
+                    .append(line, uuidEnd, timeStart)
+                    .append(t)
                     .append(line, timeEnd, line.length());
         } else {
-            s.append(line, 0, timeStart).append(t).append(line, timeEnd, uuidStart).append(uuid)
+            s.append(line, 0, timeStart)
+                    .append(t)
+                    .append(line, timeEnd, uuidStart)
+                    .append(uuid)
                     .append(line, uuidEnd, line.length());
         }
         return s.append('\n').toString();

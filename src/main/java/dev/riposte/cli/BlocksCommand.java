@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code riposte blocks [--json]} and {@code riposte blocks remove ADDR|DOMAIN}. */
-@Command(name = "blocks", description = "List the blocked addresses and followed domains.",
+@Command(
+        name = "blocks",
+        description = "List the blocked addresses and followed domains.",
         subcommands = BlocksCommand.Remove.class)
 public final class BlocksCommand implements Callable<Integer> {
     @Mixin
@@ -33,22 +35,35 @@ public final class BlocksCommand implements Callable<Integer> {
         }
         System.out.printf("%-40s %-10s %-28s %-24s %s%n", "ADDRESS", "REMAINING", "REASON", "REACTION", "EVENT");
         for (JsonNode b : answer.path("blocks")) {
-            String remaining = b.path("remaining_s").isNull() ? "-" : b.path("remaining_s").asLong() + "s";
-            System.out.printf("%-40s %-10s %-28s %-24s %s%n", b.path("address").asText(), remaining,
-                    b.path("reason").asText(), b.path("reaction").asText(), b.path("event_uuid").asText());
+            String remaining =
+                    b.path("remaining_s").isNull() ? "-" : b.path("remaining_s").asLong() + "s";
+            System.out.printf(
+                    "%-40s %-10s %-28s %-24s %s%n",
+                    b.path("address").asText(),
+                    remaining,
+                    b.path("reason").asText(),
+                    b.path("reaction").asText(),
+                    b.path("event_uuid").asText());
         }
         if (!answer.path("domains").isEmpty()) {
             System.out.println();
             System.out.printf("%-40s %-10s %-28s %-24s %s%n", "DOMAIN (followed)", "", "REASON", "REACTION", "EVENT");
             for (JsonNode d : answer.path("domains")) {
-                System.out.printf("%-40s %-10s %-28s %-24s %s%n", d.path("domain").asText(), "",
-                        d.path("reason").asText(), d.path("reaction").asText(), d.path("event_uuid").asText());
+                System.out.printf(
+                        "%-40s %-10s %-28s %-24s %s%n",
+                        d.path("domain").asText(),
+                        "",
+                        d.path("reason").asText(),
+                        d.path("reaction").asText(),
+                        d.path("event_uuid").asText());
             }
         }
         return 0;
     }
 
-    @Command(name = "remove", description = "Lift the block of an address, or stop following a domain (and lift its blocks).")
+    @Command(
+            name = "remove",
+            description = "Lift the block of an address, or stop following a domain (and lift its blocks).")
     static final class Remove implements Callable<Integer> {
         @Mixin
         ConfigOption config;
@@ -58,10 +73,12 @@ public final class BlocksCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return ControlRequest.send(config, ControlRequest.command("blocks-remove").put("target", target), answer -> {
-                System.out.println(answer.path("code").asInt() == 0 ? "removed " + target : target + " was not blocked");
-                return 0;
-            });
+            return ControlRequest.send(
+                    config, ControlRequest.command("blocks-remove").put("target", target), answer -> {
+                        System.out.println(
+                                answer.path("code").asInt() == 0 ? "removed " + target : target + " was not blocked");
+                        return 0;
+                    });
         }
     }
 }

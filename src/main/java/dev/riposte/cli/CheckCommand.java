@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -40,7 +40,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..*", paramLabel = "PATHS", description = "reaction files or directories to check instead of reactions.dir")
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "PATHS",
+            description = "reaction files or directories to check instead of reactions.dir")
     List<Path> paths = new ArrayList<>();
 
     @Override
@@ -60,14 +63,20 @@ public final class CheckCommand implements Callable<Integer> {
         }
         out.println("configuration " + config.source() + ": valid");
         ReactionSet set;
-        try (Sandbox sandbox = Sandbox.withEffects(Effects.refusing("riposte check runs nothing"),
-                loaded.reactions().defaultTimeout(), loaded.reactions().maxAllocBytes())) {
+        try (Sandbox sandbox = Sandbox.withEffects(
+                Effects.refusing("riposte check runs nothing"),
+                loaded.reactions().defaultTimeout(),
+                loaded.reactions().maxAllocBytes())) {
             ShellRunner shell = ShellRunner.inTempDir(ShellIsolation.of(loaded.shell()));
-            ReactionLoader loader = new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout());
+            ReactionLoader loader =
+                    new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout());
             set = paths.isEmpty() ? loader.loadDirectory(loaded.reactions().dir()) : loader.loadFiles(expand(paths));
         }
-        out.println("reactions in " + (paths.isEmpty() ? loaded.reactions().dir().toString()
-                : String.join(" ", paths.stream().map(Path::toString).toList())) + ": " + set.loaded().size()
+        out.println("reactions in "
+                + (paths.isEmpty()
+                        ? loaded.reactions().dir().toString()
+                        : String.join(" ", paths.stream().map(Path::toString).toList()))
+                + ": " + set.loaded().size()
                 + " loaded, " + set.rejected().size() + " rejected");
         for (Reaction r : set.loaded()) {
             out.println("  ok  " + r.name() + " (" + r.file().getFileName() + ")" + (r.enabled() ? "" : " [disabled]"));
@@ -86,7 +95,9 @@ public final class CheckCommand implements Callable<Integer> {
         for (Path p : given) {
             if (Files.isDirectory(p)) {
                 try (var list = Files.list(p)) {
-                    list.filter(f -> f.getFileName().toString().matches("[^.].*\\.(js|sh|yaml|yml)")).sorted().forEach(out::add);
+                    list.filter(f -> f.getFileName().toString().matches("[^.].*\\.(js|sh|yaml|yml)"))
+                            .sorted()
+                            .forEach(out::add);
                 } catch (java.io.IOException e) {
                     out.add(p);
                 }
@@ -108,14 +119,16 @@ public final class CheckCommand implements Callable<Integer> {
         if (netOff != null) {
             for (Reaction r : reactions) {
                 if (FieldPathLint.callsNetworkHelpers(r)) {
-                    out.println("warning: reaction " + r.name() + " calls network helpers, which will return -1: " + netOff);
+                    out.println("warning: reaction " + r.name() + " calls network helpers, which will return -1: "
+                            + netOff);
                 }
             }
         }
         if (config.shell().privileged()) {
             for (Reaction r : reactions) {
                 if (r.code() instanceof Code.Shell) {
-                    out.println("warning: reaction " + r.name() + " is a shell reaction and runs as riposte itself, with its "
+                    out.println("warning: reaction " + r.name()
+                            + " is a shell reaction and runs as riposte itself, with its "
                             + "privileges (shell.privileged: true)");
                 }
             }

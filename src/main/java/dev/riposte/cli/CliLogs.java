@@ -17,7 +17,7 @@ final class CliLogs {
     static Runnable quiet() {
         if (System.getenv("RIPOSTE_LOG_LEVEL") != null
                 || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return () -> { };
+            return () -> {};
         }
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Logger loader = context.getLogger(ReactionLoader.class);

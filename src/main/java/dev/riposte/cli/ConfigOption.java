@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
 
 /** The {@code --config} option every subcommand shares. */
 public final class ConfigOption {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "/etc/riposte/riposte.yaml",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            defaultValue = "/etc/riposte/riposte.yaml",
             description = "configuration file (default: ${DEFAULT-VALUE})")
     Path file;
 

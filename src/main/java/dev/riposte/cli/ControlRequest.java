@@ -35,6 +35,8 @@ final class ControlRequest {
     }
 
     static ObjectNode command(String name) {
-        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("command", name);
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode()
+                .put("command", name);
     }
 }

@@ -7,13 +7,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code riposte netpolicy status|flush}: the netpolicy bridge of the running daemon. */
-@Command(name = "netpolicy", description = "Show or reset the running daemon's netpolicy bridge.",
+@Command(
+        name = "netpolicy",
+        description = "Show or reset the running daemon's netpolicy bridge.",
         subcommands = {NetpolicyCommand.Status.class, NetpolicyCommand.Flush.class})
 public final class NetpolicyCommand {
     /** One line: backend, state, reason and counts. */
     static String line(JsonNode n) {
         return n.path("backend").asText() + " (" + (n.path("active").asBoolean() ? "active" : "inactive") + "): "
-                + n.path("reason").asText() + "; " + n.path("blocked").asLong() + " blocked, " + n.path("domains").asLong()
+                + n.path("reason").asText() + "; " + n.path("blocked").asLong() + " blocked, "
+                + n.path("domains").asLong()
                 + " domains followed, " + n.path("repairs").asLong() + " repairs";
     }
 
@@ -28,13 +31,16 @@ public final class NetpolicyCommand {
         @Override
         public Integer call() {
             return ControlRequest.send(config, ControlRequest.command("netpolicy-status"), answer -> {
-                System.out.println(json ? answer.path("netpolicy").toString() : "netpolicy " + line(answer.path("netpolicy")));
+                System.out.println(
+                        json ? answer.path("netpolicy").toString() : "netpolicy " + line(answer.path("netpolicy")));
                 return answer.path("netpolicy").path("active").asBoolean() ? 0 : 3;
             });
         }
     }
 
-    @Command(name = "flush", description = "Lift every block, forget every followed domain and remove table inet riposte.")
+    @Command(
+            name = "flush",
+            description = "Lift every block, forget every followed domain and remove table inet riposte.")
     static final class Flush implements Callable<Integer> {
         @Mixin
         ConfigOption config;
@@ -42,7 +48,8 @@ public final class NetpolicyCommand {
         @Override
         public Integer call() {
             return ControlRequest.send(config, ControlRequest.command("netpolicy-flush"), answer -> {
-                System.out.println("netpolicy flushed: no address is blocked, no domain followed, table inet riposte removed");
+                System.out.println(
+                        "netpolicy flushed: no address is blocked, no domain followed, table inet riposte removed");
                 return 0;
             });
         }

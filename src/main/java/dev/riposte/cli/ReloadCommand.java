@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code riposte reload}: the running daemon loads every reaction file again (as SIGHUP does). */
-@Command(name = "reload", description = "Make the running daemon load its reactions again; a broken file keeps its last good version.")
+@Command(
+        name = "reload",
+        description = "Make the running daemon load its reactions again; a broken file keeps its last good version.")
 public final class ReloadCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;

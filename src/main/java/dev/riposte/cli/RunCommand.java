@@ -6,10 +6,10 @@ import dev.riposte.service.Hangup;
 import dev.riposte.service.LogTarget;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,8 +20,10 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--stdin", description = "also read events from standard input (JSON values, one per line, "
-            + "pretty-printed or concatenated); its end does not stop the daemon")
+    @Option(
+            names = "--stdin",
+            description = "also read events from standard input (JSON values, one per line, "
+                    + "pretty-printed or concatenated); its end does not stop the daemon")
     boolean stdin;
 
     @Override
@@ -47,21 +49,25 @@ public final class RunCommand implements Callable<Integer> {
         // find no hook and stop the JVM with the daemon still open. A SIGTERM during the start waits for it.
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                started.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Daemon d = running.get();
-            if (d != null) {
-                d.close();
-            }
-            stopped.countDown();
-        }, "riposte-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                started.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            Daemon d = running.get();
+                            if (d != null) {
+                                d.close();
+                            }
+                            stopped.countDown();
+                        },
+                        "riposte-shutdown"));
         Daemon daemon;
         try {
-            daemon = Daemon.start(loaded, List.of(), stdin ? new java.io.FileInputStream(java.io.FileDescriptor.in) : null);
+            daemon = Daemon.start(
+                    loaded, List.of(), stdin ? new java.io.FileInputStream(java.io.FileDescriptor.in) : null);
             daemon.configFile(config.file);
             running.set(daemon);
         } catch (IOException e) {

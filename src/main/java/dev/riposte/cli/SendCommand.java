@@ -22,13 +22,18 @@ import picocli.CommandLine.Parameters;
  * sent, 1 when some input was not a JSON object (each said on stderr) or the socket failed, 2 for a bad
  * configuration.
  */
-@Command(name = "send", description = "Send JSON events (one per line, pretty-printed or concatenated) to the daemon's "
-        + "intake socket, each as soon as it is read.")
+@Command(
+        name = "send",
+        description = "Send JSON events (one per line, pretty-printed or concatenated) to the daemon's "
+                + "intake socket, each as soon as it is read.")
 public final class SendCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Parameters(arity = "0..1", paramLabel = "FILE", defaultValue = "-",
+    @Parameters(
+            arity = "0..1",
+            paramLabel = "FILE",
+            defaultValue = "-",
             description = "file of JSON events, or - for standard input (default)")
     String file;
 
@@ -40,8 +45,10 @@ public final class SendCommand implements Callable<Integer> {
         }
         Path socket = loaded.intake().socket();
         Counting counted = new Counting();
-        try (InputStream source = file.equals("-") ? new FileInputStream(FileDescriptor.in) : Files.newInputStream(Path.of(file));
-             SocketClient client = SocketClient.connect(socket)) {
+        try (InputStream source = file.equals("-")
+                        ? new FileInputStream(FileDescriptor.in)
+                        : Files.newInputStream(Path.of(file));
+                SocketClient client = SocketClient.connect(socket)) {
             counted.out = new java.io.BufferedOutputStream(client.output(), 64 * 1024);
             ValueSplitter splitter = new ValueSplitter(loaded.intake().maxEventBytes());
             byte[] buffer = new byte[64 * 1024];
@@ -60,8 +67,10 @@ public final class SendCommand implements Callable<Integer> {
             return 1;
         }
         System.out.println("sent " + counted.events + (counted.events == 1 ? " event (" : " events (") + counted.bytes
-                + " bytes) to " + socket + (counted.skipped > 0 ? "; skipped " + counted.skipped + " pieces of input that "
-                + "were not JSON objects" : ""));
+                + " bytes) to " + socket
+                + (counted.skipped > 0
+                        ? "; skipped " + counted.skipped + " pieces of input that " + "were not JSON objects"
+                        : ""));
         return counted.skipped > 0 ? 1 : 0;
     }
 

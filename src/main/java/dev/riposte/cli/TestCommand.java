@@ -71,15 +71,20 @@ public final class TestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "REACTION", description = "a reaction file, a directory of them, or the name of a "
-            + "reaction in reactions.dir")
+    @Parameters(
+            paramLabel = "REACTION",
+            description = "a reaction file, a directory of them, or the name of a " + "reaction in reactions.dir")
     String reactionName;
 
     @Option(names = "--event", paramLabel = "FILE", description = "one event (JSON, pretty or on one line)")
     Path eventFile;
 
-    @Option(names = "--events", paramLabel = "FILE", description = "every event of a file (NDJSON or a JSON stream "
-            + "such as a saved /var/log/jibril.out, any format): a backtest, printing what the reactions would have done")
+    @Option(
+            names = "--events",
+            paramLabel = "FILE",
+            description =
+                    "every event of a file (NDJSON or a JSON stream "
+                            + "such as a saved /var/log/jibril.out, any format): a backtest, printing what the reactions would have done")
     Path eventsFile;
 
     @Option(names = "--json", description = "print each run as one JSON object (one per line)")
@@ -112,8 +117,8 @@ public final class TestCommand implements Callable<Integer> {
             }
         }
         // Reachable by shell.user (a shell run as root switches to it), listable by no one else.
-        Path work = Files.createTempDirectory("riposte-test-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+        Path work = Files.createTempDirectory(
+                "riposte-test-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
         Runnable restoreLogs = CliLogs.quiet();
         // The reaction's own log lines are part of the trace: captured here, not printed by the console.
         Logger reactionLog = (Logger) LoggerFactory.getLogger("riposte.reaction");
@@ -125,44 +130,82 @@ public final class TestCommand implements Callable<Integer> {
         reactionLog.setLevel(ch.qos.logback.classic.Level.DEBUG);
         reactionLog.setAdditive(false);
         try (StateStore store = StateStore.open(work.resolve("state.db"));
-             Enforcer net = Enforcer.start(new DryRunKernel(Clock.systemUTC()), new MemoryBlockStore(),
-                     Guard.forHost(loaded.netpolicy().neverBlock().stream().map(Cidr::parse).toList(),
-                             loaded.netpolicy().nftCommand()),
-                     new SystemResolver(loaded.netpolicy().resolveTimeout()),
-                     Enforcer.Settings.of(loaded.netpolicy()), Clock.systemUTC())) {
-            LocalFiles files = new LocalFiles(new RiposteConfig.Evidence(work.resolve("evidence"),
-                    loaded.evidence().maxFileBytes(), loaded.evidence().retention(), loaded.evidence().maxBytes()),
-                    new RiposteConfig.Files(List.of(), loaded.files().readRoots(), loaded.files().readDeny(),
-                            loaded.files().maxReadBytes()), List.of(loaded.state().path().toAbsolutePath()));
+                Enforcer net = Enforcer.start(
+                        new DryRunKernel(Clock.systemUTC()),
+                        new MemoryBlockStore(),
+                        Guard.forHost(
+                                loaded.netpolicy().neverBlock().stream()
+                                        .map(Cidr::parse)
+                                        .toList(),
+                                loaded.netpolicy().nftCommand()),
+                        new SystemResolver(loaded.netpolicy().resolveTimeout()),
+                        Enforcer.Settings.of(loaded.netpolicy()),
+                        Clock.systemUTC())) {
+            LocalFiles files = new LocalFiles(
+                    new RiposteConfig.Evidence(
+                            work.resolve("evidence"),
+                            loaded.evidence().maxFileBytes(),
+                            loaded.evidence().retention(),
+                            loaded.evidence().maxBytes()),
+                    new RiposteConfig.Files(
+                            List.of(),
+                            loaded.files().readRoots(),
+                            loaded.files().readDeny(),
+                            loaded.files().maxReadBytes()),
+                    List.of(loaded.state().path().toAbsolutePath()));
             files.prepare();
-            Emergency emergency = loaded.emergency().enabled() ? new RecordedEmergency()
+            Emergency emergency = loaded.emergency().enabled()
+                    ? new RecordedEmergency()
                     : new RefusingEmergency("emergency helpers are disabled (emergency.enabled is false)");
             // Evidence is written into the throwaway directory, but shown at evidence.dir, as in the daemon.
-            Effects effects = new Effects(new RelocatedFiles(files, loaded.evidence().dir(), work.resolve("evidence")),
-                    net, LocalProcesses.dryRun(loaded.kill().minPid()),
-                    new SqliteKeyValues(store, loaded.state().maxKeysPerReaction(), loaded.state().maxResultBytes()), emergency);
-            try (Sandbox sandbox = Sandbox.withEffects(effects, loaded.reactions().defaultTimeout(),
-                    loaded.reactions().maxAllocBytes(), RunLimits.of(loaded))) {
+            Effects effects = new Effects(
+                    new RelocatedFiles(files, loaded.evidence().dir(), work.resolve("evidence")),
+                    net,
+                    LocalProcesses.dryRun(loaded.kill().minPid()),
+                    new SqliteKeyValues(
+                            store,
+                            loaded.state().maxKeysPerReaction(),
+                            loaded.state().maxResultBytes()),
+                    emergency);
+            try (Sandbox sandbox = Sandbox.withEffects(
+                    effects,
+                    loaded.reactions().defaultTimeout(),
+                    loaded.reactions().maxAllocBytes(),
+                    RunLimits.of(loaded))) {
                 ShellRunner shell = new ShellRunner(work, ShellIsolation.forTest(loaded.shell()));
-                ReactionLoader loader = new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout());
+                ReactionLoader loader =
+                        new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout());
                 Path given = Path.of(reactionName);
                 boolean byPath = Files.exists(given);
-                ReactionSet set = !byPath ? loader.loadDirectory(loaded.reactions().dir())
+                ReactionSet set = !byPath
+                        ? loader.loadDirectory(loaded.reactions().dir())
                         : Files.isDirectory(given) ? loader.loadDirectory(given) : loader.loadFiles(List.of(given));
-                List<Reaction> chosen = byPath ? set.loaded()
-                        : set.loaded().stream().filter(r -> r.name().equals(reactionName)).toList();
-                set.rejected().stream().filter(r -> byPath || r.toString().contains(reactionName))
+                List<Reaction> chosen = byPath
+                        ? set.loaded()
+                        : set.loaded().stream()
+                                .filter(r -> r.name().equals(reactionName))
+                                .toList();
+                set.rejected().stream()
+                        .filter(r -> byPath || r.toString().contains(reactionName))
                         .forEach(r -> System.err.println("error: " + r));
                 if (chosen.isEmpty()) {
-                    System.err.println(byPath ? "riposte test: no reaction loaded from " + given
-                            : "riposte test: no loaded reaction named " + reactionName + " in " + loaded.reactions().dir()
-                            + " (loaded: " + set.loaded().stream().map(Reaction::name).toList() + ")");
+                    System.err.println(
+                            byPath
+                                    ? "riposte test: no reaction loaded from " + given
+                                    : "riposte test: no loaded reaction named " + reactionName + " in "
+                                            + loaded.reactions().dir() + " (loaded: "
+                                            + set.loaded().stream()
+                                                    .map(Reaction::name)
+                                                    .toList() + ")");
                     return 2;
                 }
                 if (eventsFile != null) {
-                    List<Reaction> running = chosen.stream().filter(r -> r.enabled() || force).toList();
-                    chosen.stream().filter(r -> !running.contains(r)).forEach(r -> System.err.println("riposte test: "
-                            + r.name() + " is disabled (enabled: false): not run (--force runs it)"));
+                    List<Reaction> running =
+                            chosen.stream().filter(r -> r.enabled() || force).toList();
+                    chosen.stream()
+                            .filter(r -> !running.contains(r))
+                            .forEach(r -> System.err.println("riposte test: " + r.name()
+                                    + " is disabled (enabled: false): not run (--force runs it)"));
                     Backtest backtest = new Backtest(running, new Runners(sandbox, shell));
                     long started = System.nanoTime();
                     backtest.run(eventsFile);
@@ -194,8 +237,10 @@ public final class TestCommand implements Callable<Integer> {
     private void printDisabled(Reaction reaction, PrintStream out) throws IOException {
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
-            out.println(mapper.writeValueAsString(mapper.createObjectNode().put("reaction", reaction.name())
-                    .put("file", reaction.file().toString()).put("outcome", "disabled")
+            out.println(mapper.writeValueAsString(mapper.createObjectNode()
+                    .put("reaction", reaction.name())
+                    .put("file", reaction.file().toString())
+                    .put("outcome", "disabled")
                     .put("detail", "enabled: false; --force runs it")));
             return;
         }
@@ -207,14 +252,20 @@ public final class TestCommand implements Callable<Integer> {
             throws IOException {
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
-            ObjectNode o = mapper.createObjectNode().put("reaction", reaction.name()).put("file", reaction.file().toString())
-                    .put("event_uuid", event.uuid()).put("event_name", event.name()).put("event_format", event.format().label())
+            ObjectNode o = mapper.createObjectNode()
+                    .put("reaction", reaction.name())
+                    .put("file", reaction.file().toString())
+                    .put("event_uuid", event.uuid())
+                    .put("event_name", event.name())
+                    .put("event_format", event.format().label())
                     .put("matches", reaction.header().selectors().stream().anyMatch(s -> s.matches(event)))
-                    .put("outcome", result.outcome().label()).put("detail", result.outcome().detail())
+                    .put("outcome", result.outcome().label())
+                    .put("detail", result.outcome().detail())
                     .put("duration_us", result.durationNanos() / 1000);
             o.set("calls", mapper.valueToTree(result.calls()));
             ArrayNode lines = o.putArray("log");
-            logs.forEach(l -> lines.addObject().put("level", l.getLevel().toString()).put("message", l.getFormattedMessage()));
+            logs.forEach(l ->
+                    lines.addObject().put("level", l.getLevel().toString()).put("message", l.getFormattedMessage()));
             out.println(mapper.writeValueAsString(o));
             return;
         }
@@ -222,7 +273,8 @@ public final class TestCommand implements Callable<Integer> {
         out.println("event     " + event.uuid() + " " + event.name() + " (kind " + event.kind() + ", format "
                 + event.format().label() + ")");
         if (reaction.header().selectors().stream().noneMatch(s -> s.matches(event))) {
-            out.println("note      the event matches none of the reaction's @on lines: the daemon would not run it for this event");
+            out.println(
+                    "note      the event matches none of the reaction's @on lines: the daemon would not run it for this event");
         }
         for (HelperCall c : result.calls()) {
             out.println("  " + c + (c.errno().isEmpty() ? "" : "   errno: " + c.errno()));
@@ -233,11 +285,17 @@ public final class TestCommand implements Callable<Integer> {
         for (ILoggingEvent l : logs) {
             out.println("  log " + l.getLevel() + ": " + l.getFormattedMessage());
         }
-        out.printf("outcome   %s%s in %.1f ms%n", result.outcome().label(),
-                result.outcome().detail().isEmpty() ? "" : " (" + result.outcome().detail() + ")", result.durationNanos() / 1e6);
-        out.println(reaction.code() instanceof dev.riposte.match.Code.Shell
-                ? "(the shell ran in bubblewrap: the system read-only, no network, no privileges; what it wrote is gone)"
-                : "(effects were recorded, not applied: nothing was blocked, killed or written outside a throwaway directory)");
+        out.printf(
+                "outcome   %s%s in %.1f ms%n",
+                result.outcome().label(),
+                result.outcome().detail().isEmpty()
+                        ? ""
+                        : " (" + result.outcome().detail() + ")",
+                result.durationNanos() / 1e6);
+        out.println(
+                reaction.code() instanceof dev.riposte.match.Code.Shell
+                        ? "(the shell ran in bubblewrap: the system read-only, no network, no privileges; what it wrote is gone)"
+                        : "(effects were recorded, not applied: nothing was blocked, killed or written outside a throwaway directory)");
     }
 
     /** The emergency helpers when they are enabled: they answer as if done and do nothing. */

@@ -29,9 +29,22 @@ public final class ConfigLoader {
      * Secrets no reaction needs as evidence: password hashes, private keys, kernel memory, other processes'
      * environments (credentials) and memory, and the kernel log (reading /proc/kmsg consumes it).
      */
-    public static final List<String> DEFAULT_READ_DENY = List.of("/etc/shadow", "/etc/shadow-", "/etc/gshadow",
-            "/etc/gshadow-", "/etc/ssh/ssh_host_*_key", "/root/.ssh", "/home/*/.ssh", "/proc/kcore", "/proc/kmsg",
-            "/proc/*/environ", "/proc/*/mem", "/proc/*/task/*/environ", "/proc/*/task/*/mem", "/dev", "/sys");
+    public static final List<String> DEFAULT_READ_DENY = List.of(
+            "/etc/shadow",
+            "/etc/shadow-",
+            "/etc/gshadow",
+            "/etc/gshadow-",
+            "/etc/ssh/ssh_host_*_key",
+            "/root/.ssh",
+            "/home/*/.ssh",
+            "/proc/kcore",
+            "/proc/kmsg",
+            "/proc/*/environ",
+            "/proc/*/mem",
+            "/proc/*/task/*/environ",
+            "/proc/*/task/*/mem",
+            "/dev",
+            "/sys");
 
     /** dispatch.workers: 0 means the number of CPUs, at most this many (each worker needs its run's budget in the heap). */
     public static final int DEFAULT_MAX_WORKERS = 4;
@@ -58,15 +71,18 @@ public final class ConfigLoader {
     public static RiposteConfig parse(String yaml, String source) throws ConfigException {
         Object document;
         try {
-            document = new Load(LoadSettings.builder().setAllowDuplicateKeys(false).build()).loadFromString(yaml);
+            document =
+                    new Load(LoadSettings.builder().setAllowDuplicateKeys(false).build()).loadFromString(yaml);
         } catch (YamlEngineException e) {
-            throw new ConfigException(source, List.of("not valid YAML: " + e.getMessage().replace('\n', ' ')));
+            throw new ConfigException(
+                    source, List.of("not valid YAML: " + e.getMessage().replace('\n', ' ')));
         }
         if (document == null) {
             document = Map.of();
         }
         if (!(document instanceof Map<?, ?> map)) {
-            throw new ConfigException(source, List.of("(top level): must be a mapping of sections. Found: " + describe(document)));
+            throw new ConfigException(
+                    source, List.of("(top level): must be a mapping of sections. Found: " + describe(document)));
         }
         List<String> problems = new ArrayList<>();
         RiposteConfig config = build(new Section("", map, problems, new ArrayList<>()));
@@ -88,8 +104,9 @@ public final class ConfigLoader {
                 in.path("control_socket", "/run/riposte/control.sock"),
                 in.followedFiles("files"));
         if (intake.maxPendingBytes() < intake.maxEventBytes()) {
-            root.problems.add("intake.max_pending_bytes: must be at least intake.max_event_bytes (" + intake.maxEventBytes()
-                    + "), or no line of that size could arrive. Found: " + intake.maxPendingBytes());
+            root.problems.add(
+                    "intake.max_pending_bytes: must be at least intake.max_event_bytes (" + intake.maxEventBytes()
+                            + "), or no line of that size could arrive. Found: " + intake.maxPendingBytes());
         }
         in.finish();
 
@@ -166,7 +183,8 @@ public final class ConfigLoader {
         em.finish();
 
         Section lg = root.section("log");
-        var log = new RiposteConfig.Log(lg.choice("target", RiposteConfig.LogTarget.AUTO, RiposteConfig.LogTarget.class));
+        var log =
+                new RiposteConfig.Log(lg.choice("target", RiposteConfig.LogTarget.AUTO, RiposteConfig.LogTarget.class));
         lg.finish();
 
         Section me = root.section("metrics");
@@ -175,8 +193,8 @@ public final class ConfigLoader {
 
         root.finish();
         PathRules.check(reactions, evidence, files, state, root.problems);
-        return new RiposteConfig(intake, dispatch, reactions, shell, evidence, files, netpolicy, state, kill, emergency,
-                log, metrics);
+        return new RiposteConfig(
+                intake, dispatch, reactions, shell, evidence, files, netpolicy, state, kill, emergency, log, metrics);
     }
 
     /** {@code HOST:PORT} (an IP address, or [IPv6]:PORT, or localhost), or "" for none. */
@@ -184,10 +202,13 @@ public final class ConfigLoader {
         if (value.isEmpty()) {
             return new RiposteConfig.MetricsExport("", 0);
         }
-        java.util.regex.Matcher m = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[0-9.]+|localhost):([0-9]{1,5})").matcher(value);
+        java.util.regex.Matcher m = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[0-9.]+|localhost):([0-9]{1,5})")
+                .matcher(value);
         if (m.matches()) {
             int port = Integer.parseInt(m.group(2));
-            String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
+            String host = m.group(1).startsWith("[")
+                    ? m.group(1).substring(1, m.group(1).length() - 1)
+                    : m.group(1);
             if (port >= 1 && port <= 65535 && (host.equals("localhost") || isAddress(host))) {
                 return new RiposteConfig.MetricsExport(host, port);
             }
@@ -207,8 +228,9 @@ public final class ConfigLoader {
             }
         }
         String[] parts = host.split("\\.", -1);
-        return parts.length == 4 && java.util.Arrays.stream(parts).allMatch(p -> !p.isEmpty() && p.length() <= 3
-                && Integer.parseInt(p) <= 255);
+        return parts.length == 4
+                && java.util.Arrays.stream(parts)
+                        .allMatch(p -> !p.isEmpty() && p.length() <= 3 && Integer.parseInt(p) <= 255);
     }
 
     static String describe(Object value) {
@@ -273,7 +295,8 @@ public final class ConfigLoader {
                 if (unknown.getValue() instanceof Map<?, ?> && path.isEmpty()) {
                     problems.add(key(unknown.getKey()) + ": is not a known section. Found: a mapping");
                 } else {
-                    problems.add(key(unknown.getKey()) + ": is not a known key. Found: " + describe(unknown.getValue()));
+                    problems.add(
+                            key(unknown.getKey()) + ": is not a known key. Found: " + describe(unknown.getValue()));
                 }
             }
         }
@@ -376,7 +399,12 @@ public final class ConfigLoader {
                     return out;
                 }
             }
-            problem(name, allowEmpty ? "must be a list of non-empty strings" : "must be a non-empty list of non-empty strings", v);
+            problem(
+                    name,
+                    allowEmpty
+                            ? "must be a list of non-empty strings"
+                            : "must be a non-empty list of non-empty strings",
+                    v);
             return fallback;
         }
 
@@ -463,7 +491,8 @@ public final class ConfigLoader {
                 // Its keys are documented as a table of their own, not as section keys.
                 Section entry = new Section(key(item), m, problems, new ArrayList<>());
                 Object path = entry.take("path");
-                var format = entry.choice("format", dev.riposte.event.FormatChoice.AUTO, dev.riposte.event.FormatChoice.class);
+                var format = entry.choice(
+                        "format", dev.riposte.event.FormatChoice.AUTO, dev.riposte.event.FormatChoice.class);
                 var start = entry.choice("start", RiposteConfig.Start.END, RiposteConfig.Start.class);
                 entry.finish();
                 if (!(path instanceof String p) || p.isEmpty() || p.indexOf('\0') >= 0 || p.endsWith("/")) {

@@ -18,7 +18,8 @@ public final class HeapBudget {
     /** The heap the configuration needs, in bytes. */
     public static long needed(RiposteConfig config) {
         return (config.dispatch().workers() + 1L) * config.reactions().maxAllocBytes()
-                + 2 * config.dispatch().queueMaxBytes() + DAEMON_BYTES;
+                + 2 * config.dispatch().queueMaxBytes()
+                + DAEMON_BYTES;
     }
 
     /** The problem, in the configuration's usual form, when {@code config} does not fit {@code maxHeapBytes}; else none. */
@@ -28,9 +29,12 @@ public final class HeapBudget {
             return List.of();
         }
         return List.of("reactions.max_alloc_bytes: (dispatch.workers + 1) x reactions.max_alloc_bytes + 2 x "
-                + "dispatch.queue_max_bytes + " + (DAEMON_BYTES >> 20) + " MiB must fit in the JVM heap of " + maxHeapBytes
-                + " bytes (lower them, or raise -Xmx in RIPOSTE_JAVA_OPTS). Found: (" + config.dispatch().workers()
-                + " + 1) x " + config.reactions().maxAllocBytes() + " + 2 x " + config.dispatch().queueMaxBytes() + " + "
+                + "dispatch.queue_max_bytes + " + (DAEMON_BYTES >> 20) + " MiB must fit in the JVM heap of "
+                + maxHeapBytes
+                + " bytes (lower them, or raise -Xmx in RIPOSTE_JAVA_OPTS). Found: ("
+                + config.dispatch().workers()
+                + " + 1) x " + config.reactions().maxAllocBytes() + " + 2 x "
+                + config.dispatch().queueMaxBytes() + " + "
                 + DAEMON_BYTES + " = " + needed);
     }
 }

@@ -14,16 +14,21 @@ import java.util.List;
 final class PathRules {
     private PathRules() {}
 
-    static void check(RiposteConfig.Reactions reactions, RiposteConfig.Evidence evidence, RiposteConfig.Files files,
-                      RiposteConfig.State state, List<String> problems) {
+    static void check(
+            RiposteConfig.Reactions reactions,
+            RiposteConfig.Evidence evidence,
+            RiposteConfig.Files files,
+            RiposteConfig.State state,
+            List<String> problems) {
         Path db = state.path();
         if (inside(db, evidence.dir())) {
             problems.add("state.path: must not be inside evidence.dir, where WriteFile and RemoveDir could destroy it. "
                     + "Found: " + db + " (evidence.dir is " + evidence.dir() + ")");
         }
         if (inside(reactions.dir(), evidence.dir())) {
-            problems.add("evidence.dir: must not contain reactions.dir, where WriteFile could plant a reaction that riposte "
-                    + "would run. Found: " + evidence.dir() + " (reactions.dir is " + reactions.dir() + ")");
+            problems.add(
+                    "evidence.dir: must not contain reactions.dir, where WriteFile could plant a reaction that riposte "
+                            + "would run. Found: " + evidence.dir() + " (reactions.dir is " + reactions.dir() + ")");
         }
         for (Path root : files.writeRoots()) {
             if (inside(db, root)) {
@@ -31,8 +36,9 @@ final class PathRules {
                         + root + " (state.path is " + db + ")");
             }
             if (inside(reactions.dir(), root)) {
-                problems.add("files.write_roots: must not contain reactions.dir, where WriteFile could plant a reaction that "
-                        + "riposte would run. Found: " + root + " (reactions.dir is " + reactions.dir() + ")");
+                problems.add(
+                        "files.write_roots: must not contain reactions.dir, where WriteFile could plant a reaction that "
+                                + "riposte would run. Found: " + root + " (reactions.dir is " + reactions.dir() + ")");
             }
         }
     }

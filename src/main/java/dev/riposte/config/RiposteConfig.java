@@ -10,8 +10,18 @@ import java.util.Objects;
  * which is what an empty file gives.
  */
 public record RiposteConfig(
-        Intake intake, Dispatch dispatch, Reactions reactions, Shell shell, Evidence evidence, Files files,
-        NetPolicy netpolicy, State state, Kill kill, Emergency emergency, Log log, MetricsExport metrics) {
+        Intake intake,
+        Dispatch dispatch,
+        Reactions reactions,
+        Shell shell,
+        Evidence evidence,
+        Files files,
+        NetPolicy netpolicy,
+        State state,
+        Kill kill,
+        Emergency emergency,
+        Log log,
+        MetricsExport metrics) {
 
     public RiposteConfig {
         Objects.requireNonNull(intake);
@@ -31,8 +41,15 @@ public record RiposteConfig(
      * @param group the group that owns the intake socket, by name or number; empty keeps the daemon's own
      * @param maxPendingBytes the most bytes all connections together may hold of lines not yet finished
      */
-    public record Intake(Path socket, String group, List<Integer> allowUids, List<Integer> allowGids,
-                         int maxEventBytes, long maxPendingBytes, Path controlSocket, List<FollowedFile> files) {
+    public record Intake(
+            Path socket,
+            String group,
+            List<Integer> allowUids,
+            List<Integer> allowGids,
+            int maxEventBytes,
+            long maxPendingBytes,
+            Path controlSocket,
+            List<FollowedFile> files) {
         public Intake {
             allowUids = List.copyOf(allowUids);
             allowGids = List.copyOf(allowGids);
@@ -54,15 +71,22 @@ public record RiposteConfig(
     }
 
     /** {@code intake.files[].start}: the file's end (only what is written from now on) or its beginning. */
-    public enum Start { END, BEGINNING }
+    public enum Start {
+        END,
+        BEGINNING
+    }
 
-    public enum Overflow { BACKPRESSURE, DROP }
+    public enum Overflow {
+        BACKPRESSURE,
+        DROP
+    }
 
     /**
      * @param queueMaxBytes the most event text (in characters, which is bytes for ASCII) admitted at once
      * @param workers size of the run pool; already resolved (0 in the file means the number of CPUs)
      */
-    public record Dispatch(int queueCapacity, long queueMaxBytes, Overflow overflow, int workers, Duration dedupWindow) {}
+    public record Dispatch(
+            int queueCapacity, long queueMaxBytes, Overflow overflow, int workers, Duration dedupWindow) {}
 
     /**
      * @param maxAllocBytes bytes one run may allocate; the heap must hold one such run per worker and one
@@ -71,8 +95,8 @@ public record RiposteConfig(
      * @param maxLogBytes characters of log messages one run may write; the rest are counted
      * @param warmupRuns runs of the built-in warm-up reaction after start (0: none)
      */
-    public record Reactions(Path dir, Duration defaultTimeout, long maxAllocBytes, int maxLogLines, long maxLogBytes,
-                            int warmupRuns) {}
+    public record Reactions(
+            Path dir, Duration defaultTimeout, long maxAllocBytes, int maxLogLines, long maxLogBytes, int warmupRuns) {}
 
     /**
      * @param user the user (and its primary group) shell reactions run as, with no capabilities and in their
@@ -106,8 +130,8 @@ public record RiposteConfig(
      * @param auditMaxRecords at most this many audit records are kept (the oldest go first)
      * @param maxResultBytes the largest answer DataKeys and DataValues give; a larger one is refused
      */
-    public record State(Path path, int maxKeysPerReaction, Duration auditRetention, long auditMaxRecords,
-                        long maxResultBytes) {}
+    public record State(
+            Path path, int maxKeysPerReaction, Duration auditRetention, long auditMaxRecords, long maxResultBytes) {}
 
     /** @param minPid the kill helpers refuse this pid and every lower one */
     public record Kill(long minPid) {}
@@ -115,7 +139,11 @@ public record RiposteConfig(
     /** @param enabled whether PowerOff() and Panic() may act at all */
     public record Emergency(boolean enabled) {}
 
-    public enum LogTarget { AUTO, JOURNAL, CONSOLE }
+    public enum LogTarget {
+        AUTO,
+        JOURNAL,
+        CONSOLE
+    }
 
     /** @param target where the daemon logs: the journal, the console, or auto (the journal under systemd) */
     public record Log(LogTarget target) {}
@@ -130,7 +158,12 @@ public record RiposteConfig(
         }
     }
 
-    public enum Backend { AUTO, NFTABLES, DRY_RUN, DISABLED }
+    public enum Backend {
+        AUTO,
+        NFTABLES,
+        DRY_RUN,
+        DISABLED
+    }
 
     /**
      * @param neverBlock CIDRs no helper may block, as written (validated); the host's own addresses are added
@@ -144,9 +177,17 @@ public record RiposteConfig(
      * @param reconcileInterval how often the kernel sets are compared with the store and repaired
      * @param resolveTimeout how long one domain resolution may take
      */
-    public record NetPolicy(Backend backend, List<String> neverBlock, List<String> nftCommand, boolean nftInProcess,
-                            int maxBlocks, int maxBlocksPerRun, int maxDomainAddresses, Duration domainRefresh,
-                            Duration reconcileInterval, Duration resolveTimeout) {
+    public record NetPolicy(
+            Backend backend,
+            List<String> neverBlock,
+            List<String> nftCommand,
+            boolean nftInProcess,
+            int maxBlocks,
+            int maxBlocksPerRun,
+            int maxDomainAddresses,
+            Duration domainRefresh,
+            Duration reconcileInterval,
+            Duration resolveTimeout) {
         public NetPolicy {
             neverBlock = List.copyOf(neverBlock);
             nftCommand = List.copyOf(nftCommand);

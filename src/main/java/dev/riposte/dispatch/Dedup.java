@@ -49,7 +49,10 @@ final class Dedup {
      * a canonical UUID becomes two longs instead of a retained string. Other uuids are kept as text.
      */
     private static Object key(String reaction, String uuid) {
-        if (uuid.length() == 36 && uuid.charAt(8) == '-' && uuid.charAt(13) == '-' && uuid.charAt(18) == '-'
+        if (uuid.length() == 36
+                && uuid.charAt(8) == '-'
+                && uuid.charAt(13) == '-'
+                && uuid.charAt(18) == '-'
                 && uuid.charAt(23) == '-') {
             try {
                 UUID parsed = UUID.fromString(uuid);

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-    private static final Runnable NOTHING = () -> { };
+    private static final Runnable NOTHING = () -> {};
     /** How long {@link #close} waits for the workers once their runs are cancelled. */
     static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
@@ -45,11 +45,16 @@ public final class Dispatcher implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     /** When each worker last came round its loop (System.nanoTime()), for {@link #stalled}. */
     private final java.util.concurrent.atomic.AtomicLongArray beats;
+
     private final LogLimiter dropLog = new LogLimiter(10, System::nanoTime);
     private volatile boolean running = true;
 
-    public Dispatcher(RiposteConfig.Dispatch config, ReactionRunner runner, List<RunListener> listeners,
-                      Metrics metrics, Clock clock) {
+    public Dispatcher(
+            RiposteConfig.Dispatch config,
+            ReactionRunner runner,
+            List<RunListener> listeners,
+            Metrics metrics,
+            Clock clock) {
         this.config = config;
         this.runner = runner;
         this.listeners = List.copyOf(listeners);
@@ -98,8 +103,12 @@ public final class Dispatcher implements AutoCloseable {
             metrics.dropped();
             long held = dropLog.admit();
             if (held >= 0) {
-                LOG.warn("queue full ({} events): dropped event uuid={} name={}{}", config.queueCapacity(),
-                        event.uuid(), event.name(), held > 0 ? " (" + held + " more drops not logged)" : "");
+                LOG.warn(
+                        "queue full ({} events): dropped event uuid={} name={}{}",
+                        config.queueCapacity(),
+                        event.uuid(),
+                        event.name(),
+                        held > 0 ? " (" + held + " more drops not logged)" : "");
             }
             finished(whenDone);
             return Admission.DROPPED;
@@ -147,7 +156,9 @@ public final class Dispatcher implements AutoCloseable {
     private void done(InFlight flight) {
         Event event = flight.event();
         metrics.eventDone(System.nanoTime() - event.receivedNanos());
-        event.detected().ifPresent(t -> metrics.sinceDetection(Duration.between(t, clock.instant()).toNanos()));
+        event.detected()
+                .ifPresent(t -> metrics.sinceDetection(
+                        Duration.between(t, clock.instant()).toNanos()));
         admittedBytes.addAndGet(-event.json().length());
         admitted.release();
         finished(flight.whenDone);
@@ -202,8 +213,8 @@ public final class Dispatcher implements AutoCloseable {
                     result = new RunResult(new Outcome.Failed("internal error in riposte (logged)", 0), List.of(), 0);
                 } catch (OutOfMemoryError e) {
                     // Another run exhausted the heap for a moment; this run is lost, the worker is not.
-                    result = new RunResult(new Outcome.Failed("stopped: the daemon's heap ran out during this run", 0),
-                            List.of(), 0);
+                    result = new RunResult(
+                            new Outcome.Failed("stopped: the daemon's heap ran out during this run", 0), List.of(), 0);
                 }
                 metrics.run(result.outcome().label(), false);
                 publish(new RunRecord(clock.instant(), task.reaction(), event, result));
@@ -216,7 +227,10 @@ public final class Dispatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Error e) {
             // Fatal beyond a run (a failure of riposte itself): logged loudly; the watchdog reports the dead worker.
-            LOG.error("worker {} stopped by a fatal error; the daemon is degraded", Thread.currentThread().getName(), e);
+            LOG.error(
+                    "worker {} stopped by a fatal error; the daemon is degraded",
+                    Thread.currentThread().getName(),
+                    e);
             throw e;
         }
     }
@@ -260,7 +274,10 @@ public final class Dispatcher implements AutoCloseable {
             try {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !worker.join(Duration.ofNanos(left))) {
-                    LOG.warn("worker {} did not stop within {} ms; leaving it to the exit", worker.getName(), STOP_WAIT.toMillis());
+                    LOG.warn(
+                            "worker {} did not stop within {} ms; leaving it to the exit",
+                            worker.getName(),
+                            STOP_WAIT.toMillis());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

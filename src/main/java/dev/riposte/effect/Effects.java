@@ -24,8 +24,12 @@ public record Effects(FileEffects files, NetPolicy net, Processes processes, Key
 
     /** Effects that all refuse with {@code reason} (a file being checked, a test that needs none). */
     public static Effects refusing(String reason) {
-        return new Effects(new DisabledFiles(reason), new DisabledNetPolicy(reason), new DisabledProcesses(reason),
-                new UnavailableKeyValues(reason), new RefusingEmergency(reason));
+        return new Effects(
+                new DisabledFiles(reason),
+                new DisabledNetPolicy(reason),
+                new DisabledProcesses(reason),
+                new UnavailableKeyValues(reason),
+                new RefusingEmergency(reason));
     }
 
     public Effects withFiles(FileEffects f) {

@@ -18,7 +18,8 @@ public final class BadEventException extends Exception {
     }
 
     static BadEventException refused(Format found, FormatChoice accepted) {
-        return new BadEventException("a " + found.label() + " event, but this source reads format " + accepted.label(), true);
+        return new BadEventException(
+                "a " + found.label() + " event, but this source reads format " + accepted.label(), true);
     }
 
     /** True when the value was a good event of another format than the source's. */

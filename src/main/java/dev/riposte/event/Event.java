@@ -16,9 +16,17 @@ import java.util.Optional;
  * @param detected when the detector raised it, by the event's own time (Jibril's {@code timestamp},
  *                 Falco's and Tetragon's {@code time}); empty when it has none, a zero or an unreadable one
  */
-public record Event(Format format, String uuid, String name, String kind, Optional<Importance> importance,
-                    String tactic, String technique, Optional<Instant> detected, String json,
-                    long receivedNanos) {
+public record Event(
+        Format format,
+        String uuid,
+        String name,
+        String kind,
+        Optional<Importance> importance,
+        String tactic,
+        String technique,
+        Optional<Instant> detected,
+        String json,
+        long receivedNanos) {
 
     public Event {
         Objects.requireNonNull(format);

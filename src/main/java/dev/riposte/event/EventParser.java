@@ -32,8 +32,8 @@ public final class EventParser {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     /** Tetragon's top-level keys besides the event type. */
-    private static final Set<String> TETRAGON_TOP = Set.of("node_name", "time", "cluster_name", "node_labels",
-            "aggregation_info");
+    private static final Set<String> TETRAGON_TOP =
+            Set.of("node_name", "time", "cluster_name", "node_labels", "aggregation_info");
 
     /** Parses one event of any format; {@code receivedNanos} is stamped on it. */
     public Event parse(String text, long receivedNanos) throws BadEventException {
@@ -73,39 +73,90 @@ public final class EventParser {
         boolean garnet = data != null && top.hasKind && top.jibril.uuid == null && !top.jibril.hasMetadata;
         if (garnet) {
             Fields e = data;
-            return new Event(Format.JIBRIL, orEmpty(e.uuid), orEmpty(e.name), orEmpty(e.kind), Importance.parse(e.importance),
-                    orEmpty(e.tactic), orEmpty(e.technique), time(e.timestamp), text.substring(top.dataStart, top.dataEnd),
+            return new Event(
+                    Format.JIBRIL,
+                    orEmpty(e.uuid),
+                    orEmpty(e.name),
+                    orEmpty(e.kind),
+                    Importance.parse(e.importance),
+                    orEmpty(e.tactic),
+                    orEmpty(e.technique),
+                    time(e.timestamp),
+                    text.substring(top.dataStart, top.dataEnd),
                     receivedNanos);
         }
         boolean printer = data != null && data.hasHead && top.jibril.uuid == null && !top.jibril.hasMetadata;
         if (printer) {
             // Jibril's older printer envelope: the detector wrote it this way, so data is all of it.
-            return new Event(Format.JIBRIL, orEmpty(data.uniqueId), orEmpty(data.headName), "",
-                    Importance.parse(data.headImportance), "", "", time(data.timestamp), text, receivedNanos);
+            return new Event(
+                    Format.JIBRIL,
+                    orEmpty(data.uniqueId),
+                    orEmpty(data.headName),
+                    "",
+                    Importance.parse(data.headImportance),
+                    "",
+                    "",
+                    time(data.timestamp),
+                    text,
+                    receivedNanos);
         }
         Fields e = top.jibril;
-        return new Event(Format.JIBRIL, orEmpty(e.uuid), orEmpty(e.name), orEmpty(e.kind), Importance.parse(e.importance),
-                orEmpty(e.tactic), orEmpty(e.technique), time(e.timestamp), text, receivedNanos);
+        return new Event(
+                Format.JIBRIL,
+                orEmpty(e.uuid),
+                orEmpty(e.name),
+                orEmpty(e.kind),
+                Importance.parse(e.importance),
+                orEmpty(e.tactic),
+                orEmpty(e.technique),
+                time(e.timestamp),
+                text,
+                receivedNanos);
     }
 
     private static Event falco(Top top, String text, long receivedNanos) {
         // Falco's own alerts carry no id; falcosidekick adds one. Otherwise one alert is one rule on one
         // event of one host at one nanosecond, so those name it (docs/events.md).
-        String uuid = top.jibril.uuid != null ? top.jibril.uuid
+        String uuid = top.jibril.uuid != null
+                ? top.jibril.uuid
                 : derivedUuid("falco", orEmpty(top.hostname), orEmpty(top.time), top.rule, orEmpty(top.source));
         Mitre mitre = Mitre.of(top.tags);
-        return new Event(Format.FALCO, uuid, top.rule, orEmpty(top.source), falcoImportance(top.priority), mitre.tactic,
-                mitre.technique, time(top.time), text, receivedNanos);
+        return new Event(
+                Format.FALCO,
+                uuid,
+                top.rule,
+                orEmpty(top.source),
+                falcoImportance(top.priority),
+                mitre.tactic,
+                mitre.technique,
+                time(top.time),
+                text,
+                receivedNanos);
     }
 
     private static Event tetragon(Top top, String text, long receivedNanos) {
         Body b = top.body;
         String name = b.policyName != null && !b.policyName.isEmpty() ? b.policyName : top.bodyKey;
-        String uuid = derivedUuid("tetragon", top.nodeName, orEmpty(top.time), top.bodyKey, orEmpty(b.execId),
-                orEmpty(b.policyName), orEmpty(b.functionName));
+        String uuid = derivedUuid(
+                "tetragon",
+                top.nodeName,
+                orEmpty(top.time),
+                top.bodyKey,
+                orEmpty(b.execId),
+                orEmpty(b.policyName),
+                orEmpty(b.functionName));
         Mitre mitre = Mitre.of(b.tags);
-        return new Event(Format.TETRAGON, uuid, name, top.bodyKey, Optional.empty(), mitre.tactic, mitre.technique,
-                time(top.time), text, receivedNanos);
+        return new Event(
+                Format.TETRAGON,
+                uuid,
+                name,
+                top.bodyKey,
+                Optional.empty(),
+                mitre.tactic,
+                mitre.technique,
+                time(top.time),
+                text,
+                receivedNanos);
     }
 
     /**
@@ -131,7 +182,8 @@ public final class EventParser {
         for (String part : parts) {
             s.append(part).append('\0');
         }
-        return UUID.nameUUIDFromBytes(s.toString().getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(s.toString().getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     /**
@@ -183,6 +235,7 @@ public final class EventParser {
         String nodeName;
         /** Object members that are not Tetragon's own keys: exactly one is a Tetragon event type. */
         int objectMembers;
+
         String bodyKey;
         Body body;
         List<String> tags = List.of();
@@ -191,7 +244,11 @@ public final class EventParser {
             if (rule != null && priority != null && hasOutput) {
                 return Format.FALCO;
             }
-            if (nodeName != null && objectMembers == 1 && bodyKey != null && jibril.uuid == null && !jibril.hasMetadata) {
+            if (nodeName != null
+                    && objectMembers == 1
+                    && bodyKey != null
+                    && jibril.uuid == null
+                    && !jibril.hasMetadata) {
                 return Format.TETRAGON;
             }
             return Format.JIBRIL;

@@ -40,7 +40,8 @@ public final class EventProcesses {
         return switch (event.format()) {
             case JIBRIL -> {
                 JsonNode process = jibrilProcess(root);
-                yield hasPid(process) ? new Target.Process(process.path("pid").asLong(), start(process.path("start")))
+                yield hasPid(process)
+                        ? new Target.Process(process.path("pid").asLong(), start(process.path("start")))
                         : new Target.None("the event names no process");
             }
             case FALCO -> {
@@ -48,7 +49,7 @@ public final class EventProcesses {
                 yield hasPid(fields, "proc.pid")
                         ? new Target.Process(fields.path("proc.pid").asLong(), nanos(fields.path("proc.pid.ts")))
                         : new Target.None("the alert names no process (proc.pid is not in its output_fields; "
-                        + "docs/installation.md shows the append_output that adds it)");
+                                + "docs/installation.md shows the append_output that adds it)");
             }
             case TETRAGON -> {
                 List<JsonNode> chain = tetragonChain(root);
@@ -184,7 +185,11 @@ public final class EventProcesses {
     private static Instant tetragonStart(List<JsonNode> chain, int i) {
         long pid = chain.get(i).path("pid").asLong();
         Instant start = start(chain.get(i).path("start_time"));
-        for (int j = i + 1; j < chain.size() && hasPid(chain.get(j)) && chain.get(j).path("pid").asLong() == pid; j++) {
+        for (int j = i + 1;
+                j < chain.size()
+                        && hasPid(chain.get(j))
+                        && chain.get(j).path("pid").asLong() == pid;
+                j++) {
             Instant earlier = start(chain.get(j).path("start_time"));
             if (earlier != null) {
                 start = earlier;

@@ -5,7 +5,10 @@ import java.util.Optional;
 
 /** {@code metadata.importance}, ordered from least to most important. */
 public enum Importance {
-    LOW, MEDIUM, HIGH, CRITICAL;
+    LOW,
+    MEDIUM,
+    HIGH,
+    CRITICAL;
 
     /** The level spelled {@code text} (any case), or empty when it is not one of the four. */
     public static Optional<Importance> parse(String text) {

@@ -48,7 +48,14 @@ public final class RemotePeers {
                 }
                 return List.copyOf(out);
             }
-            case JIBRIL -> add(out, root.path("data").path("body").path("flow").path("remote").path("address"));
+            case JIBRIL ->
+                add(
+                        out,
+                        root.path("data")
+                                .path("body")
+                                .path("flow")
+                                .path("remote")
+                                .path("address"));
         }
         add(out, root.path("flow").path("remote").path("address"));
         JsonNode background = root.path("background");
@@ -96,7 +103,8 @@ public final class RemotePeers {
             flows.forEach(f -> remotes.add(f.path("remote")));
         }
         for (JsonNode protocol : flows.path("protocols")) {
-            protocol.path("pairs").forEach(pair -> remotes.add(pair.path("nodes").path("remote")));
+            protocol.path("pairs")
+                    .forEach(pair -> remotes.add(pair.path("nodes").path("remote")));
         }
         Set<String> out = new LinkedHashSet<>();
         for (JsonNode remote : remotes) {

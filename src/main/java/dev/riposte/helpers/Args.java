@@ -13,16 +13,16 @@ final class Args {
     static void count(Value[] args, int min, int max) throws ArgumentException {
         if (args.length < min || args.length > max) {
             String expected = min == max ? String.valueOf(min) : min + " to " + max;
-            throw new ArgumentException("expected " + expected + " argument" + (min == 1 && max == 1 ? "" : "s")
-                    + ", got " + args.length);
+            throw new ArgumentException(
+                    "expected " + expected + " argument" + (min == 1 && max == 1 ? "" : "s") + ", got " + args.length);
         }
     }
 
     static String string(Value[] args, int index, String name) throws ArgumentException {
         Value v = args[index];
         if (!v.isString()) {
-            throw new ArgumentException("argument " + (index + 1) + " (" + name + ") must be a string, got "
-                    + typeOf(v));
+            throw new ArgumentException(
+                    "argument " + (index + 1) + " (" + name + ") must be a string, got " + typeOf(v));
         }
         return v.asString();
     }
@@ -36,8 +36,8 @@ final class Args {
         if (v.isNumber() || v.isBoolean()) {
             return v.toString();
         }
-        throw new ArgumentException("argument " + (index + 1) + " (" + name + ") must be a string, number or boolean, got "
-                + typeOf(v));
+        throw new ArgumentException(
+                "argument " + (index + 1) + " (" + name + ") must be a string, number or boolean, got " + typeOf(v));
     }
 
     /** A whole number within JavaScript's safe integer range. */
@@ -100,8 +100,10 @@ final class Args {
             if (!out.isEmpty()) {
                 out.append(", ");
             }
-            out.append(v.isString() ? quote(v.asString()) : typeOf(v).equals("number") || v.isBoolean()
-                    ? v.toString() : typeOf(v));
+            out.append(
+                    v.isString()
+                            ? quote(v.asString())
+                            : typeOf(v).equals("number") || v.isBoolean() ? v.toString() : typeOf(v));
         }
         return out.toString();
     }

@@ -5,7 +5,6 @@ import dev.riposte.state.KeyValues;
 import dev.riposte.state.SqliteKeyValues;
 import java.util.List;
 import java.util.Map;
-import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
@@ -14,8 +13,20 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  * them. Lists (DataPush/DataPop) are kept under their key as a JSON array.
  */
 final class DataHelpers {
-    static final List<String> NAMES = List.of("DataSet", "DataGet", "DataDelete", "DataPush", "DataPop", "DataKeys",
-            "DataValues", "DataClear", "DataSize", "DataIsEmpty", "DataHasKey", "DataHasValue", "DataIncr");
+    static final List<String> NAMES = List.of(
+            "DataSet",
+            "DataGet",
+            "DataDelete",
+            "DataPush",
+            "DataPop",
+            "DataKeys",
+            "DataValues",
+            "DataClear",
+            "DataSize",
+            "DataIsEmpty",
+            "DataHasKey",
+            "DataHasValue",
+            "DataIncr");
 
     private DataHelpers() {}
 
@@ -34,7 +45,9 @@ final class DataHelpers {
         }));
         out.put("DataDelete", f.code("DataDelete", args -> {
             Args.count(args, 1, 1);
-            return store.delete(scope.reaction(), Args.scalar(args, 0, "key")) ? EffectResult.done() : EffectResult.unchanged();
+            return store.delete(scope.reaction(), Args.scalar(args, 0, "key"))
+                    ? EffectResult.done()
+                    : EffectResult.unchanged();
         }));
         out.put("DataPush", f.code("DataPush", args -> {
             Args.count(args, 2, 2);
@@ -44,7 +57,8 @@ final class DataHelpers {
         out.put("DataPop", f.value("DataPop", "", args -> {
             Args.count(args, 1, 1);
             String key = Args.scalar(args, 0, "key");
-            return store.pop(scope.reaction(), key).orElseThrow(() -> new Functions.Failure("the list \"" + key + "\" is empty"));
+            return store.pop(scope.reaction(), key)
+                    .orElseThrow(() -> new Functions.Failure("the list \"" + key + "\" is empty"));
         }));
         out.put("DataKeys", f.value("DataKeys", "", args -> {
             Args.count(args, 0, 0);
@@ -80,8 +94,8 @@ final class DataHelpers {
             long delta = args.length == 2 ? Args.integer(args, 1, "delta") : 1;
             long sum = store.increment(scope.reaction(), key, delta);
             if (Math.abs(sum) > Args.MAX_SAFE_INTEGER) {
-                throw new Functions.Failure("key \"" + key + "\" now holds " + sum
-                        + ", beyond what a JavaScript number holds exactly");
+                throw new Functions.Failure(
+                        "key \"" + key + "\" now holds " + sum + ", beyond what a JavaScript number holds exactly");
             }
             return sum;
         }));

@@ -81,8 +81,12 @@ final class Functions {
             } catch (RuntimeException e) {
                 r = EffectResult.failed(internal(name, e));
             }
-            scope.record(new HelperCall(name, Args.summary(args), String.valueOf(r.code()),
-                    r.failed() ? name + ": " + r.error() : "", r.targets()));
+            scope.record(new HelperCall(
+                    name,
+                    Args.summary(args),
+                    String.valueOf(r.code()),
+                    r.failed() ? name + ": " + r.error() : "",
+                    r.targets()));
             return r.code();
         });
     }

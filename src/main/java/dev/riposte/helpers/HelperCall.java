@@ -13,8 +13,12 @@ import java.util.Objects;
  * @param targets what the call acted on when its arguments did not name it, each with what became of it
  *     ({@code 203.0.113.7: blocked}); empty otherwise, and then left out of the JSON
  */
-public record HelperCall(String helper, String args, String result, String errno,
-                         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> targets) {
+public record HelperCall(
+        String helper,
+        String args,
+        String result,
+        String errno,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> targets) {
     public HelperCall {
         Objects.requireNonNull(helper);
         Objects.requireNonNull(args);

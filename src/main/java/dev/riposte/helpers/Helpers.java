@@ -25,6 +25,7 @@ import org.slf4j.event.Level;
 public final class Helpers {
     /** Every global this class installs. */
     public static final List<String> GLOBALS = globals();
+
     private static final Logger REACTION_LOG = LoggerFactory.getLogger("riposte.reaction");
 
     /**
@@ -89,17 +90,24 @@ public final class Helpers {
                 }
                 String line = Text.forLog(String.join(" ", parts));
                 if (scope.admitLog(line.length())) {
-                    REACTION_LOG.atDebug().addKeyValue("REACTION", scope.reaction()).log("console: {}", line);
+                    REACTION_LOG
+                            .atDebug()
+                            .addKeyValue("REACTION", scope.reaction())
+                            .log("console: {}", line);
                 }
             }
             return null;
         });
         all.forEach(bindings::putMember);
-        bindings.putMember("console", ProxyObject.fromMap(Map.of("log", console, "info", console, "debug", console,
-                "warn", console, "error", console)));
+        bindings.putMember(
+                "console",
+                ProxyObject.fromMap(
+                        Map.of("log", console, "info", console, "debug", console, "warn", console, "error", console)));
         Context context = bindings.getContext();
-        bindings.putMember("Error", context.eval(ERROR_BOTH_WAYS_SOURCE).execute(bindings.getMember("Error"),
-                f.code("Error", args -> log(scope, Level.ERROR, args))));
+        bindings.putMember(
+                "Error",
+                context.eval(ERROR_BOTH_WAYS_SOURCE)
+                        .execute(bindings.getMember("Error"), f.code("Error", args -> log(scope, Level.ERROR, args))));
     }
 
     private static EffectResult log(RunScope scope, Level level, Value[] args) throws ArgumentException {
@@ -112,7 +120,8 @@ public final class Helpers {
             return EffectResult.done();
         }
         Event event = scope.event();
-        REACTION_LOG.atLevel(level)
+        REACTION_LOG
+                .atLevel(level)
                 .addKeyValue("REACTION", scope.reaction())
                 .addKeyValue("EVENT_UUID", event == null ? "" : event.uuid())
                 .log(message);

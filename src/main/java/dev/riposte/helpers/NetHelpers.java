@@ -11,11 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.Map;
-import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /** The network helpers: literal addresses and host names are checked here, then go to the netpolicy bridge. */
@@ -27,6 +26,7 @@ final class NetHelpers {
     static final int MAX_REASONS = 20;
     /** Targets of a no-argument block kept in its record (the trace, the audit trail); the rest are counted. */
     static final int MAX_TARGETS = 64;
+
     private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
 
     private NetHelpers() {}
@@ -40,7 +40,10 @@ final class NetHelpers {
                 return admitted(scope, ip, () -> withAddress(ip, a -> net.block(a, origin(f, "NetBlockIp"))));
             }
             Event event = f.event("addresses");
-            return all(scope, "addresses", RemotePeers.addresses(event),
+            return all(
+                    scope,
+                    "addresses",
+                    RemotePeers.addresses(event),
                     ip -> withAddress(ip, a -> net.block(a, origin(f, "NetBlockIp"))));
         }));
         out.put("NetUnblockIp", f.code("NetUnblockIp", args -> {
@@ -52,11 +55,14 @@ final class NetHelpers {
             String ip = Args.string(args, 0, "ip");
             long seconds = Args.integer(args, 1, "seconds");
             if (seconds < 1 || seconds > MAX_TIMER_SECONDS) {
-                throw new ArgumentException("argument 2 (seconds) must be from 1 to " + MAX_TIMER_SECONDS
-                        + " (365 days), got " + seconds);
+                throw new ArgumentException(
+                        "argument 2 (seconds) must be from 1 to " + MAX_TIMER_SECONDS + " (365 days), got " + seconds);
             }
-            return admitted(scope, ip, () -> withAddress(ip,
-                    a -> net.blockFor(a, Duration.ofSeconds(seconds), origin(f, "NetBlockIpTimer"))));
+            return admitted(
+                    scope,
+                    ip,
+                    () -> withAddress(
+                            ip, a -> net.blockFor(a, Duration.ofSeconds(seconds), origin(f, "NetBlockIpTimer"))));
         }));
         out.put("NetBlockDomain", f.code("NetBlockDomain", args -> {
             Args.count(args, 0, 1);
@@ -65,7 +71,11 @@ final class NetHelpers {
                 return admitted(scope, domain, () -> withDomain(domain, net, origin(f, "NetBlockDomain"), scope));
             }
             Event event = f.event("addresses");
-            return all(scope, "domains", RemotePeers.names(event), d -> withDomain(d, net, origin(f, "NetBlockDomain"), scope));
+            return all(
+                    scope,
+                    "domains",
+                    RemotePeers.names(event),
+                    d -> withDomain(d, net, origin(f, "NetBlockDomain"), scope));
         }));
     }
 
@@ -95,7 +105,9 @@ final class NetHelpers {
     private static EffectResult withDomain(String text, NetPolicy net, Origin origin, RunScope scope) {
         String domain = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
         domain = domain.toLowerCase(Locale.ROOT);
-        if (domain.length() > 253 || domain.isEmpty() || !domain.contains(".")
+        if (domain.length() > 253
+                || domain.isEmpty()
+                || !domain.contains(".")
                 || !domain.chars().allMatch(c -> c < 128)) {
             return EffectResult.failed(IpLiteral.quote(text) + " is not a host name (a.b.example: ASCII labels "
                     + "joined by dots, at most 253 characters; encode IDNs as xn--)");
@@ -120,7 +132,8 @@ final class NetHelpers {
      * changed, 1 if none did (or there were none), -1 if any failed or was not tried. The reasons are kept
      * (the first {@link #MAX_REASONS}, then a count), and so are the items left out.
      */
-    private static EffectResult all(RunScope scope, String what, List<String> items, Function<String, EffectResult> action) {
+    private static EffectResult all(
+            RunScope scope, String what, List<String> items, Function<String, EffectResult> action) {
         List<String> errors = new ArrayList<>();
         List<String> targets = new ArrayList<>();
         int moreErrors = 0;
@@ -134,8 +147,8 @@ final class NetHelpers {
                 break;
             }
             if (!scope.admitBlock()) {
-                errors.add(left + " more " + what + " were refused, from " + item
-                        + ": a run may ask for at most " + scope.limits().maxBlocks() + " blocks (netpolicy.max_blocks_per_run)");
+                errors.add(left + " more " + what + " were refused, from " + item + ": a run may ask for at most "
+                        + scope.limits().maxBlocks() + " blocks (netpolicy.max_blocks_per_run)");
                 targets.add(left + " more, from " + item + ": not tried (max_blocks_per_run)");
                 break;
             }

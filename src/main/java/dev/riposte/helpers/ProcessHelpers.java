@@ -50,24 +50,27 @@ final class ProcessHelpers {
         }));
     }
 
-
     private static EffectResult kill(Processes processes, String what, EventProcesses.Target target) {
         return switch (target) {
             case EventProcesses.Target.None none -> EffectResult.failed(none.reason());
             case EventProcesses.Target.AlreadyKilled killed -> {
                 // Its pid may already be free again: signalling it could only hit another process.
                 LOG.info("{} {} not signalled: {}", what, killed.pid(), killed.by());
-                yield EffectResult.unchanged().withTargets(List.of("pid " + killed.pid() + ": not signalled (" + killed.by() + ")"));
+                yield EffectResult.unchanged()
+                        .withTargets(List.of("pid " + killed.pid() + ": not signalled (" + killed.by() + ")"));
             }
-            case EventProcesses.Target.Process p when p.start() == null -> EffectResult.failed("the event gives no start time for "
-                    + what + " " + p.pid() + ", so pid reuse cannot be ruled out");
+            case EventProcesses.Target.Process p
+            when p.start() == null ->
+                EffectResult.failed("the event gives no start time for " + what + " " + p.pid()
+                        + ", so pid reuse cannot be ruled out");
             case EventProcesses.Target.Process p -> {
                 EffectResult r = processes.kill(p.pid(), p.start());
-                yield r.withTargets(List.of("pid " + p.pid() + ": " + switch (r.code()) {
-                    case 0 -> "SIGKILL";
-                    case 1 -> "already gone";
-                    default -> "refused";
-                }));
+                yield r.withTargets(List.of("pid " + p.pid() + ": "
+                        + switch (r.code()) {
+                            case 0 -> "SIGKILL";
+                            case 1 -> "already gone";
+                            default -> "refused";
+                        }));
             }
         };
     }

@@ -19,8 +19,11 @@ public record RunLimits(int maxLogLines, long maxLogBytes, int maxBlocks, int ma
 
     /** The limits a configuration sets. */
     public static RunLimits of(RiposteConfig config) {
-        return new RunLimits(config.reactions().maxLogLines(), config.reactions().maxLogBytes(),
-                config.netpolicy().maxBlocksPerRun(), RECORDED_CALLS);
+        return new RunLimits(
+                config.reactions().maxLogLines(),
+                config.reactions().maxLogBytes(),
+                config.netpolicy().maxBlocksPerRun(),
+                RECORDED_CALLS);
     }
 
     /** Limits for a file being checked at load and for tests that need no particular ones. */

@@ -109,10 +109,17 @@ public final class RunScope {
     /** Says in one line what the run's log limits kept out of the log, if anything. */
     public void finish() {
         if (droppedLines > 0) {
-            REACTION_LOG.atWarn().addKeyValue("REACTION", reaction).addKeyValue("EVENT_UUID", event == null ? "" : event.uuid())
-                    .log("{} more log lines ({} characters) of this run were not logged: a run logs at most {} lines "
-                            + "and {} characters (reactions.max_log_lines, reactions.max_log_bytes)",
-                            droppedLines, droppedBytes, limits.maxLogLines(), limits.maxLogBytes());
+            REACTION_LOG
+                    .atWarn()
+                    .addKeyValue("REACTION", reaction)
+                    .addKeyValue("EVENT_UUID", event == null ? "" : event.uuid())
+                    .log(
+                            "{} more log lines ({} characters) of this run were not logged: a run logs at most {} lines "
+                                    + "and {} characters (reactions.max_log_lines, reactions.max_log_bytes)",
+                            droppedLines,
+                            droppedBytes,
+                            limits.maxLogLines(),
+                            limits.maxLogBytes());
         }
     }
 }

@@ -26,7 +26,11 @@ final class BadLines {
             return;
         }
         String quoted = start.isEmpty() ? "" : "; line starts with \"" + Text.escape(start) + "\"";
-        LOG.warn("intake: skipped a bad line from {}: {}{}{}", channel.attr(PeerCheck.PEER).get(), reason, quoted,
+        LOG.warn(
+                "intake: skipped a bad line from {}: {}{}{}",
+                channel.attr(PeerCheck.PEER).get(),
+                reason,
+                quoted,
                 held > 0 ? " (" + held + " more bad lines not logged)" : "");
     }
 }

@@ -27,7 +27,8 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
         ObjectNode response;
         try {
             JsonNode request = JSON.readTree(line.toString(StandardCharsets.UTF_8));
-            response = request != null && request.isObject() ? service.handle(request)
+            response = request != null && request.isObject()
+                    ? service.handle(request)
                     : error("a request is one JSON object per line, such as {\"command\":\"stats\"}");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             response = error("not JSON: " + e.getOriginalMessage());
@@ -46,7 +47,8 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            ctx.writeAndFlush(Unpooled.copiedBuffer(error("request too long").toString() + "\n", StandardCharsets.UTF_8));
+            ctx.writeAndFlush(
+                    Unpooled.copiedBuffer(error("request too long").toString() + "\n", StandardCharsets.UTF_8));
             return;
         }
         LOG.debug("control: connection ended: {}", cause.toString());

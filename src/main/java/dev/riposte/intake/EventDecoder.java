@@ -17,7 +17,8 @@ import java.util.List;
 final class EventDecoder extends MessageToMessageDecoder<ByteBuf> {
     private final EventParser parser;
     private final BadLines badLines;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
 
@@ -36,7 +37,9 @@ final class EventDecoder extends MessageToMessageDecoder<ByteBuf> {
         String text;
         try {
             // Netty's socket buffers are direct; decoding from a heap copy takes the JDK's fast array path.
-            text = utf8.reset().decode(ByteBuffer.wrap(ByteBufUtil.getBytes(line))).toString();
+            text = utf8.reset()
+                    .decode(ByteBuffer.wrap(ByteBufUtil.getBytes(line)))
+                    .toString();
         } catch (CharacterCodingException e) {
             badLines.reject(ctx.channel(), "invalid UTF-8", lossyStart(line));
             return;
@@ -44,7 +47,8 @@ final class EventDecoder extends MessageToMessageDecoder<ByteBuf> {
         try {
             out.add(parser.parse(text, received));
         } catch (BadEventException e) {
-            badLines.reject(ctx.channel(), e.getMessage(), text.substring(0, Math.min(text.length(), BadLines.QUOTED_BYTES)));
+            badLines.reject(
+                    ctx.channel(), e.getMessage(), text.substring(0, Math.min(text.length(), BadLines.QUOTED_BYTES)));
         }
     }
 

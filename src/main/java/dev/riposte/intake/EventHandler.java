@@ -57,11 +57,17 @@ final class EventHandler extends SimpleChannelInboundHandler<Event> {
         if (cause instanceof IOException) {
             // A reset or a broken pipe: what the peer sent whole (and its last unfinished line) is still read.
             metrics.connectionError();
-            LOG.debug("intake: connection from {} ended: {}", ctx.channel().attr(PeerCheck.PEER).get(), cause.toString());
+            LOG.debug(
+                    "intake: connection from {} ended: {}",
+                    ctx.channel().attr(PeerCheck.PEER).get(),
+                    cause.toString());
             ctx.close();
         } else {
             metrics.connectionError();
-            LOG.warn("intake: closing connection from {} after an unexpected error", ctx.channel().attr(PeerCheck.PEER).get(), cause);
+            LOG.warn(
+                    "intake: closing connection from {} after an unexpected error",
+                    ctx.channel().attr(PeerCheck.PEER).get(),
+                    cause);
             ctx.close();
         }
     }

@@ -55,14 +55,14 @@ public final class IntakeServer implements AutoCloseable {
     private final ControlService control;
     private final PeerPolicy eventPeers;
     private final PeerPolicy controlPeers;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-            new DefaultThreadFactory("riposte-intake", true), EpollIoHandler.newFactory());
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("riposte-intake", true), EpollIoHandler.newFactory());
     private final List<Channel> channels = new ArrayList<>();
     private final List<Path> published = new ArrayList<>();
     private final List<FileChannel> locks = new ArrayList<>();
 
-    public IntakeServer(RiposteConfig.Intake config, Dispatcher dispatcher, Metrics metrics, ControlService control,
-                        int ownUid) {
+    public IntakeServer(
+            RiposteConfig.Intake config, Dispatcher dispatcher, Metrics metrics, ControlService control, int ownUid) {
         this.config = config;
         this.dispatcher = dispatcher;
         this.metrics = metrics;
@@ -82,19 +82,23 @@ public final class IntakeServer implements AutoCloseable {
             protected void initChannel(EpollDomainSocketChannel ch) {
                 // Order: who is calling, then bounded lines (all connections' unfinished ones within one
                 // budget), then line -> Event, then Event -> dispatcher.
-                ch.pipeline().addLast(eventCheck,
-                        new LineFramer(config.maxEventBytes(), pending, badLines),
-                        new EventDecoder(parser, badLines),
-                        new EventHandler(dispatcher, metrics));
+                ch.pipeline()
+                        .addLast(
+                                eventCheck,
+                                new LineFramer(config.maxEventBytes(), pending, badLines),
+                                new EventDecoder(parser, badLines),
+                                new EventHandler(dispatcher, metrics));
             }
         });
         PeerCheck controlCheck = new PeerCheck(controlPeers, "control", metrics);
         bind(config.controlSocket(), "rw-------", "", new ChannelInitializer<EpollDomainSocketChannel>() {
             @Override
             protected void initChannel(EpollDomainSocketChannel ch) {
-                ch.pipeline().addLast(controlCheck,
-                        new LineBasedFrameDecoder(MAX_CONTROL_LINE, true, true),
-                        new ControlHandler(control));
+                ch.pipeline()
+                        .addLast(
+                                controlCheck,
+                                new LineBasedFrameDecoder(MAX_CONTROL_LINE, true, true),
+                                new ControlHandler(control));
             }
         });
     }
@@ -109,10 +113,13 @@ public final class IntakeServer implements AutoCloseable {
         Files.deleteIfExists(temporary);
         Channel channel;
         try {
-            channel = new ServerBootstrap().group(group)
+            channel = new ServerBootstrap()
+                    .group(group)
                     .channel(EpollServerDomainSocketChannel.class)
                     .childHandler(init)
-                    .bind(new DomainSocketAddress(temporary.toString())).sync().channel();
+                    .bind(new DomainSocketAddress(temporary.toString()))
+                    .sync()
+                    .channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding " + absolute);

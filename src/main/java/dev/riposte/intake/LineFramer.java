@@ -90,8 +90,11 @@ final class LineFramer extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             discarding = true;
             pending.refused();
-            badLines.reject(ctx.channel(), "the memory for unfinished lines of all connections (intake.max_pending_bytes, "
-                    + pending.limit() + " bytes) is used up; this line was dropped", "");
+            badLines.reject(
+                    ctx.channel(),
+                    "the memory for unfinished lines of all connections (intake.max_pending_bytes, " + pending.limit()
+                            + " bytes) is used up; this line was dropped",
+                    "");
             held = 0;
         }
         if (held < charged) {

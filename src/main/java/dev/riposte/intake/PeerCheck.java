@@ -43,8 +43,12 @@ final class PeerCheck extends ChannelInboundHandlerAdapter {
             metrics.refusedPeer();
             long held = refusals.admit();
             if (held >= 0) {
-                LOG.warn("{}: refused connection from {}: not root, not riposte's uid, and not in intake.allow_uids "
-                        + "or intake.allow_gids{}", socketName, who, held > 0 ? " (" + held + " more refusals not logged)" : "");
+                LOG.warn(
+                        "{}: refused connection from {}: not root, not riposte's uid, and not in intake.allow_uids "
+                                + "or intake.allow_gids{}",
+                        socketName,
+                        who,
+                        held > 0 ? " (" + held + " more refusals not logged)" : "");
             }
             ctx.close();
             return;

@@ -29,8 +29,10 @@ final class SocketFiles {
      */
     static FileChannel lock(Path path) throws IOException {
         Path lockFile = path.resolveSibling(path.getFileName() + ".lock");
-        FileChannel channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        FileChannel channel = FileChannel.open(
+                lockFile,
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             if (channel.tryLock() == null) {
                 throw new IOException("another process holds " + lockFile + " (is riposte already running?)");
@@ -64,7 +66,8 @@ final class SocketFiles {
 
     /** The temporary name a socket is bound under before {@link #publish} moves it into place. */
     static Path temporary(Path path) {
-        return path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        return path.resolveSibling(
+                "." + path.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
     }
 
     /** Sets mode (and group, when given) on the bound temporary file, then renames it over {@code path}. */
@@ -74,7 +77,8 @@ final class SocketFiles {
         if (!group.isEmpty()) {
             GroupPrincipal principal;
             try {
-                principal = bound.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+                principal =
+                        bound.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
             } catch (IOException e) {
                 throw new IOException("intake.group: no such group \"" + group + "\"", e);
             }

@@ -11,5 +11,16 @@ package dev.riposte.intake;
  * @param lag bytes of the current file not yet read
  * @param state what the reader is doing, in a few words
  */
-public record SourceStatus(String source, String format, String file, long position, long handled, long lag,
-                           long events, long rejected, long refused, long rotations, long truncations, String state) {}
+public record SourceStatus(
+        String source,
+        String format,
+        String file,
+        long position,
+        long handled,
+        long lag,
+        long events,
+        long rejected,
+        long refused,
+        long rotations,
+        long truncations,
+        String state) {}

@@ -33,7 +33,7 @@ public final class StdinSource implements AutoCloseable {
     }
 
     private void read() {
-        ValueSplitter.Sink sink = intake.sink(end -> () -> { });
+        ValueSplitter.Sink sink = intake.sink(end -> () -> {});
         byte[] buffer = new byte[CHUNK];
         try {
             int n;
@@ -43,7 +43,8 @@ public final class StdinSource implements AutoCloseable {
             }
             splitter.end(sink);
             state = "ended";
-            LOG.info("intake: standard input ended after {} bytes; the daemon goes on with its other sources", position);
+            LOG.info(
+                    "intake: standard input ended after {} bytes; the daemon goes on with its other sources", position);
         } catch (StreamIntake.Stopped e) {
             state = "stopped";
         } catch (IOException e) {
@@ -53,8 +54,19 @@ public final class StdinSource implements AutoCloseable {
     }
 
     public SourceStatus status() {
-        return new SourceStatus("stdin", intake.format().label(), "", position, position, 0, intake.events(), intake.rejected(),
-                intake.refused(), 0, 0, state);
+        return new SourceStatus(
+                "stdin",
+                intake.format().label(),
+                "",
+                position,
+                position,
+                0,
+                intake.events(),
+                intake.rejected(),
+                intake.refused(),
+                0,
+                0,
+                state);
     }
 
     @Override

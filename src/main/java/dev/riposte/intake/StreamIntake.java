@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class StreamIntake {
     /** How long a reader waits before offering an event again to a full queue. */
     static final long RETRY_MILLIS = 1;
+
     private static final Logger LOG = LoggerFactory.getLogger(StreamIntake.class);
 
     private final String source;
@@ -36,7 +37,8 @@ public final class StreamIntake {
     private final Dispatcher dispatcher;
     private final Metrics metrics;
     private final EventParser parser = new EventParser();
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final LogLimiter rejectLog = new LogLimiter(10, System::nanoTime);
@@ -117,8 +119,11 @@ public final class StreamIntake {
         try {
             text = utf8.reset().decode(ByteBuffer.wrap(bytes, 0, length)).toString();
         } catch (CharacterCodingException e) {
-            reject(start, "invalid UTF-8", new String(bytes, 0, Math.min(length, ValueSplitter.QUOTED_BYTES),
-                    StandardCharsets.UTF_8), false);
+            reject(
+                    start,
+                    "invalid UTF-8",
+                    new String(bytes, 0, Math.min(length, ValueSplitter.QUOTED_BYTES), StandardCharsets.UTF_8),
+                    false);
             handled.run();
             return;
         }
@@ -126,7 +131,10 @@ public final class StreamIntake {
         try {
             event = parser.parse(text, received, format);
         } catch (BadEventException e) {
-            reject(start, e.getMessage(), text.substring(0, Math.min(text.length(), ValueSplitter.QUOTED_BYTES)),
+            reject(
+                    start,
+                    e.getMessage(),
+                    text.substring(0, Math.min(text.length(), ValueSplitter.QUOTED_BYTES)),
                     e.otherFormat());
             handled.run();
             return;
@@ -153,8 +161,13 @@ public final class StreamIntake {
         if (held < 0) {
             return;
         }
-        LOG.warn("intake: {}: skipped {} at byte {}: {}; it starts with \"{}\"{}", source,
-                otherFormat ? "an event" : "a value", offset, reason, Text.escape(quoted),
+        LOG.warn(
+                "intake: {}: skipped {} at byte {}: {}; it starts with \"{}\"{}",
+                source,
+                otherFormat ? "an event" : "a value",
+                offset,
+                reason,
+                Text.escape(quoted),
                 held > 0 ? " (" + held + " more not logged)" : "");
     }
 }

@@ -31,7 +31,12 @@ public final class ValueSplitter {
     }
 
     /** QUOTING: garbage was found between values; its first line is being collected for the report. */
-    private enum State { BETWEEN, VALUE, QUOTING, SKIPPING }
+    private enum State {
+        BETWEEN,
+        VALUE,
+        QUOTING,
+        SKIPPING
+    }
 
     private final int maxValueBytes;
     private State state = State.BETWEEN;
@@ -149,7 +154,9 @@ public final class ValueSplitter {
             byte b = bytes[j];
             if (b == '{' && prev == '\n') {
                 consumed(bytes, from, j, prev);
-                sink.garbage(valueStart, "an unfinished value (a new one begins at the start of a line)",
+                sink.garbage(
+                        valueStart,
+                        "an unfinished value (a new one begins at the start of a line)",
                         Arrays.copyOf(value, Math.min(length, QUOTED_BYTES)));
                 open(b);
                 previous = b;
@@ -158,7 +165,9 @@ public final class ValueSplitter {
             }
             if (j == full) {
                 consumed(bytes, from, j, prev);
-                sink.garbage(valueStart, "a value longer than " + maxValueBytes + " bytes (intake.max_event_bytes)",
+                sink.garbage(
+                        valueStart,
+                        "a value longer than " + maxValueBytes + " bytes (intake.max_event_bytes)",
                         Arrays.copyOf(value, Math.min(length, QUOTED_BYTES)));
                 state = State.SKIPPING;
                 garbageStart = valueStart;
@@ -199,7 +208,8 @@ public final class ValueSplitter {
     private void consumed(byte[] bytes, int from, int to, byte last) {
         int n = to - from;
         if (length + n > value.length) {
-            value = Arrays.copyOf(value, Math.max(length + n, (int) Math.min((long) value.length * 2, Math.max(maxValueBytes, 1))));
+            value = Arrays.copyOf(value, Math.max(length + n, (int)
+                    Math.min((long) value.length * 2, Math.max(maxValueBytes, 1))));
         }
         System.arraycopy(bytes, from, value, length, n);
         length += n;
@@ -216,7 +226,9 @@ public final class ValueSplitter {
             reportQuoted(sink);
         }
         if (state == State.VALUE) {
-            sink.garbage(valueStart, "an unfinished value at the end of the stream",
+            sink.garbage(
+                    valueStart,
+                    "an unfinished value at the end of the stream",
                     Arrays.copyOf(value, Math.min(length, QUOTED_BYTES)));
         }
         restart(position);

@@ -22,31 +22,39 @@ public final class FieldPathLint {
             + "command line is process.args (a string)";
 
     private static final List<Rule> RULES = List.of(
-            new Rule(Pattern.compile("\\bfile\\.file\\b"),
+            new Rule(
+                    Pattern.compile("\\bfile\\.file\\b"),
                     "file.file is not in Jibril v1 events (it existed until ashkaal v0.1.1); the path is file.path"),
-            new Rule(Pattern.compile("\\bdata\\.base\\b|\\bbase\\.background\\b"),
+            new Rule(
+                    Pattern.compile("\\bdata\\.base\\b|\\bbase\\.background\\b"),
                     "events have no base key (Base is flattened into the event); use data.background"),
-            new Rule(Pattern.compile("\\bactions\\.join\\s*\\("),
+            new Rule(
+                    Pattern.compile("\\bactions\\.join\\s*\\("),
                     "file.actions is an object in v1 events; the list of actions is file.actions.actions"),
-            new Rule(Pattern.compile("\\bargs\\.join\\s*\\("),
-                    "process.args is a string in v1 events, not an array"),
-            new Rule(Pattern.compile("\\bprotocol\\.name\\b"),
-                    "the flows aggregate names its protocol proto, not name"),
+            new Rule(Pattern.compile("\\bargs\\.join\\s*\\("), "process.args is a string in v1 events, not an array"),
+            new Rule(
+                    Pattern.compile("\\bprotocol\\.name\\b"), "the flows aggregate names its protocol proto, not name"),
             new Rule(Pattern.compile("\\bprotocols\\b.*\\bpairs\\b|\\.pairs\\b"), PAIRS),
             new Rule(Pattern.compile("\\bprocess\\.cmd\\s*(\\.split\\s*\\(|\\[)"), CMD));
     /** The same paths as a shell reaction's jq filters write them. */
     private static final List<Rule> JQ_RULES = List.of(
-            new Rule(Pattern.compile("\\.file\\.file\\b"),
+            new Rule(
+                    Pattern.compile("\\.file\\.file\\b"),
                     "file.file is not in Jibril v1 events (it existed until ashkaal v0.1.1); the path is .file.path"),
-            new Rule(Pattern.compile("\\.base\\.(background|ancestry|flows)\\b"),
+            new Rule(
+                    Pattern.compile("\\.base\\.(background|ancestry|flows)\\b"),
                     "events have no base key (Base is flattened into the event); use .background"),
-            new Rule(Pattern.compile("\\.file\\.actions\\s*\\[\\s*\\]"),
+            new Rule(
+                    Pattern.compile("\\.file\\.actions\\s*\\[\\s*\\]"),
                     "file.actions is an object in v1 events; the list of actions is .file.actions.actions[]"),
-            new Rule(Pattern.compile("\\.process\\.args\\s*\\["),
+            new Rule(
+                    Pattern.compile("\\.process\\.args\\s*\\["),
                     "process.args is a string in v1 events, not an array (jq: Cannot iterate over string)"),
             new Rule(Pattern.compile("\\.protocols\\s*\\[\\s*\\]\\s*\\.pairs|\\.pairs\\s*\\["), PAIRS),
             new Rule(Pattern.compile("\\.process\\.cmd\\s*\\|\\s*(split|ltrimstr|test)\\b"), CMD));
-    private static final Pattern NETWORK = Pattern.compile("\\b(NetBlockIp|NetUnblockIp|NetBlockIpTimer|NetBlockDomain)\\s*\\(");
+
+    private static final Pattern NETWORK =
+            Pattern.compile("\\b(NetBlockIp|NetUnblockIp|NetBlockIpTimer|NetBlockDomain)\\s*\\(");
     private static final Pattern EMERGENCY = Pattern.compile("\\b(PowerOff|Panic)\\s*\\(");
 
     private FieldPathLint() {}

@@ -39,7 +39,8 @@ public final class HeaderParser {
      * @throws ReactionException with the 1-based line of the first problem
      */
     public static ReactionHeader parse(String text, String commentPrefix) throws ReactionException {
-        Pattern lateDirective = Pattern.compile("\\s*" + Pattern.quote(commentPrefix) + "\\s*@(on|name|timeout|enabled)\\b.*");
+        Pattern lateDirective =
+                Pattern.compile("\\s*" + Pattern.quote(commentPrefix) + "\\s*@(on|name|timeout|enabled)\\b.*");
         String[] lines = text.split("\r?\n", -1);
         List<Selector> selectors = new ArrayList<>();
         String name = null;
@@ -66,8 +67,10 @@ public final class HeaderParser {
                 case "name" -> {
                     requireOnce(name, "@name", lineNo);
                     if (!NAME.matcher(value).matches()) {
-                        throw new ReactionException(lineNo, "@name must be 1 to 64 characters of A-Z a-z 0-9 . _ - "
-                                + "starting with a letter or digit, got \"" + value + "\"");
+                        throw new ReactionException(
+                                lineNo,
+                                "@name must be 1 to 64 characters of A-Z a-z 0-9 . _ - "
+                                        + "starting with a letter or digit, got \"" + value + "\"");
                     }
                     name = value;
                 }
@@ -75,8 +78,10 @@ public final class HeaderParser {
                     requireOnce(timeout, "@timeout", lineNo);
                     Duration d = ConfigLoader.parseDuration(value);
                     if (d == null || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
-                        throw new ReactionException(lineNo, "@timeout must be a duration from 1ms to 60s such as "
-                                + "500ms or 2s, got \"" + value + "\"");
+                        throw new ReactionException(
+                                lineNo,
+                                "@timeout must be a duration from 1ms to 60s such as " + "500ms or 2s, got \"" + value
+                                        + "\"");
                     }
                     timeout = d;
                 }
@@ -87,24 +92,30 @@ public final class HeaderParser {
                     }
                     enabled = Boolean.parseBoolean(value);
                 }
-                default -> throw new ReactionException(lineNo, "unknown directive @" + m.group(1)
-                        + " (known: @on, @name, @timeout, @enabled)");
+                default ->
+                    throw new ReactionException(
+                            lineNo, "unknown directive @" + m.group(1) + " (known: @on, @name, @timeout, @enabled)");
             }
         }
         for (int j = i; j < lines.length; j++) {
             Matcher late = lateDirective.matcher(lines[j]);
             if (late.matches()) {
-                throw new ReactionException(j + 1, "@" + late.group(1) + " after the first line of code is not read; "
-                        + "move it into the leading comment block");
+                throw new ReactionException(
+                        j + 1,
+                        "@" + late.group(1) + " after the first line of code is not read; "
+                                + "move it into the leading comment block");
             }
         }
         if (selectors.isEmpty()) {
-            throw new ReactionException(1, "no @on line in the leading comment block; add one such as "
-                    + "\"" + commentPrefix + " @on name=crypto_miner_execution\" or \"" + commentPrefix + " @on *\" (the header uses "
-                    + commentPrefix + " comments)");
+            throw new ReactionException(
+                    1,
+                    "no @on line in the leading comment block; add one such as "
+                            + "\"" + commentPrefix + " @on name=crypto_miner_execution\" or \"" + commentPrefix
+                            + " @on *\" (the header uses "
+                            + commentPrefix + " comments)");
         }
-        return new ReactionHeader(selectors, Optional.ofNullable(name), Optional.ofNullable(timeout),
-                enabled == null || enabled);
+        return new ReactionHeader(
+                selectors, Optional.ofNullable(name), Optional.ofNullable(timeout), enabled == null || enabled);
     }
 
     private static void requireOnce(Object previous, String directive, int line) throws ReactionException {
@@ -129,8 +140,9 @@ public final class HeaderParser {
             }
             if (word.startsWith("importance>=")) {
                 String level = word.substring("importance>=".length());
-                Importance importance = Importance.parse(level).orElseThrow(() -> new ReactionException(line,
-                        "importance>= must be low, medium, high or critical, got \"" + level + "\""));
+                Importance importance = Importance.parse(level)
+                        .orElseThrow(() -> new ReactionException(
+                                line, "importance>= must be low, medium, high or critical, got \"" + level + "\""));
                 if (!seen.add("importance")) {
                     throw new ReactionException(line, "importance>= is given twice on one @on line");
                 }
@@ -140,8 +152,10 @@ public final class HeaderParser {
             int eq = word.indexOf('=');
             String field = eq < 0 ? word : word.substring(0, eq);
             if (eq < 0 || !FIELDS.contains(field)) {
-                throw new ReactionException(line, "unknown @on term \"" + word
-                        + "\"; expected name=, kind=, tactic=, technique= or importance>=");
+                throw new ReactionException(
+                        line,
+                        "unknown @on term \"" + word
+                                + "\"; expected name=, kind=, tactic=, technique= or importance>=");
             }
             String glob = word.substring(eq + 1);
             if (glob.isEmpty()) {
@@ -178,18 +192,24 @@ public final class HeaderParser {
                     continue;
                 }
                 if (i == start || value.charAt(i - 1) != '=') {
-                    throw new ReactionException(line, "a quote in @on may only open a value, right after =, as in "
-                            + "name=\"Terminal shell in container\"; found " + value.substring(start).split("\\s+")[0]);
+                    throw new ReactionException(
+                            line,
+                            "a quote in @on may only open a value, right after =, as in "
+                                    + "name=\"Terminal shell in container\"; found "
+                                    + value.substring(start).split("\\s+")[0]);
                 }
                 int close = value.indexOf('"', i + 1);
                 if (close < 0) {
-                    throw new ReactionException(line, "@on term " + value.substring(start) + ": the quote is not closed");
+                    throw new ReactionException(
+                            line, "@on term " + value.substring(start) + ": the quote is not closed");
                 }
                 word.append(value, i + 1, close);
                 i = close + 1;
                 if (i < value.length() && !Character.isWhitespace(value.charAt(i))) {
-                    throw new ReactionException(line, "@on term " + word + " must end at its closing quote; found "
-                            + value.substring(close + 1).split("\\s+")[0] + " after it");
+                    throw new ReactionException(
+                            line,
+                            "@on term " + word + " must end at its closing quote; found "
+                                    + value.substring(close + 1).split("\\s+")[0] + " after it");
                 }
             }
             out.add(word.toString());

@@ -11,8 +11,8 @@ import java.util.Optional;
  * @param name {@code @name}, if given
  * @param timeout {@code @timeout}, if given
  */
-public record ReactionHeader(List<Selector> selectors, Optional<String> name, Optional<Duration> timeout,
-                             boolean enabled) {
+public record ReactionHeader(
+        List<Selector> selectors, Optional<String> name, Optional<Duration> timeout, boolean enabled) {
     public ReactionHeader {
         selectors = List.copyOf(selectors);
         if (selectors.isEmpty()) {

@@ -22,7 +22,8 @@ public final class ReactionIndex {
     public ReactionIndex(List<Reaction> reactions) {
         this.all = List.copyOf(reactions);
         for (Reaction r : all) {
-            List<Optional<String>> names = r.header().selectors().stream().map(Selector::exactName).toList();
+            List<Optional<String>> names =
+                    r.header().selectors().stream().map(Selector::exactName).toList();
             if (names.stream().allMatch(Optional::isPresent)) {
                 for (Optional<String> n : names) {
                     List<Reaction> list = byName.computeIfAbsent(n.orElseThrow(), k -> new ArrayList<>());

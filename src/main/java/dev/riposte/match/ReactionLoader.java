@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class ReactionLoader {
     /** Larger files are refused: a reaction is a short script, and the whole file is hashed and parsed. */
     public static final int MAX_FILE_BYTES = 1 << 20;
+
     private static final Logger LOG = LoggerFactory.getLogger(ReactionLoader.class);
     /** Reactions run with riposte's privileges, so only root and riposte itself may own them. */
     private static final int OWN_UID = ownUid();
@@ -50,7 +51,8 @@ public final class ReactionLoader {
 
     private static boolean isReactionFile(Path p) {
         String n = p.getFileName().toString();
-        return !n.startsWith(".") && (n.endsWith(".js") || n.endsWith(".sh") || n.endsWith(".yaml") || n.endsWith(".yml"));
+        return !n.startsWith(".")
+                && (n.endsWith(".js") || n.endsWith(".sh") || n.endsWith(".yaml") || n.endsWith(".yml"));
     }
 
     private static boolean isRecipeFile(Path p) {
@@ -69,7 +71,11 @@ public final class ReactionLoader {
             return new ReactionSet(List.of(), List.of(r));
         }
         ReactionSet set = loadFiles(files);
-        LOG.info("reactions loaded from {}: {} loaded, {} rejected", dir, set.loaded().size(), set.rejected().size());
+        LOG.info(
+                "reactions loaded from {}: {} loaded, {} rejected",
+                dir,
+                set.loaded().size(),
+                set.rejected().size());
         return set;
     }
 
@@ -97,8 +103,8 @@ public final class ReactionLoader {
                 Path previous = names.putIfAbsent(reaction.name(), file);
                 if (previous != null) {
                     int line = reaction.header().name().isPresent() ? nameLine(reaction) : 1;
-                    rejectedHere.add(new Rejection(file, line, "reaction name \"" + reaction.name()
-                            + "\" is already used by " + previous));
+                    rejectedHere.add(new Rejection(
+                            file, line, "reaction name \"" + reaction.name() + "\" is already used by " + previous));
                 } else {
                     loaded.add(reaction);
                 }
@@ -123,15 +129,18 @@ public final class ReactionLoader {
         if (header.name().isEmpty() && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             throw new ReactionException(1, "the file name does not make a valid reaction name; add @name");
         }
-        return new Reaction(name, file, header, sha256(bytes), code, header.timeout().orElse(defaultTimeout));
+        return new Reaction(
+                name, file, header, sha256(bytes), code, header.timeout().orElse(defaultTimeout));
     }
 
     private static String decode(byte[] bytes) throws ReactionException {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new ReactionException(1, "the file is not valid UTF-8");
         }
@@ -144,12 +153,14 @@ public final class ReactionLoader {
             }
             int owner = (Integer) Files.getAttribute(file, "unix:uid");
             if (owner != 0 && owner != OWN_UID) {
-                throw new ReactionException(1, "the file is owned by uid " + owner + "; reactions must belong to root "
-                        + "or to riposte's own user");
+                throw new ReactionException(
+                        1,
+                        "the file is owned by uid " + owner + "; reactions must belong to root "
+                                + "or to riposte's own user");
             }
             if (Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_WRITE)) {
-                throw new ReactionException(1, "the file is writable by every user; refusing to run it "
-                        + "(chmod o-w)");
+                throw new ReactionException(
+                        1, "the file is writable by every user; refusing to run it " + "(chmod o-w)");
             }
             long size = Files.size(file);
             if (size > MAX_FILE_BYTES) {

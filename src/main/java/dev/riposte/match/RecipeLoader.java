@@ -52,8 +52,8 @@ final class RecipeLoader {
         try {
             root = new Compose(LoadSettings.builder().setLabel(file.toString()).build()).composeString(text);
         } catch (MarkedYamlEngineException e) {
-            rejections.add(new Rejection(file, e.getProblemMark().map(m -> m.getLine() + 1).orElse(1),
-                    "not valid YAML: " + e.getProblem()));
+            rejections.add(new Rejection(
+                    file, e.getProblemMark().map(m -> m.getLine() + 1).orElse(1), "not valid YAML: " + e.getProblem()));
             return new Loaded(reactions, rejections);
         } catch (YamlEngineException e) {
             rejections.add(new Rejection(file, 1, "not valid YAML: " + e.getMessage()));
@@ -76,19 +76,24 @@ final class RecipeLoader {
         return new Loaded(reactions, rejections);
     }
 
-    private List<Reaction> recipe(Path file, Node node, String hash, List<Rejection> rejections) throws ReactionException {
+    private List<Reaction> recipe(Path file, Node node, String hash, List<Rejection> rejections)
+            throws ReactionException {
         Map<String, Node> fields = mapping(node, "a recipe");
         String recipeName = scalar(fields, "name", node, "the recipe");
         if (!NAME.matcher(recipeName).matches()) {
-            throw new ReactionException(line(fields.get("name")), "recipe name \"" + recipeName + "\" must be 1 to 63 "
-                    + "characters of A-Z a-z 0-9 . _ - starting with a letter or digit");
+            throw new ReactionException(
+                    line(fields.get("name")),
+                    "recipe name \"" + recipeName + "\" must be 1 to 63 "
+                            + "characters of A-Z a-z 0-9 . _ - starting with a letter or digit");
         }
         boolean enabled = true;
         if (fields.containsKey("enabled")) {
-            String value = scalar(fields, "enabled", node, "recipe " + recipeName).toLowerCase(Locale.ROOT);
+            String value =
+                    scalar(fields, "enabled", node, "recipe " + recipeName).toLowerCase(Locale.ROOT);
             if (!value.equals("true") && !value.equals("false")) {
-                throw new ReactionException(line(fields.get("enabled")), "recipe " + recipeName
-                        + ": enabled must be true or false, got \"" + value + "\"");
+                throw new ReactionException(
+                        line(fields.get("enabled")),
+                        "recipe " + recipeName + ": enabled must be true or false, got \"" + value + "\"");
             }
             enabled = Boolean.parseBoolean(value);
         }
@@ -97,8 +102,8 @@ final class RecipeLoader {
             return List.of();
         }
         if (!(list instanceof SequenceNode sequence)) {
-            throw new ReactionException(line(list), "recipe " + recipeName + ": reactions must be a list of "
-                    + "{format, code} entries");
+            throw new ReactionException(
+                    line(list), "recipe " + recipeName + ": reactions must be a list of " + "{format, code} entries");
         }
         List<Reaction> out = new ArrayList<>();
         List<Node> entries = sequence.getValue();
@@ -123,20 +128,28 @@ final class RecipeLoader {
         ScriptValidator validator = switch (format) {
             case "js" -> js;
             case "shell" -> shell;
-            default -> throw new ReactionException(line(fields.get("format")), what + ": unknown format \"" + format
-                    + "\" (js or shell)");
+            default ->
+                throw new ReactionException(
+                        line(fields.get("format")), what + ": unknown format \"" + format + "\" (js or shell)");
         };
         // A block scalar's text starts on the line after its indicator; a plain one on its own line.
-        int firstCodeLine = line(codeNode) + (codeNode instanceof ScalarNode s
-                && (s.getScalarStyle() == ScalarStyle.LITERAL || s.getScalarStyle() == ScalarStyle.FOLDED) ? 1 : 0);
+        int firstCodeLine = line(codeNode)
+                + (codeNode instanceof ScalarNode s
+                                && (s.getScalarStyle() == ScalarStyle.LITERAL
+                                        || s.getScalarStyle() == ScalarStyle.FOLDED)
+                        ? 1
+                        : 0);
         Code validated;
         try {
             validated = validator.validate(file.toString(), code);
         } catch (ReactionException e) {
             throw new ReactionException(firstCodeLine + e.line() - 1, what + ": " + e.getMessage());
         }
-        ReactionHeader header = new ReactionHeader(List.of(new Selector(List.of(Term.FieldGlob.of("name", recipeName)))),
-                Optional.of(name), Optional.empty(), enabled);
+        ReactionHeader header = new ReactionHeader(
+                List.of(new Selector(List.of(Term.FieldGlob.of("name", recipeName)))),
+                Optional.of(name),
+                Optional.empty(),
+                enabled);
         return new Reaction(name, file, header, hash, validated, defaultTimeout);
     }
 
@@ -155,7 +168,8 @@ final class RecipeLoader {
         return out;
     }
 
-    private static String scalar(Map<String, Node> fields, String key, Node owner, String what) throws ReactionException {
+    private static String scalar(Map<String, Node> fields, String key, Node owner, String what)
+            throws ReactionException {
         Node value = fields.get(key);
         if (value == null) {
             throw new ReactionException(line(owner), what + ": missing " + key);

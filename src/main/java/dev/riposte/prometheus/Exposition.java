@@ -12,6 +12,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
@@ -22,7 +23,6 @@ import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,14 +41,17 @@ import java.util.function.Supplier;
  */
 public final class Exposition implements RunListener, KernelWrites, AutoCloseable {
     /** The buckets of the run and ingest-to-done histograms: 0.5 ms (a warm run) to 60 s (the longest @timeout). */
-    private static final double[] SECONDS_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-        2.5, 10, 60};
+    private static final double[] SECONDS_BUCKETS = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60
+    };
     /**
      * The buckets of the kernel-write histogram: 0.1 ms (a batch over netlink) to 10 s (where riposte gives up
      * on an nft process).
      */
-    private static final double[] KERNEL_BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-        0.25, 1, 10};
+    private static final double[] KERNEL_BUCKETS = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 10
+    };
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter runs;
     private final Histogram runDuration;
@@ -64,65 +67,118 @@ public final class Exposition implements RunListener, KernelWrites, AutoCloseabl
      * @param storeErrors the state store's failed transactions
      * @param version riposte's version, for riposte_build_info
      */
-    public Exposition(Metrics metrics, Supplier<NetPolicyStatus> netpolicy, IntSupplier inFlight, int capacity,
-                      Supplier<List<SourceStatus>> sources, LongSupplier storeErrors, String version) {
-        runs = Counter.builder().name("riposte_runs_total").help("Reaction runs, by reaction and outcome")
-                .labelNames("reaction", "outcome").register(registry);
-        runDuration = Histogram.builder().name("riposte_run_duration_seconds").unit(Unit.SECONDS)
+    public Exposition(
+            Metrics metrics,
+            Supplier<NetPolicyStatus> netpolicy,
+            IntSupplier inFlight,
+            int capacity,
+            Supplier<List<SourceStatus>> sources,
+            LongSupplier storeErrors,
+            String version) {
+        runs = Counter.builder()
+                .name("riposte_runs_total")
+                .help("Reaction runs, by reaction and outcome")
+                .labelNames("reaction", "outcome")
+                .register(registry);
+        runDuration = Histogram.builder()
+                .name("riposte_run_duration_seconds")
+                .unit(Unit.SECONDS)
                 .help("How long a reaction's run took, by reaction")
                 .classicUpperBounds(SECONDS_BUCKETS)
-                .labelNames("reaction").register(registry);
-        CounterWithCallback.builder().name("riposte_events_total").help("Events by what became of them: received "
+                .labelNames("reaction")
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("riposte_events_total")
+                .help("Events by what became of them: received "
                         + "(parsed and offered), rejected (not an event), dropped (queue full), deduplicated, done")
-                .labelNames("state").callback(cb -> {
+                .labelNames("state")
+                .callback(cb -> {
                     Metrics.Snapshot s = metrics.snapshot();
                     cb.call(s.received(), "received");
                     cb.call(s.rejected(), "rejected");
                     cb.call(s.dropped(), "dropped");
                     cb.call(s.deduplicated(), "deduplicated");
                     cb.call(s.eventsDone(), "done");
-                }).register(registry);
-        CounterWithCallback.builder().name("riposte_source_events_total").help("Values read from each followed file "
-                        + "and standard input: events, rejected (not an event), refused (another format than the source's)")
-                .labelNames("source", "state").callback(cb -> {
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("riposte_source_events_total")
+                .help(
+                        "Values read from each followed file "
+                                + "and standard input: events, rejected (not an event), refused (another format than the source's)")
+                .labelNames("source", "state")
+                .callback(cb -> {
                     for (SourceStatus s : sources.get()) {
                         String name = s.source(); // the configured path: one series across rotations
                         cb.call(s.events(), name, "events");
                         cb.call(s.rejected(), name, "rejected");
                         cb.call(s.refused(), name, "refused");
                     }
-                }).register(registry);
-        Histogram ingestToDone = Histogram.builder().name("riposte_ingest_to_done_seconds").unit(Unit.SECONDS)
+                })
+                .register(registry);
+        Histogram ingestToDone = Histogram.builder()
+                .name("riposte_ingest_to_done_seconds")
+                .unit(Unit.SECONDS)
                 .help("From the moment riposte had an event to the end of its last run")
                 .classicUpperBounds(SECONDS_BUCKETS)
                 .register(registry);
         metrics.observeDone(nanos -> ingestToDone.observe(nanos / 1e9));
-        GaugeWithCallback.builder().name("riposte_events_in_flight").help("Events admitted and not yet done (queued "
-                + "or running)").callback(cb -> cb.call(inFlight.getAsInt())).register(registry);
-        GaugeWithCallback.builder().name("riposte_events_capacity").help("Events that may be in flight at once "
-                + "(dispatch.queue_capacity); beyond it dispatch.overflow applies").callback(cb -> cb.call(capacity))
+        GaugeWithCallback.builder()
+                .name("riposte_events_in_flight")
+                .help("Events admitted and not yet done (queued " + "or running)")
+                .callback(cb -> cb.call(inFlight.getAsInt()))
                 .register(registry);
-        GaugeWithCallback.builder().name("riposte_netpolicy_active").help("1 while the netpolicy backend applies "
+        GaugeWithCallback.builder()
+                .name("riposte_events_capacity")
+                .help("Events that may be in flight at once "
+                        + "(dispatch.queue_capacity); beyond it dispatch.overflow applies")
+                .callback(cb -> cb.call(capacity))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("riposte_netpolicy_active")
+                .help("1 while the netpolicy backend applies "
                         + "blocks (or logs them, in dry-run), 0 while it is disabled or degraded")
-                .labelNames("backend").callback(cb -> {
+                .labelNames("backend")
+                .callback(cb -> {
                     NetPolicyStatus n = netpolicy.get();
                     cb.call(n.active() ? 1 : 0, n.backend());
-                }).register(registry);
-        GaugeWithCallback.builder().name("riposte_netpolicy_blocked").help("Addresses blocked now")
-                .callback(cb -> cb.call(netpolicy.get().blocked())).register(registry);
-        GaugeWithCallback.builder().name("riposte_netpolicy_domains").help("Domains followed now")
-                .callback(cb -> cb.call(netpolicy.get().domains())).register(registry);
-        kernelWrites = Histogram.builder().name("riposte_netpolicy_kernel_write_seconds").unit(Unit.SECONDS)
-                .help("How long a write to the kernel's sets took (for nftables, one nft process): update (a batch "
-                        + "of adds and deletes) or replace (the restore at start, a re-created table); result ok or error")
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("riposte_netpolicy_blocked")
+                .help("Addresses blocked now")
+                .callback(cb -> cb.call(netpolicy.get().blocked()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("riposte_netpolicy_domains")
+                .help("Domains followed now")
+                .callback(cb -> cb.call(netpolicy.get().domains()))
+                .register(registry);
+        kernelWrites = Histogram.builder()
+                .name("riposte_netpolicy_kernel_write_seconds")
+                .unit(Unit.SECONDS)
+                .help(
+                        "How long a write to the kernel's sets took (for nftables, one nft process): update (a batch "
+                                + "of adds and deletes) or replace (the restore at start, a re-created table); result ok or error")
                 .classicUpperBounds(KERNEL_BUCKETS)
-                .labelNames("write", "result").register(registry);
-        CounterWithCallback.builder().name("riposte_netpolicy_repairs_total").help("Times the kernel's table was "
-                + "found changed and put back").callback(cb -> cb.call(netpolicy.get().repairs())).register(registry);
-        CounterWithCallback.builder().name("riposte_store_errors_total").help("State store transactions that failed "
-                + "on an SQLite error (a full disk, a damaged file): audit records, blocks or reaction data not stored")
-                .callback(cb -> cb.call(storeErrors.getAsLong())).register(registry);
-        Info info = Info.builder().name("riposte_build_info").help("riposte's version").labelNames("version")
+                .labelNames("write", "result")
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("riposte_netpolicy_repairs_total")
+                .help("Times the kernel's table was " + "found changed and put back")
+                .callback(cb -> cb.call(netpolicy.get().repairs()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("riposte_store_errors_total")
+                .help(
+                        "State store transactions that failed "
+                                + "on an SQLite error (a full disk, a damaged file): audit records, blocks or reaction data not stored")
+                .callback(cb -> cb.call(storeErrors.getAsLong()))
+                .register(registry);
+        Info info = Info.builder()
+                .name("riposte_build_info")
+                .help("riposte's version")
+                .labelNames("version")
                 .register(registry);
         info.setLabelValues(version);
         // The JVM's series, but not JvmMemoryPoolAllocationMetrics: it handles every GC's notification, and a
@@ -151,7 +207,10 @@ public final class Exposition implements RunListener, KernelWrites, AutoCloseabl
 
     /** Serves /metrics on {@code host:port} (port 0: any free port; see {@link #port()}). */
     public void serve(String host, int port) throws IOException {
-        server = HTTPServer.builder().inetAddress(InetAddress.getByName(host)).port(port).registry(registry)
+        server = HTTPServer.builder()
+                .inetAddress(InetAddress.getByName(host))
+                .port(port)
+                .registry(registry)
                 .buildAndStart();
     }
 
@@ -164,7 +223,10 @@ public final class Exposition implements RunListener, KernelWrites, AutoCloseabl
     public String text() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            PrometheusTextFormatWriter.builder().setIncludeCreatedTimestamps(false).build().write(out, registry.scrape());
+            PrometheusTextFormatWriter.builder()
+                    .setIncludeCreatedTimestamps(false)
+                    .build()
+                    .write(out, registry.scrape());
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }

@@ -21,7 +21,10 @@ record AllocationLimits(int stringLength, int typedArrayLength, int arrayFillLen
     static final int MIN_MEMBER_CHARS = 5;
 
     static AllocationLimits forBudget(long maxAllocBytes) {
-        return new AllocationLimits(clamp(maxAllocBytes / 4), clamp(maxAllocBytes / 16), clamp(maxAllocBytes / 16),
+        return new AllocationLimits(
+                clamp(maxAllocBytes / 4),
+                clamp(maxAllocBytes / 16),
+                clamp(maxAllocBytes / 16),
                 clamp(maxAllocBytes / 2048));
     }
 
@@ -43,9 +46,10 @@ record AllocationLimits(int stringLength, int typedArrayLength, int arrayFillLen
             return message + " (a string may have at most " + stringLength + " characters in a run: "
                     + "reactions.max_alloc_bytes / 4)";
         }
-        if (message.startsWith("RangeError: Invalid typed array length") || message.startsWith("RangeError: Array buffer allocation failed")) {
-            return message + " (a typed array or array buffer may have at most " + typedArrayLength + " elements in a run: "
-                    + "reactions.max_alloc_bytes / 16)";
+        if (message.startsWith("RangeError: Invalid typed array length")
+                || message.startsWith("RangeError: Array buffer allocation failed")) {
+            return message + " (a typed array or array buffer may have at most " + typedArrayLength
+                    + " elements in a run: " + "reactions.max_alloc_bytes / 16)";
         }
         return message;
     }

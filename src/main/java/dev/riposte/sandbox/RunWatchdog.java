@@ -27,7 +27,12 @@ final class RunWatchdog implements AutoCloseable {
     static final double HEAP_GUARD_RATIO = 0.8;
     static final long HEAP_GUARD_MIN_BYTES = 16L << 20;
 
-    enum Stop { DEADLINE, MEMORY, HEAP, SHUTDOWN }
+    enum Stop {
+        DEADLINE,
+        MEMORY,
+        HEAP,
+        SHUTDOWN
+    }
 
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -45,7 +50,10 @@ final class RunWatchdog implements AutoCloseable {
 
     /** Starts watching a run on the calling thread. */
     Watch start(Context context, Duration timeout) {
-        Watch w = new Watch(context, System.nanoTime() + timeout.toNanos(), Thread.currentThread().threadId(),
+        Watch w = new Watch(
+                context,
+                System.nanoTime() + timeout.toNanos(),
+                Thread.currentThread().threadId(),
                 threads.getCurrentThreadAllocatedBytes());
         active.add(w);
         return w;
@@ -137,7 +145,8 @@ final class RunWatchdog implements AutoCloseable {
     private static MemoryPoolMXBean oldGeneration() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             String name = pool.getName();
-            if (pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()
+            if (pool.getType() == MemoryType.HEAP
+                    && pool.isCollectionUsageThresholdSupported()
                     && (name.contains("Old") || name.contains("Tenured"))) {
                 return pool;
             }

@@ -43,11 +43,13 @@ import org.slf4j.LoggerFactory;
 public final class Sandbox implements ReactionRunner, ScriptValidator, AutoCloseable {
     /** A run's outcome when it allocated more than its budget. */
     private static final String OVER_BUDGET = "stopped: the run allocated more than reactions.max_alloc_bytes";
+
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
     /** How long closing waits for the engine to let go of runs it cancelled. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
     /** Host access that allows nothing, not even the default mutable mappings (CONSTRAINED forbids them). */
-    private static final HostAccess NO_HOST_ACCESS = HostAccess.newBuilder().allowMutableTargetMappings().build();
+    private static final HostAccess NO_HOST_ACCESS =
+            HostAccess.newBuilder().allowMutableTargetMappings().build();
     /**
      * Guards the built-ins that allocate more than their input in one uninterruptible step: JSON.parse
      * of a text with too many members, and fill on a long array (a sparse one is filled in one allocation).
@@ -117,9 +119,12 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
      * @param defaultTimeout bounds a file's top level while it is checked
      */
     public static Sandbox withEffects(Effects effects, Duration defaultTimeout, long maxAllocBytes, RunLimits limits) {
-        return new Sandbox(new Helpers(effects, limits),
-                new Helpers(Effects.refusing("effects are refused while a reaction file is checked"), RunLimits.defaults()),
-                defaultTimeout, maxAllocBytes);
+        return new Sandbox(
+                new Helpers(effects, limits),
+                new Helpers(
+                        Effects.refusing("effects are refused while a reaction file is checked"), RunLimits.defaults()),
+                defaultTimeout,
+                maxAllocBytes);
     }
 
     /** The same with the default run limits (for checks and tests that do not exercise them). */
@@ -138,8 +143,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
      * the engine's own globals ({@code print}, {@code load}, {@code Graal}, {@code console}) are off.
      */
     static Context.Builder lockdown(Context.Builder builder) {
-        return builder
-                .allowHostAccess(NO_HOST_ACCESS)
+        return builder.allowHostAccess(NO_HOST_ACCESS)
                 .allowIO(IOAccess.NONE)
                 .allowPolyglotAccess(PolyglotAccess.NONE)
                 .allowCreateThread(false)
@@ -162,8 +166,11 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             Value jsonParse = bindings.getMember("JSON").getMember("parse");
             RunScope scope = with.newScope();
             with.install(bindings, scope, jsonParse);
-            context.eval(GUARDS_SOURCE).execute((ProxyExecutable) args -> limits.tooManyMembers(args[0].asString()),
-                    limits.jsonMembers(), limits.arrayFillLength());
+            context.eval(GUARDS_SOURCE)
+                    .execute(
+                            (ProxyExecutable) args -> limits.tooManyMembers(args[0].asString()),
+                            limits.jsonMembers(),
+                            limits.arrayFillLength());
             return new Prepared(context, bindings, jsonParse, scope);
         } catch (RuntimeException e) {
             context.close(true);
@@ -215,8 +222,8 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
                 outcome = settled(process.execute(data));
                 // Measured before the context is closed (closing allocates too, on this thread).
                 if (outcome instanceof Outcome.Ok && watchdog.overBudget(watch)) {
-                    outcome = new Outcome.Failed(OVER_BUDGET + " (it ended before it could be stopped: what it did "
-                            + "stands)", 0);
+                    outcome = new Outcome.Failed(
+                            OVER_BUDGET + " (it ended before it could be stopped: what it did " + "stands)", 0);
                 }
             }
         } catch (PolyglotException e) {
@@ -225,8 +232,10 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             // The watchdog closed the context between two host-side steps.
             outcome = watch.stopped() != null ? stopped(watch, reaction) : internal(e, reaction);
         } catch (EventTooLarge e) {
-            outcome = new Outcome.Failed("the event has more than " + limits.jsonMembers() + " JSON members; parsing it "
-                    + "would exceed the run's memory budget (reactions.max_alloc_bytes)", 0);
+            outcome = new Outcome.Failed(
+                    "the event has more than " + limits.jsonMembers() + " JSON members; parsing it "
+                            + "would exceed the run's memory budget (reactions.max_alloc_bytes)",
+                    0);
         } finally {
             watchdog.finish(watch);
             close(p.context(), watch);
@@ -246,16 +255,18 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
         }
         Value[] rejection = new Value[1];
         boolean[] fulfilled = new boolean[1];
-        returned.invokeMember("then",
-                (ProxyExecutable) args -> fulfilled[0] = true,
-                (ProxyExecutable) args -> rejection[0] = args.length > 0 ? args[0] : null);
+        returned.invokeMember("then", (ProxyExecutable) args -> fulfilled[0] = true, (ProxyExecutable)
+                args -> rejection[0] = args.length > 0 ? args[0] : null);
         if (fulfilled[0]) {
             return new Outcome.Ok();
         }
         if (rejection[0] != null) {
             Value reason = rejection[0];
-            return new Outcome.Failed(reason.canInvokeMember("toString") ? reason.invokeMember("toString").asString()
-                    : reason.toString(), 0);
+            return new Outcome.Failed(
+                    reason.canInvokeMember("toString")
+                            ? reason.invokeMember("toString").asString()
+                            : reason.toString(),
+                    0);
         }
         return new Outcome.Failed("process returned a promise that never settled", 0);
     }
@@ -278,13 +289,16 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             return stopped(watch, reaction);
         }
         if (e.isResourceExhausted()) {
-            return new Outcome.Failed("stopped: the daemon's heap ran out during this run (it allocated faster than "
-                    + "reactions.max_alloc_bytes could stop it)", 0);
+            return new Outcome.Failed(
+                    "stopped: the daemon's heap ran out during this run (it allocated faster than "
+                            + "reactions.max_alloc_bytes could stop it)",
+                    0);
         }
         if (e.isHostException() || e.isInternalError()) {
             return internal(e, reaction);
         }
-        return new Outcome.Failed(limits.explain(e.getMessage()), line(e, reaction.file().toString()));
+        return new Outcome.Failed(
+                limits.explain(e.getMessage()), line(e, reaction.file().toString()));
     }
 
     private Outcome stopped(RunWatchdog.Watch watch, Reaction reaction) {
@@ -295,7 +309,8 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             return new Outcome.Failed("stopped: riposte is shutting down", 0);
         }
         if (watch.stopped() == RunWatchdog.Stop.HEAP) {
-            return new Outcome.Failed("stopped: the daemon's heap was nearly full and this run had allocated the most", 0);
+            return new Outcome.Failed(
+                    "stopped: the daemon's heap was nearly full and this run had allocated the most", 0);
         }
         return new Outcome.TimedOut(reaction.timeout());
     }
@@ -309,7 +324,8 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
     /** The line in {@code fileName} that the error points at, or 0. */
     private static int line(PolyglotException e, String fileName) {
         for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
-            if (frame.isGuestFrame() && frame.getSourceLocation() != null
+            if (frame.isGuestFrame()
+                    && frame.getSourceLocation() != null
                     && frame.getSourceLocation().getSource().getName().equals(fileName)) {
                 return frame.getSourceLocation().getStartLine();
             }
@@ -347,20 +363,28 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             }
             Value process = bindings.getMember("process");
             if (process == null || !process.canExecute()) {
-                throw new ReactionException(topLevelLine, topLevelError != null
-                        ? "the top-level code failed before process was defined: " + topLevelError
-                        : "no process function; a reaction defines function process(data) { ... }");
+                throw new ReactionException(
+                        topLevelLine,
+                        topLevelError != null
+                                ? "the top-level code failed before process was defined: " + topLevelError
+                                : "no process function; a reaction defines function process(data) { ... }");
             }
             if (topLevelError != null) {
-                LOG.warn("{}:{}: the top-level code failed while the file was checked (kept, process exists): {}",
-                        fileName, topLevelLine, topLevelError);
+                LOG.warn(
+                        "{}:{}: the top-level code failed while the file was checked (kept, process exists): {}",
+                        fileName,
+                        topLevelLine,
+                        topLevelError);
             }
             return new Code.Js(source);
         } catch (PolyglotException e) {
             if (e.isCancelled() || watch.stopped() != null) {
-                throw new ReactionException(1, watch.stopped() == RunWatchdog.Stop.DEADLINE
-                        ? "the top-level code did not finish within " + checkTimeout.toMillis() + " ms while the file was checked"
-                        : "the top-level code allocated more than reactions.max_alloc_bytes while the file was checked");
+                throw new ReactionException(
+                        1,
+                        watch.stopped() == RunWatchdog.Stop.DEADLINE
+                                ? "the top-level code did not finish within " + checkTimeout.toMillis()
+                                        + " ms while the file was checked"
+                                : "the top-level code allocated more than reactions.max_alloc_bytes while the file was checked");
             }
             if (e.isResourceExhausted()) {
                 throw new ReactionException(1, "the top-level code exhausted the heap while the file was checked");
@@ -392,11 +416,14 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             p.context().close(true);
         }
         unused.clear();
-        Thread closing = Thread.ofPlatform().daemon().name("riposte-engine-close").start(() -> engine.close(true));
+        Thread closing =
+                Thread.ofPlatform().daemon().name("riposte-engine-close").start(() -> engine.close(true));
         try {
             if (!closing.join(CLOSE_WAIT)) {
-                LOG.warn("the JavaScript engine did not close within {} ms: a run is stuck where it cannot be "
-                        + "cancelled; leaving it to the exit", CLOSE_WAIT.toMillis());
+                LOG.warn(
+                        "the JavaScript engine did not close within {} ms: a run is stuck where it cannot be "
+                                + "cancelled; leaving it to the exit",
+                        CLOSE_WAIT.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -41,9 +41,20 @@ import java.util.concurrent.TimeUnit;
  *     null when the shell is not contained so
  * @param reason why shells are refused, or how they run (for logs and riposte check)
  */
-public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, boolean namespace, boolean clearBounding,
-        String bwrap, String reason) {
-    public enum Mode { ISOLATED, PRIVILEGED, REFUSED }
+public record ShellIsolation(
+        Mode mode,
+        int uid,
+        int gid,
+        boolean switchUser,
+        boolean namespace,
+        boolean clearBounding,
+        String bwrap,
+        String reason) {
+    public enum Mode {
+        ISOLATED,
+        PRIVILEGED,
+        REFUSED
+    }
 
     static final int CAP_CHOWN = 0;
     static final int CAP_SETGID = 6;
@@ -64,8 +75,8 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, bo
             Self self = Self.read();
             return of(config, self.capabilities(), self.uid(), ShellIsolation::getent);
         } catch (IOException e) {
-            return refused("cannot tell riposte's privileges or look up "
-                    + "shell.user " + config.user() + ": " + e.getMessage());
+            return refused("cannot tell riposte's privileges or look up " + "shell.user " + config.user() + ": "
+                    + e.getMessage());
         }
     }
 
@@ -77,39 +88,70 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, bo
      * @param capabilities riposte's effective capability set
      * @param selfUid riposte's own uid
      */
-    static ShellIsolation of(RiposteConfig.Shell config, long capabilities, int selfUid, Users users) throws IOException {
+    static ShellIsolation of(RiposteConfig.Shell config, long capabilities, int selfUid, Users users)
+            throws IOException {
         boolean namespace = has(capabilities, CAP_SYS_ADMIN);
         boolean bounding = has(capabilities, CAP_SETPCAP);
-        String where = namespace ? ", each in its own pid namespace"
+        String where = namespace
+                ? ", each in its own pid namespace"
                 : ", each in its own session, whose processes are killed at the end (one that leaves it outlives the run)";
         if (config.privileged()) {
-            return new ShellIsolation(Mode.PRIVILEGED, -1, -1, false, namespace, false, null, "shell reactions run as riposte "
-                    + "itself, with its privileges (shell.privileged: true)" + where);
+            return new ShellIsolation(
+                    Mode.PRIVILEGED,
+                    -1,
+                    -1,
+                    false,
+                    namespace,
+                    false,
+                    null,
+                    "shell reactions run as riposte " + "itself, with its privileges (shell.privileged: true)" + where);
         }
         int[] user = users.lookup(config.user());
         if (user == null) {
             return refused("shell.user " + config.user() + " does not exist on this system");
         }
         if (user[0] == 0) {
-            return refused("shell.user " + config.user() + " is root; set shell.privileged: true to run shell reactions "
-                    + "with privileges");
+            return refused("shell.user " + config.user()
+                    + " is root; set shell.privileged: true to run shell reactions " + "with privileges");
         }
         if (user[0] == selfUid) {
-            return new ShellIsolation(Mode.ISOLATED, user[0], user[1], false, namespace, bounding, null, "shell reactions run "
-                    + "as riposte's own user, uid " + user[0] + " (shell.user " + config.user() + "), with no "
-                    + "capabilities and no_new_privs" + where);
+            return new ShellIsolation(
+                    Mode.ISOLATED,
+                    user[0],
+                    user[1],
+                    false,
+                    namespace,
+                    bounding,
+                    null,
+                    "shell reactions run "
+                            + "as riposte's own user, uid " + user[0] + " (shell.user " + config.user() + "), with no "
+                            + "capabilities and no_new_privs" + where);
         }
-        if (!(has(capabilities, CAP_SETUID) && has(capabilities, CAP_SETGID) && has(capabilities, CAP_CHOWN) && namespace)) {
+        if (!(has(capabilities, CAP_SETUID)
+                && has(capabilities, CAP_SETGID)
+                && has(capabilities, CAP_CHOWN)
+                && namespace)) {
             return refused("shell reactions run as shell.user " + config.user() + " with no capabilities in their own "
                     + "pid namespace, which needs riposte to hold CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN "
                     + "(root has them), and this riposte does not. Run it as root, "
-                    + (selfUid == 0 ? "" : "set shell.user to riposte's own user (uid " + selfUid + ") to run them as "
-                    + "it with no capabilities, ") + "or set shell.privileged: true to run shell reactions with riposte's "
+                    + (selfUid == 0
+                            ? ""
+                            : "set shell.user to riposte's own user (uid " + selfUid + ") to run them as "
+                                    + "it with no capabilities, ")
+                    + "or set shell.privileged: true to run shell reactions with riposte's "
                     + "own privileges");
         }
-        return new ShellIsolation(Mode.ISOLATED, user[0], user[1], true, true, bounding, null, "shell reactions run as uid "
-                + user[0] + " gid " + user[1] + " (shell.user " + config.user() + ") with no capabilities and "
-                + "no_new_privs" + where);
+        return new ShellIsolation(
+                Mode.ISOLATED,
+                user[0],
+                user[1],
+                true,
+                true,
+                bounding,
+                null,
+                "shell reactions run as uid "
+                        + user[0] + " gid " + user[1] + " (shell.user " + config.user() + ") with no capabilities and "
+                        + "no_new_privs" + where);
     }
 
     /**
@@ -126,12 +168,13 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, bo
             Self self = Self.read();
             return forTest(config, self.uid(), ShellIsolation::getent, "bwrap");
         } catch (IOException e) {
-            return refused("cannot tell riposte's privileges or look up shell.user " + config.user() + ": "
-                    + e.getMessage());
+            return refused(
+                    "cannot tell riposte's privileges or look up shell.user " + config.user() + ": " + e.getMessage());
         }
     }
 
-    static ShellIsolation forTest(RiposteConfig.Shell config, int selfUid, Users users, String bwrap) throws IOException {
+    static ShellIsolation forTest(RiposteConfig.Shell config, int selfUid, Users users, String bwrap)
+            throws IOException {
         ShellIsolation isolation;
         if (selfUid == 0) {
             int[] user = users.lookup(config.user());
@@ -139,18 +182,36 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, bo
                 return refused("riposte test runs shell reactions as shell.user, and " + config.user()
                         + (user == null ? " does not exist on this system" : " is root"));
             }
-            isolation = new ShellIsolation(Mode.ISOLATED, user[0], user[1], true, true, true, bwrap, "shell reactions "
-                    + "run as uid " + user[0] + " (shell.user " + config.user() + ") in bubblewrap: the system "
-                    + "read-only, no network, no capabilities, only a throwaway working directory and /tmp writable");
+            isolation = new ShellIsolation(
+                    Mode.ISOLATED,
+                    user[0],
+                    user[1],
+                    true,
+                    true,
+                    true,
+                    bwrap,
+                    "shell reactions "
+                            + "run as uid " + user[0] + " (shell.user " + config.user() + ") in bubblewrap: the system "
+                            + "read-only, no network, no capabilities, only a throwaway working directory and /tmp writable");
         } else {
-            isolation = new ShellIsolation(Mode.ISOLATED, selfUid, -1, false, true, false, bwrap, "shell reactions "
-                    + "run as you (uid " + selfUid + ") in bubblewrap: the system read-only, no network, no "
-                    + "capabilities, only a throwaway working directory and /tmp writable");
+            isolation = new ShellIsolation(
+                    Mode.ISOLATED,
+                    selfUid,
+                    -1,
+                    false,
+                    true,
+                    false,
+                    bwrap,
+                    "shell reactions "
+                            + "run as you (uid " + selfUid + ") in bubblewrap: the system read-only, no network, no "
+                            + "capabilities, only a throwaway working directory and /tmp writable");
         }
         String broken = isolation.probe();
-        return broken == null ? isolation : refused("riposte test runs shell reactions only in "
-                + "bubblewrap, and it cannot run here: " + broken + ". Install it (apt install bubblewrap); it "
-                + "needs user namespaces (sysctl kernel.unprivileged_userns_clone=1)");
+        return broken == null
+                ? isolation
+                : refused("riposte test runs shell reactions only in "
+                        + "bubblewrap, and it cannot run here: " + broken + ". Install it (apt install bubblewrap); it "
+                        + "needs user namespaces (sysctl kernel.unprivileged_userns_clone=1)");
     }
 
     /** Why {@code true} cannot be run under this isolation, or null when it can. */
@@ -168,7 +229,9 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, bo
                     p.destroyForcibly();
                     return "bwrap did not finish";
                 }
-                return p.exitValue() == 0 ? null : bwrap + " exited with " + p.exitValue() + (out.isEmpty() ? "" : ": " + out);
+                return p.exitValue() == 0
+                        ? null
+                        : bwrap + " exited with " + p.exitValue() + (out.isEmpty() ? "" : ": " + out);
             } finally {
                 Files.deleteIfExists(dir);
             }
@@ -192,9 +255,11 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, bo
             Integer uid = null;
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("CapEff:")) {
-                    caps = Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
+                    caps = Long.parseUnsignedLong(
+                            line.substring("CapEff:".length()).trim(), 16);
                 } else if (line.startsWith("Uid:")) {
-                    uid = Integer.parseInt(line.substring("Uid:".length()).trim().split("\\s+")[0]);
+                    uid = Integer.parseInt(
+                            line.substring("Uid:".length()).trim().split("\\s+")[0]);
                 }
             }
             if (caps == null || uid == null) {
@@ -206,7 +271,9 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, bo
 
     /** {uid, gid} from {@code getent passwd NAME} (which also asks NSS sources), or null. */
     private static int[] getent(String name) throws IOException {
-        Process p = new ProcessBuilder("getent", "passwd", name).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("getent", "passwd", name)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         try {
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -236,7 +303,12 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, bo
             argv.add("setsid");
         }
         if (mode == Mode.ISOLATED && switchUser) {
-            argv.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--inh-caps=-all",
+            argv.addAll(List.of(
+                    "setpriv",
+                    "--reuid=" + uid,
+                    "--regid=" + gid,
+                    "--clear-groups",
+                    "--inh-caps=-all",
                     "--ambient-caps=-all"));
             if (clearBounding) {
                 argv.add("--bounding-set=-all");
@@ -252,9 +324,32 @@ public record ShellIsolation(Mode mode, int uid, int gid, boolean switchUser, bo
             // The sandbox's pid 1 dies with bwrap (--die-with-parent), and the namespace with it: killing bwrap
             // ends the run. The working directory is bound over the private /tmp when it lies in /tmp.
             String dir = work.toAbsolutePath().toString();
-            argv.addAll(List.of(bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-                    "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp",
-                    "--tmpfs", "/run", "--bind", dir, dir, "--chdir", dir, "--"));
+            argv.addAll(List.of(
+                    bwrap,
+                    "--unshare-all",
+                    "--die-with-parent",
+                    "--new-session",
+                    "--cap-drop",
+                    "ALL",
+                    "--ro-bind",
+                    "/",
+                    "/",
+                    "--proc",
+                    "/proc",
+                    "--dev",
+                    "/dev",
+                    "--tmpfs",
+                    "/tmp",
+                    "--tmpfs",
+                    "/var/tmp",
+                    "--tmpfs",
+                    "/run",
+                    "--bind",
+                    dir,
+                    dir,
+                    "--chdir",
+                    dir,
+                    "--"));
         }
         argv.addAll(shell);
         return argv;

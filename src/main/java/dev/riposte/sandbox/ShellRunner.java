@@ -34,9 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.riposte.effect.os.ErrnoException;
-import dev.riposte.effect.os.LibC;
-import dev.riposte.effect.process.ProcStat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +53,7 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
     static final int MAX_OUTPUT_LINES = 100;
     /** Linux refuses a single environment string longer than this (MAX_ARG_STRLEN). */
     static final int MAX_ENV_STRING = 128 * 1024;
+
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Logger LOG = LoggerFactory.getLogger(ShellRunner.class);
     private static final Logger REACTION_LOG = LoggerFactory.getLogger("riposte.reaction");
@@ -64,7 +62,9 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
      * ({@code $2} seconds: should riposte itself die mid-run, nothing outlives the run for long), reports
      * its exit status on its own stderr, then waits on stdin until riposte ends the run.
      */
-    static final String LEADER = "timeout --foreground -s KILL \"$2\" /bin/sh \"$1\" </dev/null 2>&1; echo $? >&2; read -r _";
+    static final String LEADER =
+            "timeout --foreground -s KILL \"$2\" /bin/sh \"$1\" </dev/null 2>&1; echo $? >&2; read -r _";
+
     private static final Path PROC = Path.of("/proc");
     private static final Pattern SH_ERROR = Pattern.compile(".*?: (?:line )?(\\d+): (.*)");
 
@@ -72,6 +72,7 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
     private final ShellIsolation isolation;
     /** The shells running now, so that a stopping daemon can end them all. */
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
+
     private volatile boolean cancelled;
 
     /** @param workRoot where working directories are made (each removed after its run) */
@@ -96,7 +97,9 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
             throw new ReactionException(1, "shell reactions cannot run here: " + isolation.reason());
         }
         try {
-            Process p = new ProcessBuilder("/bin/sh", "-n").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("/bin/sh", "-n")
+                    .redirectErrorStream(true)
+                    .start();
             try (var in = p.getOutputStream()) {
                 in.write(text.getBytes(StandardCharsets.UTF_8));
             } catch (IOException ignored) {
@@ -133,7 +136,9 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
             if (unreachable != null) {
                 return new RunResult(new Outcome.Failed(unreachable, 0), List.of(), System.nanoTime() - start);
             }
-            work = Files.createTempDirectory(workRoot, "riposte-sh-",
+            work = Files.createTempDirectory(
+                    workRoot,
+                    "riposte-sh-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             outcome = execute(reaction, event, work);
         } catch (IOException e) {
@@ -161,8 +166,10 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
             }
         }
         long backstop = reaction.timeout().toSeconds() + 2;
-        ProcessBuilder pb = new ProcessBuilder(isolation.command(List.of("/bin/sh", "-c", LEADER, "riposte-shell",
-                script.toString(), Long.toString(backstop)), work)).directory(work.toFile());
+        ProcessBuilder pb = new ProcessBuilder(isolation.command(
+                        List.of("/bin/sh", "-c", LEADER, "riposte-shell", script.toString(), Long.toString(backstop)),
+                        work))
+                .directory(work.toFile());
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", PATH);
@@ -182,7 +189,8 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         CompletableFuture<String> status = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
-                String line = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8)).readLine();
+                String line = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))
+                        .readLine();
                 status.complete(line == null ? "" : line.strip());
             } catch (IOException e) {
                 status.complete("");
@@ -205,10 +213,14 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         drain.join(TimeUnit.SECONDS.toMillis(isolation.namespace() ? 5 : 1));
         output.log(reaction, event);
         if (code == null || (cancelled && code.isEmpty())) {
-            return cancelled ? new Outcome.Failed("stopped: riposte is shutting down", 0) : new Outcome.TimedOut(reaction.timeout());
+            return cancelled
+                    ? new Outcome.Failed("stopped: riposte is shutting down", 0)
+                    : new Outcome.TimedOut(reaction.timeout());
         }
-        String note = fits ? "" : " (REACTION_DATA was not set: the event is too large for one environment string; "
-                + "read REACTION_DATA_FILE)";
+        String note = fits
+                ? ""
+                : " (REACTION_DATA was not set: the event is too large for one environment string; "
+                        + "read REACTION_DATA_FILE)";
         return switch (code) {
             case "0" -> new Outcome.Ok();
             case "" -> new Outcome.Failed("the shell ended without a status" + note, 0);
@@ -218,8 +230,11 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
                     yield new Outcome.Failed("the shell did not start: " + Text.forLog(code), 0);
                 }
                 int n = Integer.parseInt(code);
-                yield new Outcome.Failed(n > 128 ? "the shell was killed by signal " + (n - 128) + note
-                        : "the shell exited with status " + n + note, 0);
+                yield new Outcome.Failed(
+                        n > 128
+                                ? "the shell was killed by signal " + (n - 128) + note
+                                : "the shell exited with status " + n + note,
+                        0);
             }
         };
     }
@@ -237,14 +252,16 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
             return pb.start();
         }
         try {
-            return UNPRIVILEGED_START.submit(() -> {
-                if (!startThreadConfined) {
-                    LibC.system().prctl(LibC.PR_CAP_AMBIENT, LibC.PR_CAP_AMBIENT_CLEAR_ALL, 0);
-                    LibC.system().prctl(LibC.PR_SET_NO_NEW_PRIVS, 1, 0);
-                    startThreadConfined = true;
-                }
-                return pb.start();
-            }).get();
+            return UNPRIVILEGED_START
+                    .submit(() -> {
+                        if (!startThreadConfined) {
+                            LibC.system().prctl(LibC.PR_CAP_AMBIENT, LibC.PR_CAP_AMBIENT_CLEAR_ALL, 0);
+                            LibC.system().prctl(LibC.PR_SET_NO_NEW_PRIVS, 1, 0);
+                            startThreadConfined = true;
+                        }
+                        return pb.start();
+                    })
+                    .get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ErrnoException errno) {
                 throw new IOException("cannot drop riposte's capabilities for the shell: " + errno.getMessage(), errno);
@@ -330,7 +347,9 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
             return false;
         }
         try {
-            return ProcStat.read(PROC, process.pid()).map(s -> s.state() != 'Z' && s.state() != 'X').orElse(false);
+            return ProcStat.read(PROC, process.pid())
+                    .map(s -> s.state() != 'Z' && s.state() != 'X')
+                    .orElse(false);
         } catch (IOException e) {
             return false; // gone meanwhile
         }
@@ -374,9 +393,14 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
             int shown = Math.min(lines.length, MAX_OUTPUT_LINES);
             for (int i = 0; i < shown; i++) {
                 boolean last = i == shown - 1;
-                String more = !last ? "" : (lines.length > shown ? " ...[" + (lines.length - shown) + " more lines not logged]" : "")
-                        + (dropped > 0 ? " ...[" + dropped + " more bytes not kept]" : "");
-                REACTION_LOG.atInfo().addKeyValue("REACTION", reaction.name()).addKeyValue("EVENT_UUID", event.uuid())
+                String more = !last
+                        ? ""
+                        : (lines.length > shown ? " ...[" + (lines.length - shown) + " more lines not logged]" : "")
+                                + (dropped > 0 ? " ...[" + dropped + " more bytes not kept]" : "");
+                REACTION_LOG
+                        .atInfo()
+                        .addKeyValue("REACTION", reaction.name())
+                        .addKeyValue("EVENT_UUID", event.uuid())
                         .log("shell output: {}{}", Text.forLog(lines[i]), more);
             }
         }

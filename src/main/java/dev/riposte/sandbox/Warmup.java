@@ -35,7 +35,10 @@ public final class Warmup implements AutoCloseable {
     private volatile int notOk;
 
     private Warmup(Duration timeout, long maxAllocBytes, RunLimits limits, int runs) {
-        thread = Thread.ofPlatform().name("riposte-warmup").daemon().unstarted(() -> run(timeout, maxAllocBytes, limits, runs));
+        thread = Thread.ofPlatform()
+                .name("riposte-warmup")
+                .daemon()
+                .unstarted(() -> run(timeout, maxAllocBytes, limits, runs));
         thread.setPriority(Thread.MIN_PRIORITY);
     }
 
@@ -48,11 +51,16 @@ public final class Warmup implements AutoCloseable {
 
     private void run(Duration timeout, long maxAllocBytes, RunLimits limits, int runs) {
         long start = System.nanoTime();
-        try (Sandbox sandbox = Sandbox.withEffects(Effects.refusing("riposte's warm-up: effects are refused"), timeout,
-                maxAllocBytes, limits)) {
+        try (Sandbox sandbox = Sandbox.withEffects(
+                Effects.refusing("riposte's warm-up: effects are refused"), timeout, maxAllocBytes, limits)) {
             String text = resource("warmup.js");
-            Reaction reaction = new Reaction("riposte-warmup", Path.of("warmup.js"), HeaderParser.parse(text, "//"), "",
-                    sandbox.validate("warmup.js", text), timeout);
+            Reaction reaction = new Reaction(
+                    "riposte-warmup",
+                    Path.of("warmup.js"),
+                    HeaderParser.parse(text, "//"),
+                    "",
+                    sandbox.validate("warmup.js", text),
+                    timeout);
             String eventText = resource("warmup-event.json");
             EventParser parser = new EventParser();
             for (int i = 0; i < runs && !stopping; i++) {

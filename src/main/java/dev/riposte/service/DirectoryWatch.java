@@ -38,7 +38,10 @@ public final class DirectoryWatch implements AutoCloseable {
     public static DirectoryWatch watch(Path dir) {
         try {
             WatchService watcher = FileSystems.getDefault().newWatchService();
-            dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+            dir.register(
+                    watcher,
+                    StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_MODIFY,
                     StandardWatchEventKinds.ENTRY_DELETE);
             return new DirectoryWatch(watcher, dir);
         } catch (IOException e) {

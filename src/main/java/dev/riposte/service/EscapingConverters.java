@@ -34,7 +34,10 @@ public final class EscapingConverters {
                     out.append(' ');
                 }
                 String value = String.valueOf(kv.value).replace("\\", "\\\\").replace("\"", "\\\"");
-                out.append(Text.escape(kv.key)).append("=\"").append(Text.escape(value)).append('"');
+                out.append(Text.escape(kv.key))
+                        .append("=\"")
+                        .append(Text.escape(value))
+                        .append('"');
             }
             return out.toString();
         }

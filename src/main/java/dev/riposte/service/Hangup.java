@@ -23,7 +23,9 @@ public final class Hangup {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handler = Class.forName("sun.misc.SignalHandler");
             Object hup = signal.getConstructor(String.class).newInstance("HUP");
-            Object onSignal = Proxy.newProxyInstance(Hangup.class.getClassLoader(), new Class<?>[] {handler},
+            Object onSignal = Proxy.newProxyInstance(
+                    Hangup.class.getClassLoader(),
+                    new Class<?>[] {handler},
                     (proxy, method, args) -> invoked(proxy, method, args, action));
             signal.getMethod("handle", signal, handler).invoke(null, hup, onSignal);
         } catch (ReflectiveOperationException e) {

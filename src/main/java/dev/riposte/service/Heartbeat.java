@@ -31,13 +31,16 @@ public final class Heartbeat implements AutoCloseable {
             return;
         }
         long statusMillis = STATUS_EVERY.toMillis();
-        timer.scheduleAtFixedRate(surviving(() -> notifier.status(status.get())), statusMillis, statusMillis,
-                TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                surviving(() -> notifier.status(status.get())), statusMillis, statusMillis, TimeUnit.MILLISECONDS);
         Duration watchdog = watchdogInterval(env);
         if (watchdog != null) {
             long every = Math.max(1, watchdog.toMillis() / 2);
             timer.scheduleAtFixedRate(surviving(() -> ping(notifier, stall)), 0, every, TimeUnit.MILLISECONDS);
-            LOG.info("systemd watchdog: {} ms, pinging every {} ms while the dispatcher makes progress", watchdog.toMillis(), every);
+            LOG.info(
+                    "systemd watchdog: {} ms, pinging every {} ms while the dispatcher makes progress",
+                    watchdog.toMillis(),
+                    every);
         }
     }
 
@@ -74,7 +77,9 @@ public final class Heartbeat implements AutoCloseable {
     static Duration watchdogInterval(Map<String, String> env) {
         String usec = env.get("WATCHDOG_USEC");
         String pid = env.get("WATCHDOG_PID");
-        if (usec == null || (pid != null && !pid.equals(Long.toString(ProcessHandle.current().pid())))) {
+        if (usec == null
+                || (pid != null
+                        && !pid.equals(Long.toString(ProcessHandle.current().pid())))) {
             return null;
         }
         try {

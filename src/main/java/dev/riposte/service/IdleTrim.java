@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class IdleTrim {
     /** How often the daemon calls {@link #check()}: a quiet period this long ends a burst. */
     public static final Duration EVERY = Duration.ofSeconds(30);
+
     private static final Logger LOG = LoggerFactory.getLogger(IdleTrim.class);
 
     private final LongSupplier done;

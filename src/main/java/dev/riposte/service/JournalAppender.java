@@ -59,9 +59,10 @@ public final class JournalAppender extends AppenderBase<ILoggingEvent> {
             long n = DROPPED.incrementAndGet();
             long now = System.nanoTime();
             long last = LAST_SAID.get();
-            if ((last == Long.MIN_VALUE || now - last > TimeUnit.MINUTES.toNanos(1)) && LAST_SAID.compareAndSet(last, now)) {
-                System.err.println("riposte: the journal at " + socket + " refused a log entry (" + e.getMessage() + "); "
-                        + n + " refused since start");
+            if ((last == Long.MIN_VALUE || now - last > TimeUnit.MINUTES.toNanos(1))
+                    && LAST_SAID.compareAndSet(last, now)) {
+                System.err.println("riposte: the journal at " + socket + " refused a log entry (" + e.getMessage()
+                        + "); " + n + " refused since start");
             }
         }
     }
@@ -162,7 +163,10 @@ public final class JournalAppender extends AppenderBase<ILoggingEvent> {
             out.writeBytes(v);
         } else {
             out.write('\n');
-            out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v.length).array());
+            out.writeBytes(ByteBuffer.allocate(8)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(v.length)
+                    .array());
             out.writeBytes(v);
         }
         out.write('\n');

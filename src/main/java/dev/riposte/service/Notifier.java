@@ -32,7 +32,8 @@ public final class Notifier {
     }
 
     public void ready(String status) {
-        send("READY=1\nSTATUS=" + status + "\nMAINPID=" + ProcessHandle.current().pid() + "\n");
+        send("READY=1\nSTATUS=" + status + "\nMAINPID="
+                + ProcessHandle.current().pid() + "\n");
     }
 
     public void status(String status) {

@@ -106,11 +106,11 @@ public final class SqliteKeyValues implements KeyValues {
      */
     private List<String> column(String namespace, String column) throws StoreException {
         return store.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT count(*), coalesce(sum(length(CAST(" + column + " AS BLOB))), 0) FROM kv WHERE namespace = ?")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT count(*), coalesce(sum(length(CAST(" + column
+                    + " AS BLOB))), 0) FROM kv WHERE namespace = ?")) {
                 s.setString(1, namespace);
                 try (ResultSet r = s.executeQuery()) {
-                    long bytes = r.getLong(2) + 3L * r.getLong(1) + 2;  // the quotes and commas of the JSON array
+                    long bytes = r.getLong(2) + 3L * r.getLong(1) + 2; // the quotes and commas of the JSON array
                     if (bytes > maxResultBytes) {
                         throw new StoreException("the " + r.getLong(1) + " " + column + "s hold at least " + bytes
                                 + " bytes as JSON; the limit is " + maxResultBytes + " (state.max_result_bytes): read "
@@ -119,8 +119,8 @@ public final class SqliteKeyValues implements KeyValues {
                 }
             }
             List<String> out = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT " + column + " FROM kv WHERE namespace = ? ORDER BY key")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("SELECT " + column + " FROM kv WHERE namespace = ? ORDER BY key")) {
                 s.setString(1, namespace);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
@@ -151,7 +151,8 @@ public final class SqliteKeyValues implements KeyValues {
     @Override
     public boolean hasValue(String namespace, String value) throws StoreException {
         return store.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM kv WHERE namespace = ? AND value = ? LIMIT 1")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("SELECT 1 FROM kv WHERE namespace = ? AND value = ? LIMIT 1")) {
                 s.setString(1, namespace);
                 s.setString(2, value);
                 try (ResultSet r = s.executeQuery()) {
@@ -170,7 +171,8 @@ public final class SqliteKeyValues implements KeyValues {
             try {
                 value = current.isEmpty() ? 0 : Long.parseLong(current.get());
             } catch (NumberFormatException e) {
-                throw new StoreException("key \"" + key + "\" holds \"" + shorten(current.get()) + "\", not an integer");
+                throw new StoreException(
+                        "key \"" + key + "\" holds \"" + shorten(current.get()) + "\", not an integer");
             }
             long sum;
             try {

@@ -26,22 +26,22 @@ import org.sqlite.SQLiteConfig;
 public final class StateStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
     /** Migration N (counting from 1) takes the schema from version N-1 to N. Never edit one that shipped. */
-    private static final List<List<String>> MIGRATIONS = List.of(List.of(
-            """
+    private static final List<List<String>> MIGRATIONS = List.of(
+            List.of(
+                    """
             CREATE TABLE kv (namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
                              PRIMARY KEY (namespace, key)) WITHOUT ROWID""",
-            """
+                    """
             CREATE TABLE audit (id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, event_uuid TEXT NOT NULL,
                                 event_name TEXT NOT NULL, event_kind TEXT NOT NULL, reaction TEXT NOT NULL,
                                 reaction_hash TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL,
                                 duration_us INTEGER NOT NULL, calls TEXT NOT NULL)""",
-            "CREATE INDEX audit_time ON audit (time_ms)",
-            "CREATE INDEX audit_reaction ON audit (reaction, time_ms)",
-            "CREATE INDEX audit_event ON audit (event_uuid)"),
+                    "CREATE INDEX audit_time ON audit (time_ms)",
+                    "CREATE INDEX audit_reaction ON audit (reaction, time_ms)",
+                    "CREATE INDEX audit_event ON audit (event_uuid)"),
             List.of("""
             CREATE TABLE blocks (address TEXT PRIMARY KEY, reaction TEXT NOT NULL, event_uuid TEXT NOT NULL,
-                                 reason TEXT NOT NULL, created_ms INTEGER NOT NULL, expires_ms INTEGER)""",
-            """
+                                 reason TEXT NOT NULL, created_ms INTEGER NOT NULL, expires_ms INTEGER)""", """
             CREATE TABLE domains (domain TEXT PRIMARY KEY, reaction TEXT NOT NULL, event_uuid TEXT NOT NULL,
                                   reason TEXT NOT NULL, created_ms INTEGER NOT NULL)"""),
             List.of("""
@@ -73,10 +73,12 @@ public final class StateStore implements AutoCloseable {
         try {
             Path dir = file.getParent();
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } else if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new StoreException("state store " + file + " is not a regular file");
             }
@@ -113,12 +115,13 @@ public final class StateStore implements AutoCloseable {
         config.setBusyTimeout(5000);
         return connect(file, () -> config.createConnection("jdbc:sqlite:" + file), c -> {
             int version;
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA user_version")) {
+            try (Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("PRAGMA user_version")) {
                 version = r.getInt(1);
             }
             if (version != MIGRATIONS.size()) {
-                throw new StoreException("state store " + file + " has schema version " + version + "; this riposte reads "
-                        + MIGRATIONS.size() + " (start the daemon once to migrate it)");
+                throw new StoreException("state store " + file + " has schema version " + version
+                        + "; this riposte reads " + MIGRATIONS.size() + " (start the daemon once to migrate it)");
             }
         });
     }
@@ -149,7 +152,8 @@ public final class StateStore implements AutoCloseable {
 
     private static void migrate(Connection c, Path file) throws SQLException, StoreException {
         int version;
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA user_version")) {
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("PRAGMA user_version")) {
             version = r.getInt(1);
         }
         if (version > MIGRATIONS.size()) {
@@ -209,7 +213,10 @@ public final class StateStore implements AutoCloseable {
             errors.increment();
             long held = failureLog.admit();
             if (held >= 0) {
-                LOG.error("state store {}: {}{}", path, e.getMessage(),
+                LOG.error(
+                        "state store {}: {}{}",
+                        path,
+                        e.getMessage(),
                         held > 0 ? " (" + held + " more failures not logged)" : "");
             }
             throw new StoreException("state store: " + e.getMessage(), e);

@@ -28,7 +28,11 @@ final class LatencyHistogram {
     synchronized Metrics.Latency read() {
         interval = recent.getIntervalHistogram(interval);
         total.add(interval);
-        return new Metrics.Latency(total.getTotalCount(), total.getValueAtPercentile(50), total.getValueAtPercentile(90),
-                total.getValueAtPercentile(99), total.getMaxValue());
+        return new Metrics.Latency(
+                total.getTotalCount(),
+                total.getValueAtPercentile(50),
+                total.getValueAtPercentile(90),
+                total.getValueAtPercentile(99),
+                total.getMaxValue());
     }
 }

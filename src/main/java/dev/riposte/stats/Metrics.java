@@ -24,7 +24,7 @@ public final class Metrics {
     private final LatencyHistogram latency = new LatencyHistogram();
     private final LatencyHistogram sinceDetection = new LatencyHistogram();
     /** Also told each event's ingest-to-done time (the Prometheus histogram); none by default. */
-    private volatile LongConsumer doneObserver = nanos -> { };
+    private volatile LongConsumer doneObserver = nanos -> {};
 
     /** {@code observer} is told every event's ingest-to-done nanoseconds from now on. */
     public void observeDone(LongConsumer observer) {
@@ -102,17 +102,39 @@ public final class Metrics {
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(received.sum(), rejected.sum(), dropped.sum(), deduplicated.sum(), eventsDone.sum(),
-                refusedPeers.sum(), pendingRefused.sum(), connectionErrors.sum(),
-                runsOk.sum(), runsError.sum(), runsTimedOut.sum(), runsSkipped.sum(),
-                latency.read(), sinceDetection.read());
+        return new Snapshot(
+                received.sum(),
+                rejected.sum(),
+                dropped.sum(),
+                deduplicated.sum(),
+                eventsDone.sum(),
+                refusedPeers.sum(),
+                pendingRefused.sum(),
+                connectionErrors.sum(),
+                runsOk.sum(),
+                runsError.sum(),
+                runsTimedOut.sum(),
+                runsSkipped.sum(),
+                latency.read(),
+                sinceDetection.read());
     }
 
     /** Counters at one moment. */
-    public record Snapshot(long received, long rejected, long dropped, long deduplicated, long eventsDone,
-                           long refusedPeers, long pendingRefused, long connectionErrors,
-                           long runsOk, long runsError, long runsTimedOut, long runsSkipped, Latency latencyMicros,
-                           Latency sinceDetectionMicros) {}
+    public record Snapshot(
+            long received,
+            long rejected,
+            long dropped,
+            long deduplicated,
+            long eventsDone,
+            long refusedPeers,
+            long pendingRefused,
+            long connectionErrors,
+            long runsOk,
+            long runsError,
+            long runsTimedOut,
+            long runsSkipped,
+            Latency latencyMicros,
+            Latency sinceDetectionMicros) {}
 
     /** Latency percentiles in microseconds over {@code count} events. */
     public record Latency(long count, long p50, long p90, long p99, long max) {}

@@ -23,12 +23,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** Records stored through the writer thread, read back by query, and pruned by age and count. */
 class AuditTrailTest {
     static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+
     @TempDir
     Path dir;
 
     private static RunRecord record(Reaction reaction, Instant time, String uuidPrefix) {
-        return new RunRecord(time, reaction, Samples.event(uuidPrefix), new RunResult(new Outcome.Failed("TypeError: x", 3),
-                List.of(new HelperCall("NetBlockIp", "\"127.0.0.1\"", "-1", "NetBlockIp: refused")), 1_234_000));
+        return new RunRecord(
+                time,
+                reaction,
+                Samples.event(uuidPrefix),
+                new RunResult(
+                        new Outcome.Failed("TypeError: x", 3),
+                        List.of(new HelperCall("NetBlockIp", "\"127.0.0.1\"", "-1", "NetBlockIp: refused")),
+                        1_234_000));
     }
 
     @Test
@@ -46,14 +53,35 @@ class AuditTrailTest {
                 trail.flush();
             }
             List<AuditRecord> left = store.transaction(new AuditQuery(null, null, null, 100)::run);
-            assertEquals(List.of(Samples.event("03").uuid(), Samples.event("04").uuid(), Samples.event("05").uuid()),
-                    left.stream().map(AuditRecord::eventUuid).toList(), "the expired one and the oldest beyond 3 are gone");
+            assertEquals(
+                    List.of(
+                            Samples.event("03").uuid(),
+                            Samples.event("04").uuid(),
+                            Samples.event("05").uuid()),
+                    left.stream().map(AuditRecord::eventUuid).toList(),
+                    "the expired one and the oldest beyond 3 are gone");
             AuditRecord r = left.getFirst();
-            assertEquals(new AuditRecord(NOW.minusSeconds(60), Samples.event("03").uuid(), "reading_of_ssh_keys",
-                    Samples.event("03").kind(), "r", reaction.hash(), "error", "TypeError: x (line 3)", 1234,
-                    List.of(new HelperCall("NetBlockIp", "\"127.0.0.1\"", "-1", "NetBlockIp: refused"))), r);
-            assertEquals(1, store.transaction(new AuditQuery("r", Samples.event("04").uuid(), NOW.minusSeconds(61), 100)::run).size());
-            assertEquals(0, store.transaction(new AuditQuery("other", null, null, 100)::run).size());
+            assertEquals(
+                    new AuditRecord(
+                            NOW.minusSeconds(60),
+                            Samples.event("03").uuid(),
+                            "reading_of_ssh_keys",
+                            Samples.event("03").kind(),
+                            "r",
+                            reaction.hash(),
+                            "error",
+                            "TypeError: x (line 3)",
+                            1234,
+                            List.of(new HelperCall("NetBlockIp", "\"127.0.0.1\"", "-1", "NetBlockIp: refused"))),
+                    r);
+            assertEquals(
+                    1,
+                    store.transaction(new AuditQuery("r", Samples.event("04").uuid(), NOW.minusSeconds(61), 100)::run)
+                            .size());
+            assertEquals(
+                    0,
+                    store.transaction(new AuditQuery("other", null, null, 100)::run)
+                            .size());
         }
     }
 }

@@ -41,11 +41,24 @@ class RunLogTest {
     }
 
     private Map<String, String> logged(Outcome outcome) throws Exception {
-        Reaction r = new Reaction("kill-miners", Path.of("kill-miners.js"), HeaderParser.parse("// @on *\n"), "h",
-                new dev.riposte.match.Code.Js(Source.create("js", "")), Duration.ofSeconds(1));
-        new RunLog().onRun(new RunRecord(Instant.EPOCH, r, Samples.event("01"), new RunResult(outcome,
-                List.of(new HelperCall("NetBlockIp", "\"203.0.113.80\"", "0", ""), new HelperCall("Info", "\"x\"", "0", "")),
-                153_400)));
+        Reaction r = new Reaction(
+                "kill-miners",
+                Path.of("kill-miners.js"),
+                HeaderParser.parse("// @on *\n"),
+                "h",
+                new dev.riposte.match.Code.Js(Source.create("js", "")),
+                Duration.ofSeconds(1));
+        new RunLog()
+                .onRun(new RunRecord(
+                        Instant.EPOCH,
+                        r,
+                        Samples.event("01"),
+                        new RunResult(
+                                outcome,
+                                List.of(
+                                        new HelperCall("NetBlockIp", "\"203.0.113.80\"", "0", ""),
+                                        new HelperCall("Info", "\"x\"", "0", "")),
+                                153_400)));
         ILoggingEvent e = appender.list.getLast();
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("LEVEL", e.getLevel().toString());
@@ -58,7 +71,9 @@ class RunLogTest {
     void okRun_isOneInfoLine_withTheJournalFields() throws Exception {
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("LEVEL", Level.INFO.toString());
-        expected.put("MESSAGE", "run of kill-miners on crypto_miner_execution fc76e4b9-eefa-45a7-adb7-9e86509665e4: ok, 0.153 ms");
+        expected.put(
+                "MESSAGE",
+                "run of kill-miners on crypto_miner_execution fc76e4b9-eefa-45a7-adb7-9e86509665e4: ok, 0.153 ms");
         expected.put("REACTION", "kill-miners");
         expected.put("EVENT_UUID", "fc76e4b9-eefa-45a7-adb7-9e86509665e4");
         expected.put("EVENT_NAME", "crypto_miner_execution");
@@ -74,8 +89,10 @@ class RunLogTest {
         assertEquals("WARN", f.get("LEVEL"));
         assertEquals("error", f.get("OUTCOME"));
         assertEquals("TypeError: x is undefined (line 12)", f.get("DETAIL"));
-        assertEquals("run of kill-miners on crypto_miner_execution fc76e4b9-eefa-45a7-adb7-9e86509665e4: error: "
-                + "TypeError: x is undefined (line 12), 0.153 ms", f.get("MESSAGE"));
+        assertEquals(
+                "run of kill-miners on crypto_miner_execution fc76e4b9-eefa-45a7-adb7-9e86509665e4: error: "
+                        + "TypeError: x is undefined (line 12), 0.153 ms",
+                f.get("MESSAGE"));
     }
 
     @Test
@@ -94,8 +111,11 @@ class RunLogTest {
         calls.add(HelperCall.omitted(11744));
         String helpers = RunLog.helpers(calls);
         assertEquals(true, helpers.startsWith("[Info(\"0\")=0, Info(\"1\")=0, "));
-        assertEquals(true, helpers.endsWith(", Info(\"63\")=0, ... 11936 more calls (riposte audit --event shows what was "
-                + "recorded)]"), helpers);
+        assertEquals(
+                true,
+                helpers.endsWith(
+                        ", Info(\"63\")=0, ... 11936 more calls (riposte audit --event shows what was " + "recorded)]"),
+                helpers);
         assertEquals("[Info(\"x\")=0]", RunLog.helpers(List.of(new HelperCall("Info", "\"x\"", "0", ""))));
     }
 }

@@ -4,14 +4,14 @@ import dev.riposte.effect.EffectResult;
 import dev.riposte.effect.netpolicy.Block;
 import dev.riposte.effect.netpolicy.Enforcer;
 import dev.riposte.effect.netpolicy.Guard;
-import dev.riposte.effect.netpolicy.NftKernel;
-import dev.riposte.effect.netpolicy.Origin;
 import dev.riposte.effect.netpolicy.LibraryNftRunner;
+import dev.riposte.effect.netpolicy.NftKernel;
 import dev.riposte.effect.netpolicy.NftRunner;
+import dev.riposte.effect.netpolicy.Origin;
 import dev.riposte.effect.netpolicy.ProcessNftRunner;
+import dev.riposte.effect.netpolicy.SqliteBlockStore;
 import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.os.LibNftables;
-import dev.riposte.effect.netpolicy.SqliteBlockStore;
 import dev.riposte.state.StateStore;
 import dev.riposte.testing.NetNamespace;
 import dev.riposte.testing.TestNet;
@@ -50,13 +50,21 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code ip netns exec}). Run with {@code bench/jmh NetpolicyBenchmark}.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx256m", "-XX:+UseSerialGC", "-DRIPOSTE_LOG_LEVEL=WARN",
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-DRIPOSTE_LOG_LEVEL=WARN",
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow"
+        })
 public class NetpolicyBenchmark {
     static final Origin ORIGIN = new Origin("bench", "", "NetBlockIp");
     /** {@code library}: libnftables in this process (the daemon's default); {@code process}: one nft per batch. */
     @Param({"library", "process"})
     public String nft;
+
     NetNamespace ns;
     Path dir;
     StateStore db;
@@ -72,12 +80,18 @@ public class NetpolicyBenchmark {
     }
 
     private Enforcer start() throws Exception {
-        return Enforcer.start(new NftKernel(runner(ns)), new SqliteBlockStore(db),
-                new Guard(List.of(), Map::of), new TestNet.FakeDns(), TestNet.SETTINGS, Clock.systemUTC());
+        return Enforcer.start(
+                new NftKernel(runner(ns)),
+                new SqliteBlockStore(db),
+                new Guard(List.of(), Map::of),
+                new TestNet.FakeDns(),
+                TestNet.SETTINGS,
+                Clock.systemUTC());
     }
 
     private NftRunner runner(NetNamespace in) {
-        return nft.equals("library") ? new LibraryNftRunner(LibNftables.load(), LibC.system(), in.name())
+        return nft.equals("library")
+                ? new LibraryNftRunner(LibNftables.load(), LibC.system(), in.name())
                 : new ProcessNftRunner(in.exec("nft"));
     }
 
@@ -190,8 +204,13 @@ public class NetpolicyBenchmark {
     @Warmup(iterations = 2)
     @Measurement(iterations = 5)
     public Enforcer restore10000(Stored s) throws Exception {
-        s.restored = Enforcer.start(new NftKernel(runner(s.ns)), new SqliteBlockStore(s.db),
-                new Guard(List.of(), Map::of), new TestNet.FakeDns(), TestNet.SETTINGS, Clock.systemUTC());
+        s.restored = Enforcer.start(
+                new NftKernel(runner(s.ns)),
+                new SqliteBlockStore(s.db),
+                new Guard(List.of(), Map::of),
+                new TestNet.FakeDns(),
+                TestNet.SETTINGS,
+                Clock.systemUTC());
         return s.restored;
     }
 }

@@ -8,7 +8,6 @@ import dev.riposte.event.Event;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.sandbox.Sandbox;
-import dev.riposte.sandbox.ShellRunner;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestNet;
 import dev.riposte.testing.TestSandboxes;
@@ -40,8 +39,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx256m", "-XX:+UseSerialGC", "-DRIPOSTE_LOG_LEVEL=WARN", "-Dpolyglot.engine.WarnInterpreterOnly=false",
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-DRIPOSTE_LOG_LEVEL=WARN",
+            "-Dpolyglot.engine.WarnInterpreterOnly=false",
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow"
+        })
 public class SandboxRunBenchmark {
     Sandbox sandbox;
     Enforcer net;
@@ -52,7 +59,8 @@ public class SandboxRunBenchmark {
     public void setUp() throws Exception {
         net = TestNet.dryRun(java.time.Clock.systemUTC());
         sandbox = TestSandboxes.create(new DisabledFiles("off"), net);
-        reaction = new ReactionLoader(sandbox, TestSandboxes.shell(Path.of("/tmp")), Duration.ofSeconds(1)).load(Path.of("bench/reactions.d/standard.js"));
+        reaction = new ReactionLoader(sandbox, TestSandboxes.shell(Path.of("/tmp")), Duration.ofSeconds(1))
+                .load(Path.of("bench/reactions.d/standard.js"));
         event = Samples.event("01");
     }
 

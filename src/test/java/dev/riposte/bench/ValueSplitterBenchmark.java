@@ -26,7 +26,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * Reports the time per pass over all 12 events. Run with {@code bench/jmh ValueSplitterBenchmark}.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx256m", "-XX:+UseSerialGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx256m", "-XX:+UseSerialGC"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @BenchmarkMode(Mode.AverageTime)

@@ -24,19 +24,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuthorLoopTest {
     private static final Path DEFAULT_CONFIG = Path.of("/etc/riposte/riposte.yaml");
-    private static final String DEFAULTS = "riposte: no /etc/riposte/riposte.yaml: using the built-in defaults "
-            + "(docs/configuration.md)";
+    private static final String DEFAULTS =
+            "riposte: no /etc/riposte/riposte.yaml: using the built-in defaults " + "(docs/configuration.md)";
 
     @TempDir
     Path dir;
+
     Path event;
 
     @BeforeEach
     void assumeNoInstalledRiposte() throws Exception {
         // The case under test is a machine without the package. Where it is installed (DebPackageIT installs
         // and purges it on the build host), the default file exists and would be read instead.
-        Assumptions.assumeFalse(Files.exists(DEFAULT_CONFIG), DEFAULT_CONFIG + " exists on this host: these tests "
-                + "are about one where it does not");
+        Assumptions.assumeFalse(
+                Files.exists(DEFAULT_CONFIG),
+                DEFAULT_CONFIG + " exists on this host: these tests " + "are about one where it does not");
         event = dir.resolve("event.json");
         Files.copy(Samples.DIR.resolve("01-execution-crypto-miner-xmrig.json"), event);
     }
@@ -55,8 +57,11 @@ class AuthorLoopTest {
         Result check = riposte("check", reaction.toString());
         assertEquals(0, check.code(), check.out() + check.err());
         assertEquals(DEFAULTS + "\n", check.err());
-        assertTrue(check.out().startsWith("configuration built-in defaults: valid\nreactions in " + reaction
-                + ": 1 loaded, 0 rejected\n"), check.out());
+        assertTrue(
+                check.out()
+                        .startsWith("configuration built-in defaults: valid\nreactions in " + reaction
+                                + ": 1 loaded, 0 rejected\n"),
+                check.out());
     }
 
     @Test
@@ -108,21 +113,33 @@ class AuthorLoopTest {
         Result test = riposte("test", reactions.toString(), "--event", event.toString());
         assertEquals(0, test.code(), test.out() + test.err());
         assertTrue(test.out().contains("  log INFO: a ran\n"), test.out());
-        assertTrue(test.out().contains("reaction  sleeping (" + reactions.resolve("off.yaml") + ")\n"
-                + "disabled  enabled: false: the daemon loads it but never runs it; not run (--force runs it)\n"), test.out());
+        assertTrue(
+                test.out()
+                        .contains(
+                                "reaction  sleeping (" + reactions.resolve("off.yaml") + ")\n"
+                                        + "disabled  enabled: false: the daemon loads it but never runs it; not run (--force runs it)\n"),
+                test.out());
         assertFalse(test.out().contains("off ran"), test.out());
 
         Result forced = riposte("test", reactions.toString(), "--event", event.toString(), "--force", "--json");
-        List<JsonNode> runs = forced.out().lines().filter(l -> l.startsWith("{")).map(AuthorLoopTest::json).toList();
-        assertEquals(List.of("a", "sleeping"), runs.stream().map(r -> r.path("reaction").asText()).toList());
+        List<JsonNode> runs = forced.out()
+                .lines()
+                .filter(l -> l.startsWith("{"))
+                .map(AuthorLoopTest::json)
+                .toList();
+        assertEquals(
+                List.of("a", "sleeping"),
+                runs.stream().map(r -> r.path("reaction").asText()).toList());
         assertEquals("off ran", runs.get(1).path("log").path(0).path("message").asText());
     }
 
     @Test
-    void aShellReaction_runsInBubblewrap_soJibrilsBackupReactionCopiesNothing_andTheTraceShowsItsOutput() throws Exception {
+    void aShellReaction_runsInBubblewrap_soJibrilsBackupReactionCopiesNothing_andTheTraceShowsItsOutput()
+            throws Exception {
         // Jibril's documented backup reaction, which used to copy /etc/shadow into /var/backups/jibril during a test.
         Path reaction = dir.resolve("backup.sh");
-        Path backups = Path.of("/var/backups/riposte-author-test-" + ProcessHandle.current().pid());
+        Path backups = Path.of(
+                "/var/backups/riposte-author-test-" + ProcessHandle.current().pid());
         Files.writeString(reaction, """
                 # @on name=crypto_miner_execution
                 mkdir -p %1$s && cp /etc/hostname %1$s/ && echo copied
@@ -131,12 +148,18 @@ class AuthorLoopTest {
                 """.formatted(backups));
         Result test = riposte("test", reaction.toString(), "--event", event.toString());
         assertEquals(1, test.code(), test.out() + test.err());
-        assertTrue(test.out().contains("  log INFO: shell output: mkdir: cannot create directory '" + backups
-                + "': Read-only file system\n"), test.out());
+        assertTrue(
+                test.out()
+                        .contains("  log INFO: shell output: mkdir: cannot create directory '" + backups
+                                + "': Read-only file system\n"),
+                test.out());
         assertTrue(test.out().contains("  log INFO: shell output: status so far: 1\n"), test.out());
         assertTrue(test.out().contains("outcome   error (the shell exited with status 4) in "), test.out());
-        assertTrue(test.out().contains("(the shell ran in bubblewrap: the system read-only, no network, no privileges; "
-                + "what it wrote is gone)"), test.out());
+        assertTrue(
+                test.out()
+                        .contains("(the shell ran in bubblewrap: the system read-only, no network, no privileges; "
+                                + "what it wrote is gone)"),
+                test.out());
         assertFalse(Files.exists(backups), "nothing reached the host");
     }
 
@@ -165,32 +188,43 @@ class AuthorLoopTest {
         String pairs = "background.flows.protocols[].pairs is only in the legacy flows aggregate; current events list "
                 + "their peers in background.flow_list[] (.remote.address, .remote.names), and NetBlockIp() and "
                 + "NetBlockDomain() without arguments read both";
-        assertEquals(List.of(
-                "warning: " + js + ":4: reaction legacy: " + pairs,
-                "warning: " + js + ":6: reaction legacy: process.cmd is the short command name, not an argument vector; "
-                        + "the whole command line is process.args (a string)",
-                "warning: " + sh + ":2: reaction legacy-jq: " + pairs,
-                "warning: " + sh + ":3: reaction legacy-jq: process.args is a string in v1 events, not an array (jq: Cannot "
-                        + "iterate over string)"),
+        assertEquals(
+                List.of(
+                        "warning: " + js + ":4: reaction legacy: " + pairs,
+                        "warning: " + js
+                                + ":6: reaction legacy: process.cmd is the short command name, not an argument vector; "
+                                + "the whole command line is process.args (a string)",
+                        "warning: " + sh + ":2: reaction legacy-jq: " + pairs,
+                        "warning: " + sh
+                                + ":3: reaction legacy-jq: process.args is a string in v1 events, not an array (jq: Cannot "
+                                + "iterate over string)"),
                 check.out().lines().filter(l -> l.startsWith("warning: ")).toList());
     }
 
     @Test
     void aBacktest_runsTheReactionsOverEveryEventOfAFile_andSummarisesWhatTheyWouldHaveDone() throws Exception {
         Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
-        Files.writeString(reactions.resolve("block.js"), "// @on name=crypto_miner_execution\n"
-                + "function process(data) { NetBlockIp(); }\n");
-        Files.writeString(reactions.resolve("notes.js"), "// @on kind=*\nfunction process(data) {\n"
-                + "  WriteFile(CreateTempDir(\"n-*\") + \"/e.json\", JSON.stringify(data));\n}\n");
+        Files.writeString(
+                reactions.resolve("block.js"),
+                "// @on name=crypto_miner_execution\n" + "function process(data) { NetBlockIp(); }\n");
+        Files.writeString(
+                reactions.resolve("notes.js"),
+                "// @on kind=*\nfunction process(data) {\n"
+                        + "  WriteFile(CreateTempDir(\"n-*\") + \"/e.json\", JSON.stringify(data));\n}\n");
         Path events = dir.resolve("jibril.out");
         // A saved stream: the samples, one line that is not an event, and the samples pretty-printed.
-        Files.writeString(events, Files.readString(Samples.NDJSON) + "not json\n"
-                + Files.readString(Samples.DIR.resolve("01-execution-crypto-miner-xmrig.json")));
+        Files.writeString(
+                events,
+                Files.readString(Samples.NDJSON) + "not json\n"
+                        + Files.readString(Samples.DIR.resolve("01-execution-crypto-miner-xmrig.json")));
         Result text = riposte("test", reactions.toString(), "--events", events.toString());
         assertEquals(0, text.code(), text.out() + text.err());
         List<String> lines = text.out().lines().toList();
-        assertTrue(lines.get(0).matches("events    13 read from " + java.util.regex.Pattern.quote(events.toString())
-                + " in [0-9.]+ s \\([0-9]+/s\\), 1 rejected \\(first: byte [0-9]+: .*\\)"), lines.get(0));
+        assertTrue(
+                lines.get(0)
+                        .matches("events    13 read from " + java.util.regex.Pattern.quote(events.toString())
+                                + " in [0-9.]+ s \\([0-9]+/s\\), 1 rejected \\(first: byte [0-9]+: .*\\)"),
+                lines.get(0));
         assertEquals("reaction  block: 2 matched, 2 ok", lines.get(1));
         assertEquals("reaction  notes: 13 matched, 13 ok", lines.get(2));
         assertEquals("blocks    1: 203.0.113.80", lines.get(3), "the second block of it changed nothing");
@@ -201,11 +235,20 @@ class AuthorLoopTest {
         JsonNode summary = json(json.out().strip());
         assertEquals(13, summary.path("events").asInt());
         assertEquals(1, summary.path("rejected").asInt());
-        assertEquals(2, summary.path("reactions").path("block").path("outcomes").path("ok").asInt());
+        assertEquals(
+                2,
+                summary.path("reactions")
+                        .path("block")
+                        .path("outcomes")
+                        .path("ok")
+                        .asInt());
         assertEquals("[\"203.0.113.80\"]", summary.path("would_block").toString());
 
-        assertEquals(2, riposte("test", reactions.toString(), "--events", events.toString(), "--event",
-                events.toString()).code(), "one of the two");
+        assertEquals(
+                2,
+                riposte("test", reactions.toString(), "--events", events.toString(), "--event", events.toString())
+                        .code(),
+                "one of the two");
     }
 
     private static JsonNode json(String line) {

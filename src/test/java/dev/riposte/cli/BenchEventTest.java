@@ -49,14 +49,16 @@ class BenchEventTest {
         EventParser parser = new EventParser();
         BenchEvent falco = BenchEvent.of(Samples.line(Samples.FALCO, "01"));
         assertFalse(JSON.readTree(falco.line()).has("uuid"));
-        assertTrue(!parser.parse(falco.text("x", WRITTEN), 0).uuid()
+        assertTrue(!parser.parse(falco.text("x", WRITTEN), 0)
+                .uuid()
                 .equals(parser.parse(falco.text("x", WRITTEN.plusNanos(1)), 0).uuid()));
     }
 
     @Test
     void aSampleWithoutATime_isRefused() {
         IOException e = assertThrows(IOException.class, () -> BenchEvent.of("{\"uuid\":\"u\",\"time\":5}"));
-        assertEquals("a sample event has no top-level \"timestamp\" or \"time\" string to set: {\"uuid\":\"u\",\"time\":5}",
+        assertEquals(
+                "a sample event has no top-level \"timestamp\" or \"time\" string to set: {\"uuid\":\"u\",\"time\":5}",
                 e.getMessage());
         assertThrows(IOException.class, () -> BenchEvent.of("[1]"));
     }

@@ -27,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 @NeedsRoot("network namespaces (ip netns add) and nft in them")
 class NetpolicyCliTest {
     static final int PORT = 7000;
+
     @TempDir
     Path dir;
+
     NetNamespace ns;
 
     @BeforeEach
@@ -47,16 +49,19 @@ class NetpolicyCliTest {
 
     /** nftables in the namespace; 127.0.0.0/8 may be blocked there (the namespace's lo is the test's own). */
     private String netpolicy() {
-        return "netpolicy:\n  backend: nftables\n  never_block: []\n  nft_command: [" + String.join(", ", ns.exec("nft")) + "]\n";
+        return "netpolicy:\n  backend: nftables\n  never_block: []\n  nft_command: ["
+                + String.join(", ", ns.exec("nft")) + "]\n";
     }
 
     private TestDaemon daemon() throws Exception {
-        return new TestDaemon(dir, netpolicy(), Map.of(
-                "block.js", "// @on name=crypto_miner_execution\nfunction process(data) { NetBlockIp('127.0.0.2');"
-                        + " NetBlockIpTimer('198.51.100.7', 3600); NetBlockDomain('pool.crypto-mirror.example'); }\n"));
+        return new TestDaemon(
+                dir,
+                netpolicy(),
+                Map.of(
+                        "block.js",
+                        "// @on name=crypto_miner_execution\nfunction process(data) { NetBlockIp('127.0.0.2');"
+                                + " NetBlockIpTimer('198.51.100.7', 3600); NetBlockDomain('pool.crypto-mirror.example'); }\n"));
     }
-
-
 
     @Test
     void blocks_areListed_removed_keptAcrossARestart_andFlushed() throws Exception {
@@ -69,8 +74,16 @@ class NetpolicyCliTest {
 
             CliTest.Result json = riposte("blocks", "--json", "--config", config);
             assertEquals(0, json.code(), json.err());
-            JsonNode blocks = new ObjectMapper().readTree(json.out().lines().filter(l -> l.startsWith("{\"ok\"")).findFirst().orElseThrow());
-            assertEquals(2, blocks.path("blocks").size(), "the domain does not resolve here (no DNS): only the addresses: " + blocks);
+            JsonNode blocks = new ObjectMapper()
+                    .readTree(json.out()
+                            .lines()
+                            .filter(l -> l.startsWith("{\"ok\""))
+                            .findFirst()
+                            .orElseThrow());
+            assertEquals(
+                    2,
+                    blocks.path("blocks").size(),
+                    "the domain does not resolve here (no DNS): only the addresses: " + blocks);
             JsonNode first = blocks.path("blocks").path(0);
             assertEquals("127.0.0.2", first.path("address").asText());
             assertEquals("NetBlockIp", first.path("reason").asText());
@@ -80,21 +93,32 @@ class NetpolicyCliTest {
             JsonNode timed = blocks.path("blocks").path(1);
             assertEquals("198.51.100.7", timed.path("address").asText());
             assertEquals("NetBlockIpTimer", timed.path("reason").asText());
-            assertTrue(timed.path("remaining_s").asLong() > 3500 && timed.path("remaining_s").asLong() <= 3600, timed.toString());
+            assertTrue(
+                    timed.path("remaining_s").asLong() > 3500
+                            && timed.path("remaining_s").asLong() <= 3600,
+                    timed.toString());
             assertEquals(0, blocks.path("domains").size());
 
             CliTest.Result status = riposte("netpolicy", "status", "--config", config);
             assertEquals(0, status.code(), status.err());
-            assertTrue(status.out().contains("netpolicy nftables (active): table inet riposte is managed with nft; 2 blocked, "
-                    + "0 domains followed, 0 repairs"), status.out());
+            assertTrue(
+                    status.out()
+                            .contains("netpolicy nftables (active): table inet riposte is managed with nft; 2 blocked, "
+                                    + "0 domains followed, 0 repairs"),
+                    status.out());
 
             CliTest.Result text = riposte("blocks", "--config", config);
-            assertTrue(text.out().lines().anyMatch(l -> l.matches("127\\.0\\.0\\.2\\s+-\\s+NetBlockIp\\s+block\\s+" + uuid)), text.out());
+            assertTrue(
+                    text.out()
+                            .lines()
+                            .anyMatch(l -> l.matches("127\\.0\\.0\\.2\\s+-\\s+NetBlockIp\\s+block\\s+" + uuid)),
+                    text.out());
         }
         assertFalse(ns.reaches("127.0.0.2", PORT), "a normal stop leaves the blocks in force");
         try (TestDaemon d = daemon()) {
             String config = d.configFile().toString();
-            assertTrue(riposte("blocks", "--config", config).out().contains("127.0.0.2"), "restored from the state store");
+            assertTrue(
+                    riposte("blocks", "--config", config).out().contains("127.0.0.2"), "restored from the state store");
             CliTest.Result removed = riposte("blocks", "remove", "--config", config, "127.0.0.2");
             assertEquals(0, removed.code(), removed.err());
             assertTrue(removed.out().contains("removed 127.0.0.2"), removed.out());

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class ConfigLoaderTest {
 
     private static List<String> problems(String yaml) {
-        return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "test.yaml")).problems();
+        return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "test.yaml"))
+                .problems();
     }
 
     @Test
@@ -23,7 +24,9 @@ class ConfigLoaderTest {
         assertEquals(10_000, c.dispatch().queueCapacity());
         assertEquals(16L << 20, c.dispatch().queueMaxBytes());
         assertEquals(RiposteConfig.Overflow.BACKPRESSURE, c.dispatch().overflow());
-        assertEquals(Math.min(4, Runtime.getRuntime().availableProcessors()), c.dispatch().workers());
+        assertEquals(
+                Math.min(4, Runtime.getRuntime().availableProcessors()),
+                c.dispatch().workers());
         assertEquals(Duration.ofSeconds(60), c.dispatch().dedupWindow());
         assertEquals(Path.of("/etc/riposte/reactions.d"), c.reactions().dir());
         assertEquals(Duration.ofSeconds(1), c.reactions().defaultTimeout());
@@ -33,7 +36,9 @@ class ConfigLoaderTest {
         assertEquals(64L << 10, c.reactions().maxLogBytes());
         assertEquals(Path.of("/var/lib/riposte/evidence"), c.evidence().dir());
         assertEquals(RiposteConfig.Backend.AUTO, c.netpolicy().backend());
-        assertEquals(List.of("127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10"), c.netpolicy().neverBlock());
+        assertEquals(
+                List.of("127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10"),
+                c.netpolicy().neverBlock());
         assertEquals(List.of("nft"), c.netpolicy().nftCommand());
         assertEquals(Duration.ofDays(7), c.evidence().retention());
         assertEquals(1L << 30, c.evidence().maxBytes());
@@ -58,13 +63,16 @@ class ConfigLoaderTest {
 
     @Test
     void riposteOwnFiles_withinReachOfWhatReactionsWrite_areRefused() {
-        assertEquals(List.of(
+        assertEquals(
+                List.of(
                         "state.path: must not be inside evidence.dir, where WriteFile and RemoveDir could destroy it. Found: "
                                 + "/srv/ev/state.db (evidence.dir is /srv/ev)",
                         "evidence.dir: must not contain reactions.dir, where WriteFile could plant a reaction that riposte "
                                 + "would run. Found: /srv/ev (reactions.dir is /srv/ev/reactions.d)"),
-                problems("evidence: {dir: /srv/ev}\nstate: {path: /srv/ev/state.db}\nreactions: {dir: /srv/ev/reactions.d}"));
-        assertEquals(List.of(
+                problems(
+                        "evidence: {dir: /srv/ev}\nstate: {path: /srv/ev/state.db}\nreactions: {dir: /srv/ev/reactions.d}"));
+        assertEquals(
+                List.of(
                         "files.write_roots: must not contain state.path, where WriteFile could destroy it. Found: /var/lib "
                                 + "(state.path is /var/lib/riposte/state.db)",
                         "files.write_roots: must not contain reactions.dir, where WriteFile could plant a reaction that "
@@ -76,7 +84,8 @@ class ConfigLoaderTest {
     void aWriteRootReachingTheStateThroughALink_isRefused(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         Path real = java.nio.file.Files.createDirectories(tmp.resolve("real"));
         java.nio.file.Files.createSymbolicLink(tmp.resolve("link"), real);
-        assertEquals(List.of("files.write_roots: must not contain state.path, where WriteFile could destroy it. Found: "
+        assertEquals(
+                List.of("files.write_roots: must not contain state.path, where WriteFile could destroy it. Found: "
                         + tmp + "/link (state.path is " + real + "/state.db)"),
                 problems("files: {write_roots: [" + tmp + "/link]}\nstate: {path: " + real + "/state.db}"));
     }
@@ -100,7 +109,8 @@ class ConfigLoaderTest {
 
     @Test
     void badStateKillEmergencyAndReadKeys_areEachReported() {
-        assertEquals(List.of(
+        assertEquals(
+                List.of(
                         "files.read_roots: must list absolute paths. Found: \"var\"",
                         "files.read_deny: must list absolute paths, where * stands for part of one name. Found: \"/a/**\"",
                         "state.max_keys_per_reaction: must be an integer from 1 to 10000000. Found: 0",
@@ -116,7 +126,9 @@ class ConfigLoaderTest {
 
     @Test
     void shippedRiposteYaml_equalsTheDefaults_butRunsShellsAsTheServicesOwnUser() throws Exception {
-        assertEquals(ConfigLoader.parse("shell: {user: riposte}", "defaults"), ConfigLoader.load(Path.of("config/riposte.yaml")));
+        assertEquals(
+                ConfigLoader.parse("shell: {user: riposte}", "defaults"),
+                ConfigLoader.load(Path.of("config/riposte.yaml")));
     }
 
     @Test
@@ -150,19 +162,21 @@ class ConfigLoaderTest {
 
     @Test
     void unknownSection_isNamed() {
-        assertEquals(List.of("netpolcy: is not a known section. Found: a mapping"), problems("netpolcy: {backend: auto}"));
+        assertEquals(
+                List.of("netpolcy: is not a known section. Found: a mapping"), problems("netpolcy: {backend: auto}"));
     }
 
     @Test
     void badValues_useOneShape_andAreAllReported() {
-        assertEquals(List.of(
-                "intake.max_event_bytes: must be an integer from 256 to 67108864. Found: \"big\"",
-                "dispatch.workers: must be an integer from 0 to 256. Found: -1",
-                "dispatch.overflow: must be one of backpressure, drop. Found: \"block\"",
-                "dispatch.dedup_window: must be a duration such as 500ms, 30s, 5m, 1h or 7d, at least 0ms. Found: 60",
-                "netpolicy.backend: must be one of auto, disabled, dry-run, nftables. Found: \"nft\"",
-                "netpolicy.never_block: must list IP addresses or CIDR ranges such as 10.0.0.0/8. Found: \"localhost\"",
-                "netpolicy.nft_command: must be a non-empty list of non-empty strings. Found: a list"),
+        assertEquals(
+                List.of(
+                        "intake.max_event_bytes: must be an integer from 256 to 67108864. Found: \"big\"",
+                        "dispatch.workers: must be an integer from 0 to 256. Found: -1",
+                        "dispatch.overflow: must be one of backpressure, drop. Found: \"block\"",
+                        "dispatch.dedup_window: must be a duration such as 500ms, 30s, 5m, 1h or 7d, at least 0ms. Found: 60",
+                        "netpolicy.backend: must be one of auto, disabled, dry-run, nftables. Found: \"nft\"",
+                        "netpolicy.never_block: must list IP addresses or CIDR ranges such as 10.0.0.0/8. Found: \"localhost\"",
+                        "netpolicy.nft_command: must be a non-empty list of non-empty strings. Found: a list"),
                 problems("""
                         intake: {max_event_bytes: big}
                         dispatch: {workers: -1, overflow: block, dedup_window: 60}
@@ -172,20 +186,24 @@ class ConfigLoaderTest {
 
     @Test
     void queueMaxBytes_mustHoldAtLeastOneLargestEvent() {
-        assertEquals(List.of("dispatch.queue_max_bytes: must be an integer from 2000000 to 1099511627776. Found: 1000000"),
+        assertEquals(
+                List.of("dispatch.queue_max_bytes: must be an integer from 2000000 to 1099511627776. Found: 1000000"),
                 problems("intake: {max_event_bytes: 2000000}\ndispatch: {queue_max_bytes: 1000000}"));
     }
 
     @Test
     void writeRoots_mustBeAbsolute() {
-        assertEquals(List.of("files.write_roots: must list absolute paths. Found: \"out\""),
+        assertEquals(
+                List.of("files.write_roots: must list absolute paths. Found: \"out\""),
                 problems("files: {write_roots: [out]}"));
     }
 
     @Test
     void timeoutBelowOneMillisecond_isRefused() {
-        assertEquals(List.of("reactions.default_timeout: must be a duration such as 500ms, 30s, 5m, 1h or 7d, at least 1ms. "
-                + "Found: \"0s\""), problems("reactions: {default_timeout: 0s}"));
+        assertEquals(
+                List.of("reactions.default_timeout: must be a duration such as 500ms, 30s, 5m, 1h or 7d, at least 1ms. "
+                        + "Found: \"0s\""),
+                problems("reactions: {default_timeout: 0s}"));
     }
 
     @Test
@@ -207,29 +225,41 @@ class ConfigLoaderTest {
                     - path: /var/log/jibril.out
                     - {path: /var/log/falco/events.json, format: falco, start: beginning}
                 """, "t");
-        assertEquals(List.of(
-                new RiposteConfig.FollowedFile(java.nio.file.Path.of("/var/log/jibril.out"), dev.riposte.event.FormatChoice.AUTO,
-                        RiposteConfig.Start.END),
-                new RiposteConfig.FollowedFile(java.nio.file.Path.of("/var/log/falco/events.json"),
-                        dev.riposte.event.FormatChoice.FALCO, RiposteConfig.Start.BEGINNING)), c.intake().files());
+        assertEquals(
+                List.of(
+                        new RiposteConfig.FollowedFile(
+                                java.nio.file.Path.of("/var/log/jibril.out"),
+                                dev.riposte.event.FormatChoice.AUTO,
+                                RiposteConfig.Start.END),
+                        new RiposteConfig.FollowedFile(
+                                java.nio.file.Path.of("/var/log/falco/events.json"),
+                                dev.riposte.event.FormatChoice.FALCO,
+                                RiposteConfig.Start.BEGINNING)),
+                c.intake().files());
         assertEquals(List.of(), ConfigLoader.parse("", "t").intake().files());
         RiposteConfig relative = ConfigLoader.parse("intake: {files: [{path: var/./jibril.out}]}", "t");
-        assertEquals(java.nio.file.Path.of(System.getProperty("user.dir"), "var/jibril.out"), relative.intake().files().get(0).path(),
+        assertEquals(
+                java.nio.file.Path.of(System.getProperty("user.dir"), "var/jibril.out"),
+                relative.intake().files().get(0).path(),
                 "made absolute against the working directory, like the other paths are read from it");
     }
 
     @Test
     void followedFiles_problemsNameTheEntry() {
-        assertEquals(List.of("intake.files: must be a list of files, each a mapping with path (and format, start). Found: "
-                + "\"/var/log/jibril.out\""), problems("intake: {files: /var/log/jibril.out}"));
-        assertEquals(List.of("intake.files[0].path: must be the path of a file. Found: \"logs/\"",
-                "intake.files[1].format: must be one of auto, falco, jibril, tetragon. Found: \"json\"",
-                "intake.files[2].start: must be one of beginning, end. Found: \"now\"",
-                "intake.files[3].pth: is not a known key. Found: \"/x\"",
-                "intake.files[3].path: must be the path of a file. Found: null",
-                "intake.files[4].path: is already followed by an earlier entry. Found: \"/b\"",
-                "intake.files[5].path: is already followed by an earlier entry. Found: \"/a/../b\"",
-                "intake.files[6]: must be a mapping with path (and format, start). Found: \"/c\""),
+        assertEquals(
+                List.of("intake.files: must be a list of files, each a mapping with path (and format, start). Found: "
+                        + "\"/var/log/jibril.out\""),
+                problems("intake: {files: /var/log/jibril.out}"));
+        assertEquals(
+                List.of(
+                        "intake.files[0].path: must be the path of a file. Found: \"logs/\"",
+                        "intake.files[1].format: must be one of auto, falco, jibril, tetragon. Found: \"json\"",
+                        "intake.files[2].start: must be one of beginning, end. Found: \"now\"",
+                        "intake.files[3].pth: is not a known key. Found: \"/x\"",
+                        "intake.files[3].path: must be the path of a file. Found: null",
+                        "intake.files[4].path: is already followed by an earlier entry. Found: \"/b\"",
+                        "intake.files[5].path: is already followed by an earlier entry. Found: \"/a/../b\"",
+                        "intake.files[6]: must be a mapping with path (and format, start). Found: \"/c\""),
                 problems("""
                         intake:
                           files:

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,7 +32,9 @@ class ConfigurationDocsTest {
 
     @Test
     void everyKeyTheCodeKnows_isDocumented_andNothingElse() throws Exception {
-        assertEquals(new java.util.TreeSet<>(ConfigLoader.keys()), new java.util.TreeSet<>(documented().keySet()));
+        assertEquals(
+                new java.util.TreeSet<>(ConfigLoader.keys()),
+                new java.util.TreeSet<>(documented().keySet()));
         assertEquals(ConfigLoader.keys().size(), documented().size(), "no key documented twice");
     }
 

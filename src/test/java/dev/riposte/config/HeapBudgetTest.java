@@ -19,9 +19,10 @@ class HeapBudgetTest {
     @Test
     void aBudgetTheHeapCannotHoldForEveryWorker_isRefused_withTheSum() throws Exception {
         RiposteConfig c = ConfigLoader.parse("dispatch: {workers: 2}\nreactions: {max_alloc_bytes: 268435456}", "t");
-        assertEquals(List.of("reactions.max_alloc_bytes: (dispatch.workers + 1) x reactions.max_alloc_bytes + 2 x "
-                + "dispatch.queue_max_bytes + 48 MiB must fit in the JVM heap of 268435456 bytes (lower them, or raise -Xmx "
-                + "in RIPOSTE_JAVA_OPTS). Found: (2 + 1) x 268435456 + 2 x 16777216 + 50331648 = 889192448"),
+        assertEquals(
+                List.of("reactions.max_alloc_bytes: (dispatch.workers + 1) x reactions.max_alloc_bytes + 2 x "
+                        + "dispatch.queue_max_bytes + 48 MiB must fit in the JVM heap of 268435456 bytes (lower them, or raise -Xmx "
+                        + "in RIPOSTE_JAVA_OPTS). Found: (2 + 1) x 268435456 + 2 x 16777216 + 50331648 = 889192448"),
                 HeapBudget.problems(c, 256 * MIB));
     }
 }

@@ -56,18 +56,33 @@ class DispatcherTest {
     }
 
     static Reaction reaction(String name, String header) throws Exception {
-        return new Reaction(name, Path.of(name + ".js"), HeaderParser.parse(header), "h",
-                new dev.riposte.match.Code.Js(Source.create("js", "function process(d) {}")), Duration.ofSeconds(1));
+        return new Reaction(
+                name,
+                Path.of(name + ".js"),
+                HeaderParser.parse(header),
+                "h",
+                new dev.riposte.match.Code.Js(Source.create("js", "function process(d) {}")),
+                Duration.ofSeconds(1));
     }
 
-    Dispatcher start(int capacity, RiposteConfig.Overflow overflow, int workers, ReactionRunner runner, Reaction... reactions) {
+    Dispatcher start(
+            int capacity, RiposteConfig.Overflow overflow, int workers, ReactionRunner runner, Reaction... reactions) {
         return start(capacity, 64L << 20, overflow, workers, runner, reactions);
     }
 
-    Dispatcher start(int capacity, long maxBytes, RiposteConfig.Overflow overflow, int workers, ReactionRunner runner,
-                     Reaction... reactions) {
-        dispatcher = new Dispatcher(new RiposteConfig.Dispatch(capacity, maxBytes, overflow, workers, Duration.ofSeconds(60)),
-                runner, List.of(records::add), metrics, Clock.systemUTC());
+    Dispatcher start(
+            int capacity,
+            long maxBytes,
+            RiposteConfig.Overflow overflow,
+            int workers,
+            ReactionRunner runner,
+            Reaction... reactions) {
+        dispatcher = new Dispatcher(
+                new RiposteConfig.Dispatch(capacity, maxBytes, overflow, workers, Duration.ofSeconds(60)),
+                runner,
+                List.of(records::add),
+                metrics,
+                Clock.systemUTC());
         dispatcher.setReactions(new ReactionIndex(List.of(reactions)));
         dispatcher.start();
         return dispatcher;
@@ -91,7 +106,13 @@ class DispatcherTest {
     void anEventsReactions_runInParallel() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         LatchRunner runner = new LatchRunner(2, gate);
-        start(10, RiposteConfig.Overflow.BACKPRESSURE, 2, runner, reaction("a", "// @on *\n"), reaction("b", "// @on *\n"));
+        start(
+                10,
+                RiposteConfig.Overflow.BACKPRESSURE,
+                2,
+                runner,
+                reaction("a", "// @on *\n"),
+                reaction("b", "// @on *\n"));
         assertEquals(Admission.ACCEPTED, dispatcher.submit(Samples.event("01")));
         assertTrue(runner.started.await(10, TimeUnit.SECONDS), "both runs started while neither had finished");
         gate.countDown();
@@ -111,24 +132,39 @@ class DispatcherTest {
         assertEquals(2, s.runsOk());
         assertEquals(1, s.runsSkipped());
         assertEquals(1, s.deduplicated());
-        assertEquals(new Outcome.Skipped("uuid already handled within dispatch.dedup_window"),
-                records.stream().filter(r -> r.result().outcome() instanceof Outcome.Skipped).findFirst().orElseThrow()
-                        .result().outcome());
+        assertEquals(
+                new Outcome.Skipped("uuid already handled within dispatch.dedup_window"),
+                records.stream()
+                        .filter(r -> r.result().outcome() instanceof Outcome.Skipped)
+                        .findFirst()
+                        .orElseThrow()
+                        .result()
+                        .outcome());
     }
 
     @Test
     void disabledReaction_isSkipped_notRun() throws Exception {
-        start(10, RiposteConfig.Overflow.BACKPRESSURE, 1, new LatchRunner(0, new CountDownLatch(0)),
+        start(
+                10,
+                RiposteConfig.Overflow.BACKPRESSURE,
+                1,
+                new LatchRunner(0, new CountDownLatch(0)),
                 reaction("off", "// @on *\n// @enabled false\n"));
         dispatcher.submit(Samples.event("01"));
         awaitDone(1);
-        assertEquals(List.of("skipped"), records.stream().map(r -> r.result().outcome().label()).toList());
+        assertEquals(
+                List.of("skipped"),
+                records.stream().map(r -> r.result().outcome().label()).toList());
         assertEquals(0, metrics.snapshot().deduplicated());
     }
 
     @Test
     void eventWithoutMatchingReactions_isDoneAtOnce() throws Exception {
-        start(10, RiposteConfig.Overflow.BACKPRESSURE, 1, new LatchRunner(0, new CountDownLatch(0)),
+        start(
+                10,
+                RiposteConfig.Overflow.BACKPRESSURE,
+                1,
+                new LatchRunner(0, new CountDownLatch(0)),
                 reaction("miners", "// @on name=crypto_miner_execution\n"));
         dispatcher.submit(Samples.event("02"));
         awaitDone(1);
@@ -154,7 +190,12 @@ class DispatcherTest {
     void byteBudget_boundsTheQueue_evenWithFreeSlots() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         Event first = Samples.event("01");
-        start(100, first.json().length() + 100, RiposteConfig.Overflow.BACKPRESSURE, 1, new LatchRunner(0, gate),
+        start(
+                100,
+                first.json().length() + 100,
+                RiposteConfig.Overflow.BACKPRESSURE,
+                1,
+                new LatchRunner(0, gate),
                 reaction("a", "// @on *\n"));
         assertEquals(Admission.ACCEPTED, dispatcher.submit(first));
         assertEquals(Admission.FULL, dispatcher.submit(Samples.event("02")));
@@ -178,7 +219,12 @@ class DispatcherTest {
 
     @Test
     void latency_isRecordedPerEvent() throws Exception {
-        start(10, RiposteConfig.Overflow.BACKPRESSURE, 1, new LatchRunner(0, new CountDownLatch(0)), reaction("a", "// @on *\n"));
+        start(
+                10,
+                RiposteConfig.Overflow.BACKPRESSURE,
+                1,
+                new LatchRunner(0, new CountDownLatch(0)),
+                reaction("a", "// @on *\n"));
         dispatcher.submit(Samples.event("01"));
         awaitDone(1);
         assertEquals(1, metrics.snapshot().latencyMicros().count());
@@ -242,6 +288,8 @@ class DispatcherTest {
         awaitDone(1);
         dispatcher.submit(Samples.event("02"));
         awaitDone(2);
-        assertEquals(List.of("h", "h2"), records.stream().map(r -> r.reaction().hash()).toList());
+        assertEquals(
+                List.of("h", "h2"),
+                records.stream().map(r -> r.reaction().hash()).toList());
     }
 }

@@ -28,7 +28,8 @@ class EventFormatsTest {
     @Test
     void everySample_isRecognised_compactAndPrettyAlike() throws Exception {
         for (var dir : List.of(Samples.DIR, Samples.FALCO, Samples.TETRAGON)) {
-            Format expected = dir.equals(Samples.FALCO) ? Format.FALCO
+            Format expected = dir.equals(Samples.FALCO)
+                    ? Format.FALCO
                     : dir.equals(Samples.TETRAGON) ? Format.TETRAGON : Format.JIBRIL;
             List<Path> files = Samples.files(dir);
             List<String> lines = Samples.lines(dir);
@@ -67,7 +68,9 @@ class EventFormatsTest {
         assertEquals("persistence", drop.tactic(), "mitre_persistence wins over TA0003");
         assertEquals("", drop.technique());
         assertEquals("T1552.001", falco("06").technique());
-        assertEquals("Redirect STDOUT/STDIN to Network Connection in Container", falco("03").name());
+        assertEquals(
+                "Redirect STDOUT/STDIN to Network Connection in Container",
+                falco("03").name());
     }
 
     @Test
@@ -88,21 +91,33 @@ class EventFormatsTest {
     void falco_uuidIsDerivedFromHostTimeRuleAndSource_soAReSentAlertIsTheSame() throws Exception {
         String line = Samples.line(Samples.FALCO, "01");
         String uuid = parser.parse(line, 0).uuid();
-        assertEquals(EventParser.derivedUuid("falco", "k8s-worker-02", "2026-11-17T09:02:41.318604227Z",
-                "Terminal shell in container", "syscall"), uuid);
+        assertEquals(
+                EventParser.derivedUuid(
+                        "falco",
+                        "k8s-worker-02",
+                        "2026-11-17T09:02:41.318604227Z",
+                        "Terminal shell in container",
+                        "syscall"),
+                uuid);
         assertEquals(uuid, parser.parse(line, 5).uuid());
         String otherRule = line.replace("\"rule\":\"Terminal shell in container\"", "\"rule\":\"Other rule\"");
         assertFalse(uuid.equals(parser.parse(otherRule, 0).uuid()));
-        String sidekick = line.replace("{\"hostname\"", "{\"uuid\":\"5f1e8b52-3c0a-4a52-9f7e-1f3c2b1a0d9e\",\"hostname\"");
-        assertEquals("5f1e8b52-3c0a-4a52-9f7e-1f3c2b1a0d9e", parser.parse(sidekick, 0).uuid(), "falcosidekick's uuid");
+        String sidekick =
+                line.replace("{\"hostname\"", "{\"uuid\":\"5f1e8b52-3c0a-4a52-9f7e-1f3c2b1a0d9e\",\"hostname\"");
+        assertEquals(
+                "5f1e8b52-3c0a-4a52-9f7e-1f3c2b1a0d9e",
+                parser.parse(sidekick, 0).uuid(),
+                "falcosidekick's uuid");
     }
 
     @Test
     void falco_processesComeFromTheExtraFields_withExactNanosecondStarts() {
         Event e = falco("03");
-        assertEquals(new EventProcesses.Target.Process(418802, Instant.ofEpochSecond(1794908472L, 860915377)),
+        assertEquals(
+                new EventProcesses.Target.Process(418802, Instant.ofEpochSecond(1794908472L, 860915377)),
                 EventProcesses.current(e));
-        assertEquals(new EventProcesses.Target.Process(415870, Instant.ofEpochSecond(1794643897L, 352208114)),
+        assertEquals(
+                new EventProcesses.Target.Process(415870, Instant.ofEpochSecond(1794643897L, 352208114)),
                 EventProcesses.parent(e));
         assertEquals(Instant.ofEpochSecond(1794643897L, 352208114), EventProcesses.startOf(e, 415870));
         assertEquals(null, EventProcesses.startOf(e, 1));
@@ -135,26 +150,42 @@ class EventFormatsTest {
 
     @Test
     void tetragon_uuidIsDerivedPerEvent_notPerProcess() {
-        assertEquals(EventParser.derivedUuid("tetragon", "k8s-worker-02", "2026-11-17T09:41:12.863903291Z", "process_exec",
-                "azhzLXdvcmtlci0wMjo2MTk4NjA0NDU3MDAzNDY6NDE4ODAy", "", ""), tetragon("01").uuid());
+        assertEquals(
+                EventParser.derivedUuid(
+                        "tetragon",
+                        "k8s-worker-02",
+                        "2026-11-17T09:41:12.863903291Z",
+                        "process_exec",
+                        "azhzLXdvcmtlci0wMjo2MTk4NjA0NDU3MDAzNDY6NDE4ODAy",
+                        "",
+                        ""),
+                tetragon("01").uuid());
         assertFalse(tetragon("01").uuid().equals(tetragon("04").uuid()), "one process, two events");
     }
 
     @Test
     void tetragon_processStartsWhenTheFirstImageOfItsPidDid_andAParentOfTheSamePidIsRefused() {
         Event connect = tetragon("04");
-        assertEquals(new EventProcesses.Target.Process(418802, Instant.parse("2026-11-17T09:41:12.861337204Z")),
-                EventProcesses.current(connect), "nc was exec'd in place of sh: the pid started with sh");
+        assertEquals(
+                new EventProcesses.Target.Process(418802, Instant.parse("2026-11-17T09:41:12.861337204Z")),
+                EventProcesses.current(connect),
+                "nc was exec'd in place of sh: the pid started with sh");
         EventProcesses.Target parent = EventProcesses.parent(connect);
-        assertTrue(parent instanceof EventProcesses.Target.None none && none.reason().contains("pid 418802 itself"),
+        assertTrue(
+                parent instanceof EventProcesses.Target.None none
+                        && none.reason().contains("pid 418802 itself"),
                 parent.toString());
         Event exit = tetragon("03");
-        assertEquals(new EventProcesses.Target.Process(418802, Instant.parse("2026-11-17T09:41:12.861337204Z")),
-                EventProcesses.current(exit), "the chain through ancestors");
+        assertEquals(
+                new EventProcesses.Target.Process(418802, Instant.parse("2026-11-17T09:41:12.861337204Z")),
+                EventProcesses.current(exit),
+                "the chain through ancestors");
         Event xmrig = tetragon("02");
-        assertEquals(new EventProcesses.Target.Process(902117, Instant.parse("2026-11-19T03:15:27.772911846Z")),
+        assertEquals(
+                new EventProcesses.Target.Process(902117, Instant.parse("2026-11-19T03:15:27.772911846Z")),
                 EventProcesses.current(xmrig));
-        assertEquals(new EventProcesses.Target.Process(902098, Instant.parse("2026-11-19T03:15:27.699410226Z")),
+        assertEquals(
+                new EventProcesses.Target.Process(902098, Instant.parse("2026-11-19T03:15:27.699410226Z")),
                 EventProcesses.parent(xmrig));
         assertEquals(Instant.parse("2026-11-14T08:11:37.348203771Z"), EventProcesses.startOf(tetragon("01"), 415870));
     }
@@ -162,8 +193,11 @@ class EventFormatsTest {
     @Test
     void tetragon_enforcedEvent_isAlreadyKilled() {
         EventProcesses.Target t = EventProcesses.current(tetragon("06"));
-        assertTrue(t instanceof EventProcesses.Target.AlreadyKilled k && k.pid() == 417190
-                && k.by().contains("KPROBE_ACTION_SIGKILL"), t.toString());
+        assertTrue(
+                t instanceof EventProcesses.Target.AlreadyKilled k
+                        && k.pid() == 417190
+                        && k.by().contains("KPROBE_ACTION_SIGKILL"),
+                t.toString());
     }
 
     @Test
@@ -187,8 +221,12 @@ class EventFormatsTest {
         assertEquals(Optional.of(Importance.CRITICAL), e.importance());
         assertEquals("0b0c7c7e-52a4-4a3f-9a63-29a1c0f9a6de", e.uuid());
         assertEquals(text, e.json());
-        assertEquals(new EventProcesses.Target.Process(4242, Instant.parse("2026-11-17T09:41:12Z")), EventProcesses.current(e));
-        assertEquals(new EventProcesses.Target.Process(4200, Instant.parse("2026-11-17T09:40:00Z")), EventProcesses.parent(e));
+        assertEquals(
+                new EventProcesses.Target.Process(4242, Instant.parse("2026-11-17T09:41:12Z")),
+                EventProcesses.current(e));
+        assertEquals(
+                new EventProcesses.Target.Process(4200, Instant.parse("2026-11-17T09:40:00Z")),
+                EventProcesses.parent(e));
         assertEquals(List.of("203.0.113.80"), RemotePeers.addresses(e));
     }
 
@@ -199,29 +237,60 @@ class EventFormatsTest {
         assertTrue(e.otherFormat());
         assertEquals("a falco event, but this source reads format jibril", e.getMessage());
         assertThrows(BadEventException.class, () -> parser.parse(Samples.line("01"), 0, FormatChoice.TETRAGON));
-        assertThrows(BadEventException.class, () -> parser.parse(Samples.line(Samples.TETRAGON, "01"), 0, FormatChoice.FALCO));
-        BadEventException malformed = assertThrows(BadEventException.class, () -> parser.parse("{", 0, FormatChoice.FALCO));
+        assertThrows(
+                BadEventException.class,
+                () -> parser.parse(Samples.line(Samples.TETRAGON, "01"), 0, FormatChoice.FALCO));
+        BadEventException malformed =
+                assertThrows(BadEventException.class, () -> parser.parse("{", 0, FormatChoice.FALCO));
         assertFalse(malformed.otherFormat());
     }
 
     @Test
     void recognition_needsEveryMarker() throws Exception {
-        assertEquals(Format.JIBRIL, parser.parse("{\"rule\":\"r\",\"priority\":\"Notice\"}", 0).format(), "no output");
-        assertEquals(Format.JIBRIL, parser.parse("{\"node_name\":\"n\",\"a\":{},\"b\":{}}", 0).format(), "two bodies");
-        assertEquals(Format.TETRAGON, parser.parse("{\"rate_limit_info\":{\"number_of_dropped_process_events\":\"3\"},"
-                + "\"node_name\":\"n\",\"time\":\"2026-11-17T09:41:12Z\"}", 0).format(), "an unknown type is still Tetragon's");
+        assertEquals(
+                Format.JIBRIL,
+                parser.parse("{\"rule\":\"r\",\"priority\":\"Notice\"}", 0).format(),
+                "no output");
+        assertEquals(
+                Format.JIBRIL,
+                parser.parse("{\"node_name\":\"n\",\"a\":{},\"b\":{}}", 0).format(),
+                "two bodies");
+        assertEquals(
+                Format.TETRAGON,
+                parser.parse(
+                                "{\"rate_limit_info\":{\"number_of_dropped_process_events\":\"3\"},"
+                                        + "\"node_name\":\"n\",\"time\":\"2026-11-17T09:41:12Z\"}",
+                                0)
+                        .format(),
+                "an unknown type is still Tetragon's");
     }
 
     @Test
     void detectionTime_isTheEventsOwnTime_inEveryFormat() throws Exception {
-        assertEquals(Optional.of(Instant.parse("2026-07-23T08:14:22.531904117Z")), Samples.event("01").detected(), "timestamp");
-        assertEquals(Optional.of(Instant.parse("2026-11-17T09:02:41.318604227Z")), falco("01").detected(), "time");
-        assertEquals(Optional.of(Instant.parse("2026-11-17T09:41:12.863903291Z")), tetragon("01").detected(), "time");
-        String garnet = "{\"id\":\"x\",\"kind\":\"k\",\"data\":{\"uuid\":\"u\",\"timestamp\":\"2026-11-17T09:41:12+02:00\"}}";
-        assertEquals(Optional.of(Instant.parse("2026-11-17T07:41:12Z")), parser.parse(garnet, 0).detected(),
+        assertEquals(
+                Optional.of(Instant.parse("2026-07-23T08:14:22.531904117Z")),
+                Samples.event("01").detected(),
+                "timestamp");
+        assertEquals(
+                Optional.of(Instant.parse("2026-11-17T09:02:41.318604227Z")),
+                falco("01").detected(),
+                "time");
+        assertEquals(
+                Optional.of(Instant.parse("2026-11-17T09:41:12.863903291Z")),
+                tetragon("01").detected(),
+                "time");
+        String garnet =
+                "{\"id\":\"x\",\"kind\":\"k\",\"data\":{\"uuid\":\"u\",\"timestamp\":\"2026-11-17T09:41:12+02:00\"}}";
+        assertEquals(
+                Optional.of(Instant.parse("2026-11-17T07:41:12Z")),
+                parser.parse(garnet, 0).detected(),
                 "inside the Garnet envelope, with an offset");
         for (String none : List.of("\"0001-01-01T00:00:00Z\"", "\"yesterday\"", "17", "\"\"")) {
-            assertEquals(Optional.empty(), parser.parse("{\"uuid\":\"u\",\"timestamp\":" + none + "}", 0).detected(), none);
+            assertEquals(
+                    Optional.empty(),
+                    parser.parse("{\"uuid\":\"u\",\"timestamp\":" + none + "}", 0)
+                            .detected(),
+                    none);
         }
         assertEquals(Optional.empty(), parser.parse("{\"uuid\":\"u\"}", 0).detected());
     }

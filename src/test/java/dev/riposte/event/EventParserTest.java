@@ -56,15 +56,21 @@ class EventParserTest {
 
     @Test
     void nonObjects_areRejected() {
-        assertEquals("not a JSON object (found array)",
-                assertThrows(BadEventException.class, () -> parser.parse("[1,2]", 0)).getMessage());
-        assertEquals("not a JSON object (found number)",
-                assertThrows(BadEventException.class, () -> parser.parse("42", 0)).getMessage());
+        assertEquals(
+                "not a JSON object (found array)",
+                assertThrows(BadEventException.class, () -> parser.parse("[1,2]", 0))
+                        .getMessage());
+        assertEquals(
+                "not a JSON object (found number)",
+                assertThrows(BadEventException.class, () -> parser.parse("42", 0))
+                        .getMessage());
     }
 
     @Test
     void envelopeWithSpacing_isUnwrappedExactly() throws Exception {
-        Event e = parser.parse("{ \"id\" : \"x\", \"kind\":\"detections\", \"data\" :  {\"uuid\":\"u1\", \"metadata\":{\"name\":\"n\"}}  }", 0);
+        Event e = parser.parse(
+                "{ \"id\" : \"x\", \"kind\":\"detections\", \"data\" :  {\"uuid\":\"u1\", \"metadata\":{\"name\":\"n\"}}  }",
+                0);
         assertEquals("{\"uuid\":\"u1\", \"metadata\":{\"name\":\"n\"}}", e.json());
         assertEquals("n", e.name());
     }
@@ -98,7 +104,8 @@ class EventParserTest {
     @Test
     void remotePeers_comeFromEveryPlaceTheFormatsUse() {
         assertEquals(List.of("203.0.113.80"), RemotePeers.addresses(Samples.event("01")));
-        assertEquals(List.of("203.0.113.66", "2001:db8:bad::66", "192.0.2.53"), RemotePeers.addresses(Samples.event("06")));
+        assertEquals(
+                List.of("203.0.113.66", "2001:db8:bad::66", "192.0.2.53"), RemotePeers.addresses(Samples.event("06")));
         assertEquals(List.of("203.0.113.99"), RemotePeers.addresses(Samples.event("07")));
         assertEquals(List.of("192.0.2.53"), RemotePeers.addresses(Samples.event("08")));
         assertEquals(List.of(), RemotePeers.addresses(Samples.event("02")));

@@ -22,16 +22,29 @@ class BenchFileTest {
     Path dir;
 
     @Test
-    void fileMode_appendsEveryEventToTheFollowedFile_andReportsWriteToDone_andRefusesAFileNotFollowed() throws Exception {
+    void fileMode_appendsEveryEventToTheFollowedFile_andReportsWriteToDone_andRefusesAFileNotFollowed()
+            throws Exception {
         Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
         Files.writeString(reactions.resolve("all.js"), "// @on *\nfunction process(data) { Info(uuid); }\n");
         Path file = dir.resolve("events.ndjson");
-        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), file, "netpolicy: {backend: dry-run}\n");
-        try (DaemonProcess daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"),
-                DaemonProcess.LAUNCHER_JVM)) {
-            for (Path samples : new Path[] {Samples.DIR.resolve("samples.ndjson"), Samples.TETRAGON.resolve("samples.ndjson")}) {
-                DaemonProcess.Cli run = DaemonProcess.cli("bench", "--config", config.toString(), "--file", file.toString(),
-                        "--events", samples.toString(), "--count", "24", "--rate", "200");
+        Path config = DaemonProcess.writeConfig(
+                dir, reactions, dir.resolve("state.db"), file, "netpolicy: {backend: dry-run}\n");
+        try (DaemonProcess daemon = DaemonProcess.start(
+                config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM)) {
+            for (Path samples :
+                    new Path[] {Samples.DIR.resolve("samples.ndjson"), Samples.TETRAGON.resolve("samples.ndjson")}) {
+                DaemonProcess.Cli run = DaemonProcess.cli(
+                        "bench",
+                        "--config",
+                        config.toString(),
+                        "--file",
+                        file.toString(),
+                        "--events",
+                        samples.toString(),
+                        "--count",
+                        "24",
+                        "--rate",
+                        "200");
                 assertEquals(0, run.status(), run.output());
                 String last = run.output().strip().lines().reduce((a, b) -> b).orElseThrow();
                 JsonNode line = new ObjectMapper().readTree(last);
@@ -45,13 +58,25 @@ class BenchFileTest {
             assertEquals(48, source.path("events").asLong(), source.toString());
             assertEquals(0, source.path("rejected").asLong(), source.toString());
             assertEquals(48, Files.readAllLines(file).size(), "one line per event");
-            assertEquals(48, daemon.stats().path("runs").path("ok").asLong(), "a distinct uuid for each, derived ones included");
+            assertEquals(
+                    48,
+                    daemon.stats().path("runs").path("ok").asLong(),
+                    "a distinct uuid for each, derived ones included");
 
-            DaemonProcess.Cli refused = DaemonProcess.cli("bench", "--config", config.toString(), "--file",
-                    dir.resolve("other.ndjson").toString(), "--count", "1");
+            DaemonProcess.Cli refused = DaemonProcess.cli(
+                    "bench",
+                    "--config",
+                    config.toString(),
+                    "--file",
+                    dir.resolve("other.ndjson").toString(),
+                    "--count",
+                    "1");
             assertEquals(2, refused.status(), refused.output());
-            assertTrue(refused.output().contains("riposte: the daemon does not follow " + dir.resolve("other.ndjson")
-                    + "; add it to intake.files"), refused.output());
+            assertTrue(
+                    refused.output()
+                            .contains("riposte: the daemon does not follow " + dir.resolve("other.ndjson")
+                                    + "; add it to intake.files"),
+                    refused.output());
             assertTrue(Files.notExists(dir.resolve("other.ndjson")), "nothing written");
         }
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.riposte.dispatch.RunRecord;
 import dev.riposte.testing.Await;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestDaemon;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileIntakeTest {
     /** One run per event of every format, recording the event's uuid. */
-    static final Map<String, String> RECORD_ALL = Map.of("all.js", "// @on *\nfunction process(data) { Info('seen'); }\n");
+    static final Map<String, String> RECORD_ALL =
+            Map.of("all.js", "// @on *\nfunction process(data) { Info('seen'); }\n");
 
     @TempDir
     Path dir;
@@ -56,7 +55,11 @@ class FileIntakeTest {
     }
 
     private static void awaitRuns(TestDaemon d, int count) throws InterruptedException {
-        Await.until(count + " runs (have " + d.runs().size() + ")", 1000, 10, () -> d.runs().size() >= count);
+        Await.until(
+                count + " runs (have " + d.runs().size() + ")",
+                1000,
+                10,
+                () -> d.runs().size() >= count);
     }
 
     private static JsonNode source(TestDaemon d) throws IOException {
@@ -87,12 +90,13 @@ class FileIntakeTest {
                     expected.add(uuidOf(pretty));
                 }
             }
-            text.append("Events detected: 24\n");                       // Falco's exit statistics on stdout
-            text.append("{\"uuid\": \"broken\", \"x\": \n");             // a writer that died mid-value
-            String a = Samples.line("01").replace("fc76e4b9-eefa-45a7-adb7-9e86509665e4", "0a000000-0000-4000-8000-000000000001");
+            text.append("Events detected: 24\n"); // Falco's exit statistics on stdout
+            text.append("{\"uuid\": \"broken\", \"x\": \n"); // a writer that died mid-value
+            String a = Samples.line("01")
+                    .replace("fc76e4b9-eefa-45a7-adb7-9e86509665e4", "0a000000-0000-4000-8000-000000000001");
             String b = Samples.line("02").replace("\"uuid\":\"", "\"uuid\":\"0b-");
-            text.append(a).append(b).append('\n');                       // two values on one line
-            text.append("{\"uuid\":\"dup\",\"uuid\":\"dup\"}\n");       // JSON, but not an event riposte accepts
+            text.append(a).append(b).append('\n'); // two values on one line
+            text.append("{\"uuid\":\"dup\",\"uuid\":\"dup\"}\n"); // JSON, but not an event riposte accepts
             expected.add(uuidOf(a));
             expected.add(uuidOf(b));
             append(file, text.toString());
@@ -134,7 +138,8 @@ class FileIntakeTest {
     void aMissingFile_isWaitedFor_andReadFromItsStart() throws Exception {
         Path file = dir.resolve("later/jibril.out");
         try (TestDaemon d = daemon(file, "auto", "end")) {
-            assertEquals("waiting for the file to exist", source(d).path("state").asText());
+            assertEquals(
+                    "waiting for the file to exist", source(d).path("state").asText());
             Files.createDirectories(file.getParent());
             append(file, pretty(Samples.DIR, 0));
             awaitRuns(d, 1);
@@ -152,10 +157,10 @@ class FileIntakeTest {
             append(file, lines.get(0) + "\n");
             awaitRuns(d, 1);
             Path rotated = dir.resolve("tetragon.log.1");
-            Files.move(file, rotated);                            // logrotate's default: rename, then create
-            append(rotated, lines.get(1) + "\n");                 // the writer still has the old file open
-            append(file, lines.get(2) + "\n");                    // ... and then moves to the new one
-            append(rotated, lines.get(3) + "\n");                 // a late write to the old file
+            Files.move(file, rotated); // logrotate's default: rename, then create
+            append(rotated, lines.get(1) + "\n"); // the writer still has the old file open
+            append(file, lines.get(2) + "\n"); // ... and then moves to the new one
+            append(rotated, lines.get(3) + "\n"); // a late write to the old file
             append(file, lines.get(4) + "\n");
             awaitRuns(d, 5);
             List<String> expected = new ArrayList<>();
@@ -180,7 +185,7 @@ class FileIntakeTest {
             append(file, lines.get(0) + "\n" + lines.get(1) + "\n");
             awaitRuns(d, 2);
             Files.copy(file, dir.resolve("falco.json.1"), StandardCopyOption.REPLACE_EXISTING);
-            Files.write(file, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);    // copytruncate
+            Files.write(file, new byte[0], StandardOpenOption.TRUNCATE_EXISTING); // copytruncate
             awaitSource(d, "the truncation seen", src -> src.path("truncations").asLong() == 1);
             append(file, lines.get(2) + "\n");
             awaitRuns(d, 3);
@@ -199,7 +204,10 @@ class FileIntakeTest {
             append(file, Samples.line("01") + "\n");
             awaitRuns(d, 1);
             Files.delete(file);
-            awaitSource(d, "the deletion noticed", src -> src.path("state").asText().equals("waiting for the file to exist"));
+            awaitSource(
+                    d,
+                    "the deletion noticed",
+                    src -> src.path("state").asText().equals("waiting for the file to exist"));
             append(file, Samples.line("02") + "\n");
             awaitRuns(d, 2);
             assertOncePer(List.of(uuidOf(Samples.line("01")), uuidOf(Samples.line("02"))), d);
@@ -212,10 +220,13 @@ class FileIntakeTest {
         append(file, "");
         try (TestDaemon d = daemon(file, "falco", "end")) {
             awaitFollowing(d);
-            append(file, Samples.line("01") + "\n" + Samples.lines(Samples.TETRAGON).get(0) + "\n"
-                    + Samples.lines(Samples.FALCO).get(0) + "\n");
+            append(
+                    file,
+                    Samples.line("01") + "\n" + Samples.lines(Samples.TETRAGON).get(0) + "\n"
+                            + Samples.lines(Samples.FALCO).get(0) + "\n");
             awaitRuns(d, 1);
-            awaitSource(d, "two refused", src -> src.path("refused_other_format").asLong() == 2);
+            awaitSource(
+                    d, "two refused", src -> src.path("refused_other_format").asLong() == 2);
             assertEquals(List.of(uuidOf(Samples.lines(Samples.FALCO).get(0))), uuids(d));
             assertEquals(0, source(d).path("rejected").asLong());
             assertEquals("falco", source(d).path("format").asText());

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileRestartTest {
     @TempDir
     Path dir;
+
     private DaemonProcess daemon;
     private String name = "jibril.out";
 
@@ -51,10 +52,16 @@ class FileRestartTest {
                 dispatch: {workers: 2}
                 netpolicy: {backend: dry-run}
                 """);
-        daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM);
+        daemon = DaemonProcess.start(
+                config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM);
         Await.until("following " + file(), 600, 50, () -> {
             try {
-                return daemon.stats().path("sources").path(0).path("state").asText().equals("following");
+                return daemon.stats()
+                        .path("sources")
+                        .path(0)
+                        .path("state")
+                        .asText()
+                        .equals("following");
             } catch (IOException e) {
                 return false;
             }
@@ -75,8 +82,10 @@ class FileRestartTest {
 
     /** A copy of Jibril sample 01 with its own uuid and name, one line. */
     private static String event(String uuid, String name) {
-        return Samples.line("01").replace("fc76e4b9-eefa-45a7-adb7-9e86509665e4", uuid)
-                .replace("\"name\":\"crypto_miner_execution\"", "\"name\":\"" + name + "\"") + "\n";
+        return Samples.line("01")
+                        .replace("fc76e4b9-eefa-45a7-adb7-9e86509665e4", uuid)
+                        .replace("\"name\":\"crypto_miner_execution\"", "\"name\":\"" + name + "\"")
+                + "\n";
     }
 
     private static String uuid(int n) {
@@ -101,20 +110,21 @@ class FileRestartTest {
         append(file(), event(uuid(1), "a"));
         append(file(), event(uuid(2), "a"));
         assertEquals(2, DaemonProcess.audit(db(), 2).size());
-        Thread.sleep(300);                         // the saver writes positions within milliseconds
+        Thread.sleep(300); // the saver writes positions within milliseconds
         daemon.kill();
 
         append(file(), event(uuid(3), "b"));
         Path one = dir.resolve("log/jibril.out.1");
         Path two = dir.resolve("log/jibril.out.2");
         Files.move(file(), one);
-        append(one, event(uuid(4), "b"));                       // written after the rename, before a reopen
-        append(file(), Files.readString(Samples.files(Samples.DIR).get(1)));   // the new file: pretty-printed
+        append(one, event(uuid(4), "b")); // written after the rename, before a reopen
+        append(file(), Files.readString(Samples.files(Samples.DIR).get(1))); // the new file: pretty-printed
         Files.move(one, two);
         Files.move(file(), one);
         append(file(), event(uuid(5), "c"));
         start();
-        String sudoers = new dev.riposte.event.EventParser().parse(Samples.line("02"), 0).uuid();
+        String sudoers =
+                new dev.riposte.event.EventParser().parse(Samples.line("02"), 0).uuid();
         List<AuditRecord> all = DaemonProcess.audit(db(), 6);
         Thread.sleep(500);
         all = DaemonProcess.audit(db(), 6);
@@ -131,12 +141,17 @@ class FileRestartTest {
     @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void anEventWhoseRunsHadNotAllEnded_runsAgain_andNoOtherDoes() throws Exception {
-        reactions(Map.of("all.js", "// @on *\nfunction process(data) { Info('seen'); }\n",
-                "slow.sh", "# @on name=slow\n# @timeout 60s\nsleep 30\n"));
+        reactions(Map.of(
+                "all.js",
+                "// @on *\nfunction process(data) { Info('seen'); }\n",
+                "slow.sh",
+                "# @on name=slow\n# @timeout 60s\nsleep 30\n"));
         Files.createDirectories(file().getParent());
         append(file(), "");
         start();
-        append(file(), event(uuid(1), "fast") + event(uuid(2), "slow") + event(uuid(3), "fast") + event(uuid(4), "fast"));
+        append(
+                file(),
+                event(uuid(1), "fast") + event(uuid(2), "slow") + event(uuid(3), "fast") + event(uuid(4), "fast"));
         // all.js has run on the four events; slow.sh is still running on event 2 when the daemon is killed.
         assertEquals(4, DaemonProcess.audit(db(), 4).size());
         Thread.sleep(300);
@@ -147,8 +162,20 @@ class FileRestartTest {
         List<AuditRecord> all = DaemonProcess.audit(db(), 6);
         Thread.sleep(500);
         all = DaemonProcess.audit(db(), 6);
-        assertEquals(new TreeMap<>(Map.of("all " + uuid(1), 1, "all " + uuid(2), 2, "slow " + uuid(2), 1,
-                "all " + uuid(3), 1, "all " + uuid(4), 1)), counts(all), daemon.log());
+        assertEquals(
+                new TreeMap<>(Map.of(
+                        "all " + uuid(1),
+                        1,
+                        "all " + uuid(2),
+                        2,
+                        "slow " + uuid(2),
+                        1,
+                        "all " + uuid(3),
+                        1,
+                        "all " + uuid(4),
+                        1)),
+                counts(all),
+                daemon.log());
     }
 
     @Test
@@ -169,7 +196,7 @@ class FileRestartTest {
         daemon.kill();
 
         append(file(), at.apply(3));
-        Files.move(file(), dir.resolve("log/tetragon-2026-12-01T12-00-03.000.log"));   // lumberjack's backup name
+        Files.move(file(), dir.resolve("log/tetragon-2026-12-01T12-00-03.000.log")); // lumberjack's backup name
         append(file(), at.apply(4));
         start();
         dev.riposte.event.EventParser parser = new dev.riposte.event.EventParser();

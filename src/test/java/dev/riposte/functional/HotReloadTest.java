@@ -31,18 +31,25 @@ class HotReloadTest {
     }
 
     private static List<String> loaded(TestDaemon d) {
-        return d.daemon().reactions().loaded().stream().map(r -> r.name()).sorted().toList();
+        return d.daemon().reactions().loaded().stream()
+                .map(r -> r.name())
+                .sorted()
+                .toList();
     }
 
     /** The Info message of the last run of {@code reaction}. */
     private static String lastSaid(TestDaemon d, String reaction) {
-        List<RunRecord> runs = d.runs().stream().filter(r -> r.reaction().name().equals(reaction)).toList();
+        List<RunRecord> runs = d.runs().stream()
+                .filter(r -> r.reaction().name().equals(reaction))
+                .toList();
         return runs.isEmpty() ? "" : runs.getLast().result().calls().getFirst().args();
     }
 
     @Test
     void newChangedBrokenAndDeletedFiles_takeEffectWithoutARestart() throws Exception {
-        try (TestDaemon d = new TestDaemon(dir, "netpolicy:\n  backend: disabled\n",
+        try (TestDaemon d = new TestDaemon(
+                dir,
+                "netpolicy:\n  backend: disabled\n",
                 Map.of("a.js", "// @on *\nfunction process(data) { Info('a v1'); }\n"))) {
             Path reactions = dir.resolve("reactions.d");
             Files.writeString(reactions.resolve("b.js"), "// @on *\nfunction process(data) { Info('b v1'); }\n");
@@ -51,7 +58,10 @@ class HotReloadTest {
             Files.writeString(reactions.resolve("a.js"), "// @on *\nfunction process(data) { Info('a v2'); }\n");
             within2s("a changed file is swapped in", () -> {
                 try {
-                    d.send(List.of(Samples.line("01").replace(Samples.event("01").uuid(), java.util.UUID.randomUUID().toString())));
+                    d.send(List.of(Samples.line("01")
+                            .replace(
+                                    Samples.event("01").uuid(),
+                                    java.util.UUID.randomUUID().toString())));
                     Thread.sleep(100);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -60,10 +70,17 @@ class HotReloadTest {
             });
 
             Files.writeString(reactions.resolve("a.js"), "// @on *\nfunction process(data) { Info('a v3' }\n");
-            within2s("the broken edit is reported", () -> !d.daemon().reactions().rejected().isEmpty());
+            within2s(
+                    "the broken edit is reported",
+                    () -> !d.daemon().reactions().rejected().isEmpty());
             assertEquals(List.of("a", "b"), loaded(d), "the last good version of a still runs");
             JsonNode stats = d.stats();
-            assertTrue(stats.path("reactions").path("rejected").get(0).asText().startsWith(reactions.resolve("a.js") + ":2: "),
+            assertTrue(
+                    stats.path("reactions")
+                            .path("rejected")
+                            .get(0)
+                            .asText()
+                            .startsWith(reactions.resolve("a.js") + ":2: "),
                     stats.path("reactions").toString());
             d.send(List.of(Samples.line("02")));
             d.awaitFinished(d.stats().path("events").path("received").asLong());
@@ -78,11 +95,16 @@ class HotReloadTest {
     void sighupAndRiposteReload_reloadTheReactions() throws Exception {
         Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
         Files.writeString(reactions.resolve("first.js"), "// @on *\nfunction process(data) {}\n");
-        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: disabled}\n");
-        try (DaemonProcess daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"),
-                List.of("-Xmx256m"))) {
+        Path config =
+                DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: disabled}\n");
+        try (DaemonProcess daemon =
+                DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
             Files.writeString(reactions.resolve("late.js"), "// @on *\nfunction process(data) {}\n");
-            Runtime.getRuntime().exec(new String[] {"kill", "-HUP", Long.toString(daemon.process().pid())}).waitFor();
+            Runtime.getRuntime()
+                    .exec(new String[] {
+                        "kill", "-HUP", Long.toString(daemon.process().pid())
+                    })
+                    .waitFor();
             within2s("SIGHUP reloads: " + daemon.log(), () -> {
                 try {
                     return daemon.stats().path("reactions").path("loaded").size() == 2;
@@ -116,16 +138,20 @@ class HotReloadTest {
 
     @Test
     void aReload_appliesANewReactionsDirectory_andTimeout() throws Exception {
-        try (TestDaemon d = new TestDaemon(dir, "netpolicy:\n  backend: disabled\n",
-                Map.of("a.js", "// @on *\nfunction process(data) {}\n"))) {
+        try (TestDaemon d = new TestDaemon(
+                dir, "netpolicy:\n  backend: disabled\n", Map.of("a.js", "// @on *\nfunction process(data) {}\n"))) {
             Path other = Files.createDirectories(dir.resolve("other.d"));
             Files.writeString(other.resolve("b.js"), "// @on *\nfunction process(data) {}\n");
             String yaml = Files.readString(d.configFile());
-            Files.writeString(d.configFile(), yaml.replace("  dir: " + dir.resolve("reactions.d"),
-                    "  dir: " + other + "\n  default_timeout: 3s"));
+            Files.writeString(
+                    d.configFile(),
+                    yaml.replace(
+                            "  dir: " + dir.resolve("reactions.d"), "  dir: " + other + "\n  default_timeout: 3s"));
             d.daemon().reload();
             assertEquals(List.of("b"), loaded(d));
-            assertEquals(java.time.Duration.ofSeconds(3), d.daemon().reactions().loaded().getFirst().timeout());
+            assertEquals(
+                    java.time.Duration.ofSeconds(3),
+                    d.daemon().reactions().loaded().getFirst().timeout());
             Files.writeString(other.resolve("c.js"), "// @on *\nfunction process(data) {}\n");
             within2s("the watch follows the new directory", () -> loaded(d).equals(List.of("b", "c")));
             Files.writeString(d.configFile(), "intake: {sockett: x}\n");

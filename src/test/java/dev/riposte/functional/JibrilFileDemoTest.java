@@ -30,15 +30,19 @@ class JibrilFileDemoTest {
     @Test
     void theDemoScript_appendsTheSamplesThroughARotation_andTheShippedReactionsRunOnEachOnce() throws Exception {
         Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
-        for (Map.Entry<String, String> r : DaemonFunctionalTest.shippedReactions().entrySet()) {
+        for (Map.Entry<String, String> r :
+                DaemonFunctionalTest.shippedReactions().entrySet()) {
             Files.writeString(reactions.resolve(r.getKey()), r.getValue());
         }
         // As in the README, the file's directory exists (there, riposte has made var/ for its sockets).
         Path file = dir.resolve("jibril.out");
-        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), file, "netpolicy: {backend: dry-run}\n");
-        try (DaemonProcess daemon = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"),
-                DaemonProcess.LAUNCHER_JVM)) {
-            Process demo = new ProcessBuilder("examples/jibril-file-demo.sh", file.toString()).redirectErrorStream(true).start();
+        Path config = DaemonProcess.writeConfig(
+                dir, reactions, dir.resolve("state.db"), file, "netpolicy: {backend: dry-run}\n");
+        try (DaemonProcess daemon = DaemonProcess.start(
+                config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM)) {
+            Process demo = new ProcessBuilder("examples/jibril-file-demo.sh", file.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String said = new String(demo.getInputStream().readAllBytes());
             assertTrue(demo.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, demo.exitValue(), said);
@@ -52,14 +56,16 @@ class JibrilFileDemoTest {
             assertEquals(1, source.path("rotations").asLong(), source.toString());
             assertEquals(3, stats.path("netpolicy").path("blocked").asLong());
             assertEquals(12, stats.path("since_detection_us").path("count").asLong());
-            assertTrue(stats.path("since_detection_us").path("max").asLong() < 60_000_000L,
+            assertTrue(
+                    stats.path("since_detection_us").path("max").asLong() < 60_000_000L,
                     "the demo stamps each event with the time it writes it: " + stats.path("since_detection_us"));
 
             assertEquals(12, stats.path("runs").path("ok").asLong(), "as for the samples sent to the socket");
             List<AuditRecord> runs = DaemonProcess.audit(dir.resolve("state.db"), 12);
             assertEquals(12, runs.size());
             Set<String> original = dev.riposte.testing.Samples.lines().stream()
-                    .map(l -> l.substring(l.indexOf("\"uuid\":\"") + 8, l.indexOf("\"uuid\":\"") + 44)).collect(Collectors.toSet());
+                    .map(l -> l.substring(l.indexOf("\"uuid\":\"") + 8, l.indexOf("\"uuid\":\"") + 44))
+                    .collect(Collectors.toSet());
             assertTrue(runs.stream().noneMatch(r -> original.contains(r.eventUuid())), "a fresh uuid for each sample");
             Set<String> seen = new HashSet<>();
             for (AuditRecord r : runs) {

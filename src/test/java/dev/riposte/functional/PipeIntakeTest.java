@@ -32,8 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PipeIntakeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     Path dir;
+
     private final Sleepers sleepers = new Sleepers();
 
     @AfterEach
@@ -46,7 +48,8 @@ class PipeIntakeTest {
         ObjectNode alert = (ObjectNode) JSON.readTree(Samples.line(Samples.FALCO, "01"));
         Instant start = Sleepers.startTime(p);
         alert.put("rule", rule);
-        ((ObjectNode) alert.get("output_fields")).put("proc.pid", p.pid())
+        ((ObjectNode) alert.get("output_fields"))
+                .put("proc.pid", p.pid())
                 .put("proc.pid.ts", start.getEpochSecond() * 1_000_000_000L + start.getNano());
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(alert);
     }
@@ -54,7 +57,7 @@ class PipeIntakeTest {
     /** A Tetragon kprobe sample whose process (and its earlier image of the same pid) is {@code p}, under {@code policy}. */
     private static String tetragonFor(Process p, String policy, Instant startTime) throws IOException {
         ObjectNode event = (ObjectNode) JSON.readTree(Samples.line(Samples.TETRAGON, "04"));
-        event.put("time", Instant.now().toString());       // another event: its derived uuid differs
+        event.put("time", Instant.now().toString()); // another event: its derived uuid differs
         ObjectNode body = (ObjectNode) event.get("process_kprobe");
         body.put("policy_name", policy);
         String start = startTime.toString();
@@ -77,7 +80,8 @@ class PipeIntakeTest {
                 // @on name=riposte-test-kill
                 function process(data) { KillCurrent(); }
                 """);
-        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
+        Path config =
+                DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
         Process falcoTarget = sleepers.start();
         Process tetragonTarget = sleepers.start();
         StringBuilder input = new StringBuilder();
@@ -89,34 +93,58 @@ class PipeIntakeTest {
             }
         }
         input.append(falcoFor(falcoTarget, "riposte test: kill the shell")).append('\n');
-        input.append(tetragonFor(tetragonTarget, "riposte-test-kill", Sleepers.startTime(tetragonTarget))); // concatenated
+        input.append(
+                tetragonFor(tetragonTarget, "riposte-test-kill", Sleepers.startTime(tetragonTarget))); // concatenated
         Process reused = sleepers.start();
-        input.append(tetragonFor(reused, "riposte-test-kill", Sleepers.startTime(reused).minusSeconds(3600)))
-                .append('\n');                                                // as if its pid had been reused
+        input.append(tetragonFor(
+                        reused, "riposte-test-kill", Sleepers.startTime(reused).minusSeconds(3600)))
+                .append('\n'); // as if its pid had been reused
         events += 3;
-        try (DaemonProcess daemon = DaemonProcess.start(List.of(), Map.of(), config, dir.resolve("c.sock"),
-                dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM, List.of("--stdin"))) {
+        try (DaemonProcess daemon = DaemonProcess.start(
+                List.of(),
+                Map.of(),
+                config,
+                dir.resolve("c.sock"),
+                dir.resolve("daemon.log"),
+                DaemonProcess.LAUNCHER_JVM,
+                List.of("--stdin"))) {
             OutputStream stdin = daemon.process().getOutputStream();
             stdin.write(input.toString().getBytes(StandardCharsets.UTF_8));
             stdin.flush();
             List<AuditRecord> runs = DaemonProcess.audit(dir.resolve("state.db"), events + 2 + 3);
             assertEquals(events + 2 + 3, runs.size(), daemon.log());
             assertTrue(falcoTarget.waitFor(10, TimeUnit.SECONDS), "KillCurrent on a Falco alert killed proc.pid");
-            assertTrue(tetragonTarget.waitFor(10, TimeUnit.SECONDS), "KillCurrent on a Tetragon event killed process.pid");
-            List<String> kills = runs.stream().filter(r -> r.reaction().equals("kill"))
-                    .map(r -> r.calls().isEmpty() ? r.outcome() + " " + r.detail()
-                            : r.calls().getFirst().helper() + "=" + r.calls().getFirst().result()).sorted().toList();
+            assertTrue(
+                    tetragonTarget.waitFor(10, TimeUnit.SECONDS), "KillCurrent on a Tetragon event killed process.pid");
+            List<String> kills = runs.stream()
+                    .filter(r -> r.reaction().equals("kill"))
+                    .map(r -> r.calls().isEmpty()
+                            ? r.outcome() + " " + r.detail()
+                            : r.calls().getFirst().helper() + "="
+                                    + r.calls().getFirst().result())
+                    .sorted()
+                    .toList();
             assertEquals(List.of("KillCurrent=-1", "KillCurrent=0", "KillCurrent=0"), kills, runs.toString());
             assertTrue(reused.isAlive());
             JsonNode stats = daemon.stats();
-            assertEquals(1, stats.path("netpolicy").path("blocked").asLong(), "fd.rip and sock_arg.daddr: 203.0.113.45");
-            assertEquals("203.0.113.45", DaemonProcess.cli("blocks", "--config", config.toString(), "--json").output()
-                    .replaceAll("(?s).*\"address\":\"([^\"]+)\".*", "$1").strip());
+            assertEquals(
+                    1, stats.path("netpolicy").path("blocked").asLong(), "fd.rip and sock_arg.daddr: 203.0.113.45");
+            assertEquals(
+                    "203.0.113.45",
+                    DaemonProcess.cli("blocks", "--config", config.toString(), "--json")
+                            .output()
+                            .replaceAll("(?s).*\"address\":\"([^\"]+)\".*", "$1")
+                            .strip());
 
-            stdin.close();                                                     // the end of input
+            stdin.close(); // the end of input
             Await.until("standard input ended", 200, 50, () -> {
                 try {
-                    return daemon.stats().path("sources").path(0).path("state").asText().equals("ended");
+                    return daemon.stats()
+                            .path("sources")
+                            .path(0)
+                            .path("state")
+                            .asText()
+                            .equals("ended");
                 } catch (IOException e) {
                     return false;
                 }
@@ -125,8 +153,10 @@ class PipeIntakeTest {
             assertEquals("stdin", source.path("source").asText());
             assertEquals(events, source.path("events").asLong());
             assertEquals(0, source.path("rejected").asLong());
-            DaemonProcess.send(dir.resolve("e.sock"), Samples.line("05")        // the daemon goes on with its socket
-                    .replace("2f2c89c0-1dbc-4279-ac4c-5fc3002b9a61", "2f2c89c0-1dbc-4279-ac4c-000000000001"));
+            DaemonProcess.send(
+                    dir.resolve("e.sock"),
+                    Samples.line("05") // the daemon goes on with its socket
+                            .replace("2f2c89c0-1dbc-4279-ac4c-5fc3002b9a61", "2f2c89c0-1dbc-4279-ac4c-000000000001"));
             List<AuditRecord> after = DaemonProcess.audit(dir.resolve("state.db"), events + 2 + 3 + 1);
             assertEquals(events + 2 + 3 + 1, after.size());
             assertEquals("ok", after.getLast().outcome());
@@ -136,28 +166,44 @@ class PipeIntakeTest {
 
     @Test
     void send_writesEachEventAsSoonAsItIsRead_fromAStillOpenInput() throws Exception {
-        try (TestDaemon d = new TestDaemon(dir, DaemonFunctionalTest.DRY_RUN,
+        try (TestDaemon d = new TestDaemon(
+                dir,
+                DaemonFunctionalTest.DRY_RUN,
                 Map.of("all.js", "// @on *\nfunction process(data) { Info('seen'); }\n"))) {
-            List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString()));
+            List<String> command = new java.util.ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(DaemonProcess.LAUNCHER_JVM);
-            command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    "dev.riposte.Main", "send", "--config", d.configFile().toString(), "-"));
+            command.addAll(List.of(
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "dev.riposte.Main",
+                    "send",
+                    "--config",
+                    d.configFile().toString(),
+                    "-"));
             Process send = new ProcessBuilder(command).redirectErrorStream(true).start();
             try {
                 OutputStream in = send.getOutputStream();
                 in.write(Files.readAllBytes(Samples.files(Samples.FALCO).get(0)));
                 in.flush();
-                Await.until("the first event has run while send's input is still open", 600, 50, () -> d.runs().size() == 1);
+                Await.until(
+                        "the first event has run while send's input is still open",
+                        600,
+                        50,
+                        () -> d.runs().size() == 1);
                 assertTrue(send.isAlive());
-                in.write(("not json\n" + Samples.line("01") + Samples.line("02") + "\n").getBytes(StandardCharsets.UTF_8));
+                in.write(("not json\n" + Samples.line("01") + Samples.line("02") + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
                 in.close();
                 String out = new String(send.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(send.waitFor(30, TimeUnit.SECONDS));
                 assertEquals(1, send.exitValue(), "some input was skipped: " + out);
                 long at = Files.size(Samples.files(Samples.FALCO).get(0));
-                assertTrue(out.contains("riposte: skipped input at byte " + at + ": not a JSON object; it starts with "
-                        + "\"not json\""), out);
+                assertTrue(
+                        out.contains("riposte: skipped input at byte " + at + ": not a JSON object; it starts with "
+                                + "\"not json\""),
+                        out);
                 assertTrue(out.contains("sent 3 events ("), out);
                 assertTrue(out.contains("; skipped 1 pieces of input that were not JSON objects"), out);
                 Await.until("three runs", 600, 50, () -> d.runs().size() == 3);

@@ -33,20 +33,25 @@ class StateDurabilityTest {
                   }
                 }
                 """);
-        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: disabled}\n");
-        try (DaemonProcess first = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
+        Path config =
+                DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: disabled}\n");
+        try (DaemonProcess first =
+                DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
             DaemonProcess.send(dir.resolve("e.sock"), Samples.line("01"));
             assertEquals(1, first.awaitDone(1).path("runs").path("ok").asLong(), first.log());
             first.kill();
             assertEquals(137, first.process().exitValue(), "ended by SIGKILL");
         }
-        try (DaemonProcess second = DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
+        try (DaemonProcess second =
+                DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
             DaemonProcess.send(dir.resolve("e.sock"), Samples.line("02"));
             assertEquals(1, second.awaitDone(1).path("runs").path("ok").asLong(), second.log());
         }
         Path recalled;
         try (var list = Files.list(dir.resolve("ev"))) {
-            recalled = list.filter(p -> p.getFileName().toString().startsWith("recall-")).findFirst().orElseThrow();
+            recalled = list.filter(p -> p.getFileName().toString().startsWith("recall-"))
+                    .findFirst()
+                    .orElseThrow();
         }
         assertEquals(Samples.event("01").uuid() + " 1 20934", Files.readString(recalled.resolve("out")));
     }

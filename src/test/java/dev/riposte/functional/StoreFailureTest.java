@@ -25,15 +25,19 @@ class StoreFailureTest {
     @Test
     void aDamagedStateFile_leavesTheDaemonRunning_andTheStoreHelpersSayWhy() throws Exception {
         Files.writeString(dir.resolve("state.db"), "garbage, not an SQLite database ".repeat(200));
-        try (TestDaemon d = new TestDaemon(dir, "netpolicy:\n  backend: dry-run\n",
+        try (TestDaemon d = new TestDaemon(
+                dir,
+                "netpolicy:\n  backend: dry-run\n",
                 Map.of("store.js", "// @on *\nfunction process(data) { DataSet('k', 'v'); Info('after'); }\n"))) {
             d.send(List.of(Samples.line("01")));
             d.awaitFinished(1);
             RunRecord run = d.runs().getFirst();
             assertEquals(new Outcome.Ok(), run.result().outcome());
             String errno = run.result().calls().getFirst().errno();
-            assertTrue(errno.startsWith("DataSet: the state store is unavailable: cannot open the state store "
-                    + dir.resolve("state.db") + ": "), errno);
+            assertTrue(
+                    errno.startsWith("DataSet: the state store is unavailable: cannot open the state store "
+                            + dir.resolve("state.db") + ": "),
+                    errno);
             assertTrue(errno.contains("not a database"), errno);
             assertEquals("Info(\"after\")=0", run.result().calls().get(1).toString());
             assertEquals(null, d.daemon().auditTrail(), "no audit records without a store; the run log has them");
@@ -58,12 +62,20 @@ class StoreFailureTest {
                 // @on name=sudoers_modification
                 function process(data) { WriteFile(CreateTempDir('after-*') + '/ok', String(DataIncr('n'))); }
                 """);
-        Path config = DaemonProcess.writeConfig(dir, reactions, statefs.resolve("state.db"), "netpolicy: {backend: disabled}\n");
+        Path config = DaemonProcess.writeConfig(
+                dir, reactions, statefs.resolve("state.db"), "netpolicy: {backend: disabled}\n");
         // A 2 MiB tmpfs in a mount namespace of the daemon's own: a real full disk, invisible to the host.
-        List<String> wrapper = List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
-                "mount -t tmpfs -o size=2m riposte-test " + statefs + " && exec \"$@\"", "sh");
-        try (DaemonProcess daemon = DaemonProcess.start(wrapper, config, dir.resolve("c.sock"), dir.resolve("daemon.log"),
-                List.of("-Xmx256m"))) {
+        List<String> wrapper = List.of(
+                "unshare",
+                "--mount",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                "mount -t tmpfs -o size=2m riposte-test " + statefs + " && exec \"$@\"",
+                "sh");
+        try (DaemonProcess daemon = DaemonProcess.start(
+                wrapper, config, dir.resolve("c.sock"), dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
             DaemonProcess.send(dir.resolve("e.sock"), Samples.line("01"));
             assertEquals(1, daemon.awaitDone(1).path("runs").path("ok").asLong(), daemon.log());
             String errno = Files.readString(only("full-").resolve("errno"));
@@ -77,7 +89,9 @@ class StoreFailureTest {
 
     private Path only(String prefix) throws Exception {
         try (Stream<Path> list = Files.list(dir.resolve("ev"))) {
-            return list.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
+            return list.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 }

@@ -26,27 +26,38 @@ class SystemdNotifyTest {
         Path socket = dir.resolve("notify.sock");
         Path received = dir.resolve("received");
         Process receiver = new ProcessBuilder("socat", "-u", "UNIX-RECV:" + socket, "STDOUT")
-                .redirectOutput(received.toFile()).redirectErrorStream(false).start();
+                .redirectOutput(received.toFile())
+                .redirectErrorStream(false)
+                .start();
         try {
             for (int i = 0; i < 100 && !Files.exists(socket); i++) {
                 Thread.sleep(20);
             }
             Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
             Files.writeString(reactions.resolve("ok.js"), "// @on *\nfunction process(data) {}\n");
-            Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
+            Path config = DaemonProcess.writeConfig(
+                    dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
             long pid;
-            try (DaemonProcess daemon = DaemonProcess.start(List.of(),
-                    Map.of("NOTIFY_SOCKET", socket.toString(), "WATCHDOG_USEC", "400000"), config, dir.resolve("c.sock"),
-                    dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
+            try (DaemonProcess daemon = DaemonProcess.start(
+                    List.of(),
+                    Map.of("NOTIFY_SOCKET", socket.toString(), "WATCHDOG_USEC", "400000"),
+                    config,
+                    dir.resolve("c.sock"),
+                    dir.resolve("daemon.log"),
+                    List.of("-Xmx256m"))) {
                 pid = daemon.process().pid();
                 for (int i = 0; i < 200 && Files.readString(received).split("WATCHDOG=1", -1).length < 4; i++) {
                     Thread.sleep(20);
                 }
                 String sent = Files.readString(received);
-                assertTrue(sent.startsWith("READY=1\nSTATUS=1 reactions; 0 events; runs ok 0 error 0 timed_out 0; "
-                        + "netpolicy dry-run, 0 blocked\nMAINPID=" + pid + "\n"), sent);
+                assertTrue(
+                        sent.startsWith("READY=1\nSTATUS=1 reactions; 0 events; runs ok 0 error 0 timed_out 0; "
+                                + "netpolicy dry-run, 0 blocked\nMAINPID=" + pid + "\n"),
+                        sent);
                 assertTrue(sent.split("WATCHDOG=1\n", -1).length >= 4, "pings every 200 ms: " + sent);
-                Runtime.getRuntime().exec(new String[] {"kill", "-HUP", Long.toString(pid)}).waitFor();
+                Runtime.getRuntime()
+                        .exec(new String[] {"kill", "-HUP", Long.toString(pid)})
+                        .waitFor();
                 for (int i = 0; i < 200 && !Files.readString(received).contains("RELOADING=1"); i++) {
                     Thread.sleep(20);
                 }
@@ -57,12 +68,15 @@ class SystemdNotifyTest {
                     Thread.sleep(20);
                     afterHup = Files.readString(received);
                 }
-                assertTrue(afterHup.indexOf("READY=1\nSTATUS=1 reactions;", reloading) > reloading, "READY again after the reload");
+                assertTrue(
+                        afterHup.indexOf("READY=1\nSTATUS=1 reactions;", reloading) > reloading,
+                        "READY again after the reload");
             }
             for (int i = 0; i < 100 && !Files.readString(received).contains("STOPPING=1"); i++) {
                 Thread.sleep(20);
             }
-            assertTrue(Files.readString(received).contains("STOPPING=1\nSTATUS=stopping\n"), Files.readString(received));
+            assertTrue(
+                    Files.readString(received).contains("STOPPING=1\nSTATUS=stopping\n"), Files.readString(received));
         } finally {
             receiver.destroy();
             receiver.waitFor(5, TimeUnit.SECONDS);
@@ -75,19 +89,26 @@ class SystemdNotifyTest {
         // between ended the JVM with "Shutdown in progress" and the daemon never closed.
         Path socket = dir.resolve("notify.sock");
         Path received = dir.resolve("received");
-        Process killer = new ProcessBuilder("sh", "-c", "socat -u UNIX-RECV:\"$1\" STDOUT | while IFS= read -r l; do "
-                + "echo \"$l\" >> \"$2\"; case $l in MAINPID=*) kill -TERM \"${l#MAINPID=}\"; exit 0;; esac; done",
-                "killer", socket.toString(), received.toString()).start();
+        Process killer = new ProcessBuilder(
+                        "sh",
+                        "-c",
+                        "socat -u UNIX-RECV:\"$1\" STDOUT | while IFS= read -r l; do "
+                                + "echo \"$l\" >> \"$2\"; case $l in MAINPID=*) kill -TERM \"${l#MAINPID=}\"; exit 0;; esac; done",
+                        "killer",
+                        socket.toString(),
+                        received.toString())
+                .start();
         try {
             for (int i = 0; i < 100 && !Files.exists(socket); i++) {
                 Thread.sleep(20);
             }
             Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
-            Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
+            Path config = DaemonProcess.writeConfig(
+                    dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
             Path log = dir.resolve("daemon.log");
             // Not DaemonProcess.start, which waits for a control socket that this daemon may already have removed.
-            Process daemon = DaemonProcess.launch(List.of(), Map.of("NOTIFY_SOCKET", socket.toString()), config, log,
-                    List.of("-Xmx256m"), List.of());
+            Process daemon = DaemonProcess.launch(
+                    List.of(), Map.of("NOTIFY_SOCKET", socket.toString()), config, log, List.of("-Xmx256m"), List.of());
             try {
                 assertTrue(daemon.waitFor(60, TimeUnit.SECONDS), "stopped by the SIGTERM");
                 String out = Files.readString(log);
@@ -109,13 +130,20 @@ class SystemdNotifyTest {
         String name = "riposte-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         Path received = dir.resolve("received");
         Process receiver = new ProcessBuilder("socat", "-u", "ABSTRACT-RECV:" + name, "STDOUT")
-                .redirectOutput(received.toFile()).start();
+                .redirectOutput(received.toFile())
+                .start();
         try {
             Thread.sleep(200);
             Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
-            Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: disabled}\n");
-            try (DaemonProcess _ = DaemonProcess.start(List.of(), Map.of("NOTIFY_SOCKET", "@" + name), config,
-                    dir.resolve("c.sock"), dir.resolve("daemon.log"), List.of("-Xmx256m"))) {
+            Path config = DaemonProcess.writeConfig(
+                    dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: disabled}\n");
+            try (DaemonProcess _ = DaemonProcess.start(
+                    List.of(),
+                    Map.of("NOTIFY_SOCKET", "@" + name),
+                    config,
+                    dir.resolve("c.sock"),
+                    dir.resolve("daemon.log"),
+                    List.of("-Xmx256m"))) {
                 for (int i = 0; i < 200 && !Files.readString(received).contains("READY=1"); i++) {
                     Thread.sleep(20);
                 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DataHelpersTest {
     @TempDir
     Path tmp;
+
     StateStore store;
     SqliteKeyValues kv;
     Sandbox sandbox;
@@ -46,7 +47,8 @@ class DataHelpersTest {
     }
 
     private RunResult run(String name, String body) throws Exception {
-        Reaction r = TestSandboxes.load(sandbox, tmp, name, "// @on *\n// @timeout 30s\nfunction process(data) { " + body + " }");
+        Reaction r = TestSandboxes.load(
+                sandbox, tmp, name, "// @on *\n// @timeout 30s\nfunction process(data) { " + body + " }");
         RunResult result = sandbox.run(r, Samples.event("01"));
         assertEquals(new Outcome.Ok(), result.outcome(), result.toString());
         return result;
@@ -59,49 +61,57 @@ class DataHelpersTest {
     @Test
     void dataKeysAndValues_overTheResultLimit_areRefused_neverCut() throws Exception {
         SqliteKeyValues small = new SqliteKeyValues(store, 100, 64 * 1024);
-        try (Sandbox bounded = TestSandboxes.create(Effects.refusing("off in this test").withStore(small))) {
-            Reaction r = TestSandboxes.load(bounded, tmp, "big", "// @on *\n// @timeout 30s\nfunction process(data) {\n"
-                    + "  for (let i = 0; i < 3; i++) DataSet('k' + i, 'v'.repeat(30000));\n"
-                    + "  DataKeys(); DataValues(); DataDelete('k2'); DataValues().length;\n}");
+        try (Sandbox bounded =
+                TestSandboxes.create(Effects.refusing("off in this test").withStore(small))) {
+            Reaction r = TestSandboxes.load(
+                    bounded,
+                    tmp,
+                    "big",
+                    "// @on *\n// @timeout 30s\nfunction process(data) {\n"
+                            + "  for (let i = 0; i < 3; i++) DataSet('k' + i, 'v'.repeat(30000));\n"
+                            + "  DataKeys(); DataValues(); DataDelete('k2'); DataValues().length;\n}");
             RunResult result = bounded.run(r, Samples.event("01"));
             assertEquals(new Outcome.Ok(), result.outcome());
             List<String> calls = TestSandboxes.calls(result.calls());
             assertEquals("DataKeys()=\"[\\\"k0\\\",\\\"k1\\\",\\\"k2\\\"]\"", calls.get(3));
-            assertEquals("DataValues()=\"\" errno=DataValues: the 3 values hold at least 90011 bytes as JSON; the limit is "
-                    + "65536 (state.max_result_bytes): read them one by one with DataGet", calls.get(4));
+            assertEquals(
+                    "DataValues()=\"\" errno=DataValues: the 3 values hold at least 90011 bytes as JSON; the limit is "
+                            + "65536 (state.max_result_bytes): read them one by one with DataGet",
+                    calls.get(4));
             assertEquals("DataValues()=\"[\\\"" + "v".repeat(78) + "...\"", calls.get(6), "two values fit");
         }
     }
 
     @Test
     void everyHelper_returnsItsContractValue() throws Exception {
-        assertEquals(List.of(
-                "DataIsEmpty()=true",
-                "DataGet(\"ip\")=\"\" errno=DataGet: no key \"ip\"",
-                "DataSet(\"ip\", \"203.0.113.7\")=0",
-                "DataSet(\"count\", 5)=0",
-                "DataGet(\"count\")=\"5\"",
-                "DataHasKey(\"ip\")=true",
-                "DataHasKey(\"nope\")=false",
-                "DataHasValue(\"203.0.113.7\")=true",
-                "DataHasValue(5)=true",
-                "DataSize()=2",
-                "DataIsEmpty()=false",
-                "DataKeys()=\"[\\\"count\\\",\\\"ip\\\"]\"",
-                "DataValues()=\"[\\\"5\\\",\\\"203.0.113.7\\\"]\"",
-                "DataDelete(\"count\")=0",
-                "DataDelete(\"count\")=1",
-                "DataPush(\"q\", \"a\")=0",
-                "DataPush(\"q\", \"b\")=0",
-                "DataPop(\"q\")=\"b\"",
-                "DataPop(\"q\")=\"a\"",
-                "DataPop(\"q\")=\"\" errno=DataPop: the list \"q\" is empty",
-                "DataIncr(\"n\")=1",
-                "DataIncr(\"n\", 41)=42",
-                "DataIncr(\"n\", -2)=40",
-                "DataClear()=0",
-                "DataClear()=1",
-                "DataSize()=0"),
+        assertEquals(
+                List.of(
+                        "DataIsEmpty()=true",
+                        "DataGet(\"ip\")=\"\" errno=DataGet: no key \"ip\"",
+                        "DataSet(\"ip\", \"203.0.113.7\")=0",
+                        "DataSet(\"count\", 5)=0",
+                        "DataGet(\"count\")=\"5\"",
+                        "DataHasKey(\"ip\")=true",
+                        "DataHasKey(\"nope\")=false",
+                        "DataHasValue(\"203.0.113.7\")=true",
+                        "DataHasValue(5)=true",
+                        "DataSize()=2",
+                        "DataIsEmpty()=false",
+                        "DataKeys()=\"[\\\"count\\\",\\\"ip\\\"]\"",
+                        "DataValues()=\"[\\\"5\\\",\\\"203.0.113.7\\\"]\"",
+                        "DataDelete(\"count\")=0",
+                        "DataDelete(\"count\")=1",
+                        "DataPush(\"q\", \"a\")=0",
+                        "DataPush(\"q\", \"b\")=0",
+                        "DataPop(\"q\")=\"b\"",
+                        "DataPop(\"q\")=\"a\"",
+                        "DataPop(\"q\")=\"\" errno=DataPop: the list \"q\" is empty",
+                        "DataIncr(\"n\")=1",
+                        "DataIncr(\"n\", 41)=42",
+                        "DataIncr(\"n\", -2)=40",
+                        "DataClear()=0",
+                        "DataClear()=1",
+                        "DataSize()=0"),
                 calls("""
                         DataIsEmpty(); DataGet('ip'); DataSet('ip', '203.0.113.7'); DataSet('count', 5); DataGet('count');
                         DataHasKey('ip'); DataHasKey('nope'); DataHasValue('203.0.113.7'); DataHasValue(5); DataSize();
@@ -119,21 +129,26 @@ class DataHelpersTest {
                                JSON.parse(DataKeys()).length];
                 Info(types.join(','));
                 """);
-        assertEquals("Info(\"number,boolean,number,string,2\")=0", r.calls().getLast().toString());
+        assertEquals(
+                "Info(\"number,boolean,number,string,2\")=0",
+                r.calls().getLast().toString());
     }
 
     @Test
     void wrongArgumentsAndLimits_returnTheErrorValue_andNameWhatWasWrong() throws Exception {
-        assertEquals(List.of(
-                "DataSet(object, \"x\")=-1 errno=DataSet: argument 1 (key) must be a string, number or boolean, got object",
-                "DataSet(\"k\")=-1 errno=DataSet: expected 2 arguments, got 1",
-                "DataGet()=\"\" errno=DataGet: expected 1 argument, got 0",
-                "DataIncr(\"n\", 1.5)=null errno=DataIncr: argument 2 (delta) must be a whole number, got 1.5",
-                "DataHasKey(undefined)=null errno=DataHasKey: argument 1 (key) must be a string, number or boolean, got undefined",
-                "DataSize(1)=-1 errno=DataSize: expected 0 arguments, got 1",
-                "DataSet(\"" + "k".repeat(80) + "...\", \"v\")=-1 errno=DataSet: a key must have 1 to 256 bytes; this one has 257"),
-                calls("DataSet({}, 'x'); DataSet('k'); DataGet(); DataIncr('n', 1.5); DataHasKey(undefined); DataSize(1);"
-                        + "DataSet('k'.repeat(257), 'v');"));
+        assertEquals(
+                List.of(
+                        "DataSet(object, \"x\")=-1 errno=DataSet: argument 1 (key) must be a string, number or boolean, got object",
+                        "DataSet(\"k\")=-1 errno=DataSet: expected 2 arguments, got 1",
+                        "DataGet()=\"\" errno=DataGet: expected 1 argument, got 0",
+                        "DataIncr(\"n\", 1.5)=null errno=DataIncr: argument 2 (delta) must be a whole number, got 1.5",
+                        "DataHasKey(undefined)=null errno=DataHasKey: argument 1 (key) must be a string, number or boolean, got undefined",
+                        "DataSize(1)=-1 errno=DataSize: expected 0 arguments, got 1",
+                        "DataSet(\"" + "k".repeat(80)
+                                + "...\", \"v\")=-1 errno=DataSet: a key must have 1 to 256 bytes; this one has 257"),
+                calls(
+                        "DataSet({}, 'x'); DataSet('k'); DataGet(); DataIncr('n', 1.5); DataHasKey(undefined); DataSize(1);"
+                                + "DataSet('k'.repeat(257), 'v');"));
     }
 
     @Test
@@ -146,7 +161,10 @@ class DataHelpersTest {
 
     @Test
     void dataIncr_isAtomic_acrossParallelRuns() throws Exception {
-        Reaction r = TestSandboxes.load(sandbox, tmp, "counter",
+        Reaction r = TestSandboxes.load(
+                sandbox,
+                tmp,
+                "counter",
                 "// @on *\n// @timeout 60s\nfunction process(data) { for (let i = 0; i < 1000; i++) DataIncr('hits'); }");
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -166,13 +184,15 @@ class DataHelpersTest {
     @Test
     void anUnavailableStore_failsEachHelperWithTheReason() throws Exception {
         sandbox.close();
-        sandbox = TestSandboxes.create(Effects.refusing("off").withStore(
-                new UnavailableKeyValues("cannot open the state store /x/state.db: file is not a database")));
-        assertEquals(List.of(
-                "DataSet(\"k\", \"v\")=-1 errno=DataSet: the state store is unavailable: cannot open the state store "
-                        + "/x/state.db: file is not a database",
-                "DataIsEmpty()=null errno=DataIsEmpty: the state store is unavailable: cannot open the state store "
-                        + "/x/state.db: file is not a database"),
+        sandbox = TestSandboxes.create(Effects.refusing("off")
+                .withStore(
+                        new UnavailableKeyValues("cannot open the state store /x/state.db: file is not a database")));
+        assertEquals(
+                List.of(
+                        "DataSet(\"k\", \"v\")=-1 errno=DataSet: the state store is unavailable: cannot open the state store "
+                                + "/x/state.db: file is not a database",
+                        "DataIsEmpty()=null errno=DataIsEmpty: the state store is unavailable: cannot open the state store "
+                                + "/x/state.db: file is not a database"),
                 calls("DataSet('k', 'v'); DataIsEmpty();"));
     }
 }

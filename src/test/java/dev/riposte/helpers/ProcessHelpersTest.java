@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessHelpersTest {
     @TempDir
     Path tmp;
+
     Sandbox sandbox;
     final Sleepers sleepers = new Sleepers();
 
@@ -55,8 +56,11 @@ class ProcessHelpersTest {
     }
 
     private static Event event(String process, String ancestry) throws Exception {
-        return new EventParser().parse("{\"uuid\":\"u\",\"metadata\":{\"name\":\"t\",\"kind\":\"t\"},\"process\":" + process
-                + ",\"background\":{\"ancestry\":[" + ancestry + "]}}", 0);
+        return new EventParser()
+                .parse(
+                        "{\"uuid\":\"u\",\"metadata\":{\"name\":\"t\",\"kind\":\"t\"},\"process\":" + process
+                                + ",\"background\":{\"ancestry\":[" + ancestry + "]}}",
+                        0);
     }
 
     private static String proc(long pid, long ppid, Instant start) {
@@ -92,11 +96,15 @@ class ProcessHelpersTest {
     void aDifferentStartTime_meansThePidWasReused_andNothingIsKilled() throws Exception {
         Process p = sleeper();
         Instant wrong = start(p).minus(Duration.ofHours(1));
-        List<String> calls = calls(1, event(proc(p.pid(), 1, wrong), ""), "KillCurrent(); KillProcess(" + p.pid() + ");");
+        List<String> calls =
+                calls(1, event(proc(p.pid(), 1, wrong), ""), "KillCurrent(); KillProcess(" + p.pid() + ");");
         String refusal = "refused pid " + p.pid() + ": it started at ";
         assertTrue(calls.get(0).startsWith("KillCurrent()=-1 errno=KillCurrent: " + refusal), calls.get(0));
-        assertTrue(calls.get(0).endsWith(", but the event's process started at " + wrong + " (the pid was reused)"), calls.get(0));
-        assertTrue(calls.get(1).startsWith("KillProcess(" + p.pid() + ")=-1 errno=KillProcess: " + refusal), calls.get(1));
+        assertTrue(
+                calls.get(0).endsWith(", but the event's process started at " + wrong + " (the pid was reused)"),
+                calls.get(0));
+        assertTrue(
+                calls.get(1).startsWith("KillProcess(" + p.pid() + ")=-1 errno=KillProcess: " + refusal), calls.get(1));
         assertFalse(p.waitFor(300, TimeUnit.MILLISECONDS), "the process still runs");
     }
 
@@ -113,9 +121,13 @@ class ProcessHelpersTest {
     @Test
     void killProcess_ofAPidTheEventDoesNotName_killsWithoutAStartCheck() throws Exception {
         Process p = sleeper();
-        assertEquals(List.of("KillProcess(" + p.pid() + ")=0"), calls(1, event(proc(1, 0, null), ""), "KillProcess(" + p.pid() + ");"));
+        assertEquals(
+                List.of("KillProcess(" + p.pid() + ")=0"),
+                calls(1, event(proc(1, 0, null), ""), "KillProcess(" + p.pid() + ");"));
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
-        assertEquals(List.of("KillProcess(" + p.pid() + ")=1"), calls(1, event(proc(1, 0, null), ""), "KillProcess(" + p.pid() + ");"));
+        assertEquals(
+                List.of("KillProcess(" + p.pid() + ")=1"),
+                calls(1, event(proc(1, 0, null), ""), "KillProcess(" + p.pid() + ");"));
     }
 
     @Test
@@ -123,12 +135,16 @@ class ProcessHelpersTest {
         long self = ProcessHandle.current().pid();
         long parent = ProcessHandle.current().parent().orElseThrow().pid();
         Process p = sleeper();
-        assertEquals(List.of(
-                "KillProcess(" + self + ")=-1 errno=KillProcess: refused pid " + self + ": it is riposte itself",
-                "KillProcess(" + parent + ")=-1 errno=KillProcess: refused pid " + parent + ": it is an ancestor of riposte"),
+        assertEquals(
+                List.of(
+                        "KillProcess(" + self + ")=-1 errno=KillProcess: refused pid " + self
+                                + ": it is riposte itself",
+                        "KillProcess(" + parent + ")=-1 errno=KillProcess: refused pid " + parent
+                                + ": it is an ancestor of riposte"),
                 calls(1, event(proc(1, 0, null), ""), "KillProcess(" + self + "); KillProcess(" + parent + ");"));
-        assertEquals(List.of(
-                "KillProcess(" + p.pid() + ")=-1 errno=KillProcess: refused pid " + p.pid() + ": at or below kill.min_pid " + p.pid()),
+        assertEquals(
+                List.of("KillProcess(" + p.pid() + ")=-1 errno=KillProcess: refused pid " + p.pid()
+                        + ": at or below kill.min_pid " + p.pid()),
                 calls(p.pid(), event(proc(1, 0, null), ""), "KillProcess(" + p.pid() + ");"));
         assertTrue(p.isAlive());
     }
@@ -136,11 +152,12 @@ class ProcessHelpersTest {
     @Test
     void withoutAStartTimeInTheEvent_killCurrentAndKillParentRefuse() throws Exception {
         Process p = sleeper();
-        assertEquals(List.of(
-                "KillCurrent()=-1 errno=KillCurrent: the event gives no start time for process " + p.pid()
-                        + ", so pid reuse cannot be ruled out",
-                "KillParent()=-1 errno=KillParent: the event gives no start time for parent process 1, so pid reuse "
-                        + "cannot be ruled out"),
+        assertEquals(
+                List.of(
+                        "KillCurrent()=-1 errno=KillCurrent: the event gives no start time for process " + p.pid()
+                                + ", so pid reuse cannot be ruled out",
+                        "KillParent()=-1 errno=KillParent: the event gives no start time for parent process 1, so pid reuse "
+                                + "cannot be ruled out"),
                 calls(1, event(proc(p.pid(), 1, null), ""), "KillCurrent(); KillParent();"));
         assertTrue(p.isAlive());
     }
@@ -148,14 +165,18 @@ class ProcessHelpersTest {
     @Test
     void anEventWithoutAProcess_andBadPids_areErrors() throws Exception {
         Event noProcess = new EventParser().parse("{\"uuid\":\"u\",\"ip\":\"203.0.113.1\"}", 0);
-        assertEquals(List.of(
-                "KillCurrent()=-1 errno=KillCurrent: the event names no process",
-                "KillParent()=-1 errno=KillParent: the event names no parent process",
-                "KillProcess(\"12\")=-1 errno=KillProcess: argument 1 (pid) must be a whole number, got string",
-                "KillProcess(0)=-1 errno=KillProcess: argument 1 (pid) must be a positive pid, got 0",
-                "KillProcess(1.5)=-1 errno=KillProcess: argument 1 (pid) must be a whole number, got 1.5",
-                "KillCurrent(1)=-1 errno=KillCurrent: expected 0 arguments, got 1"),
-                calls(1, noProcess, "KillCurrent(); KillParent(); KillProcess('12'); KillProcess(0); KillProcess(1.5); KillCurrent(1);"));
+        assertEquals(
+                List.of(
+                        "KillCurrent()=-1 errno=KillCurrent: the event names no process",
+                        "KillParent()=-1 errno=KillParent: the event names no parent process",
+                        "KillProcess(\"12\")=-1 errno=KillProcess: argument 1 (pid) must be a whole number, got string",
+                        "KillProcess(0)=-1 errno=KillProcess: argument 1 (pid) must be a positive pid, got 0",
+                        "KillProcess(1.5)=-1 errno=KillProcess: argument 1 (pid) must be a whole number, got 1.5",
+                        "KillCurrent(1)=-1 errno=KillCurrent: expected 0 arguments, got 1"),
+                calls(
+                        1,
+                        noProcess,
+                        "KillCurrent(); KillParent(); KillProcess('12'); KillProcess(0); KillProcess(1.5); KillCurrent(1);"));
     }
 
     /** Test double for the emergency actions: records what was asked. */
@@ -178,14 +199,19 @@ class ProcessHelpersTest {
     @Test
     void emergencyHelpers_areRefusedUnlessEnabled_andOtherwiseReachTheEmergencyInterface() throws Exception {
         Event e = event(proc(1, 0, null), "");
-        assertEquals(List.of(
-                "PowerOff()=-1 errno=PowerOff: refused: emergency helpers are disabled (emergency.enabled is false)",
-                "Panic()=-1 errno=Panic: refused: emergency helpers are disabled (emergency.enabled is false)"),
-                calls(Effects.refusing("off").withEmergency(
-                        new RefusingEmergency("emergency helpers are disabled (emergency.enabled is false)")), e,
+        assertEquals(
+                List.of(
+                        "PowerOff()=-1 errno=PowerOff: refused: emergency helpers are disabled (emergency.enabled is false)",
+                        "Panic()=-1 errno=Panic: refused: emergency helpers are disabled (emergency.enabled is false)"),
+                calls(
+                        Effects.refusing("off")
+                                .withEmergency(new RefusingEmergency(
+                                        "emergency helpers are disabled (emergency.enabled is false)")),
+                        e,
                         "PowerOff(); Panic();"));
         RecordingEmergency recording = new RecordingEmergency();
-        assertEquals(List.of("PowerOff()=0", "Panic()=0", "Panic(true)=-1 errno=Panic: expected 0 arguments, got 1"),
+        assertEquals(
+                List.of("PowerOff()=0", "Panic()=0", "Panic(true)=-1 errno=Panic: expected 0 arguments, got 1"),
                 calls(Effects.refusing("off").withEmergency(recording), e, "PowerOff(); Panic(); Panic(true);"));
         assertEquals(List.of("powerOff", "panic"), recording.asked);
     }
@@ -210,7 +236,9 @@ class ProcessHelpersTest {
         String start = start(p).toString();
         for (var image : List.of(body.get("process"), body.get("parent"))) {
             if (image.get("pid").asLong() == pid) {
-                ((com.fasterxml.jackson.databind.node.ObjectNode) image).put("pid", p.pid()).put("start_time", start);
+                ((com.fasterxml.jackson.databind.node.ObjectNode) image)
+                        .put("pid", p.pid())
+                        .put("start_time", start);
             }
         }
         return new EventParser().parse(tree.toString(), 0);
@@ -227,8 +255,9 @@ class ProcessHelpersTest {
     void tetragonEvent_killCurrentActs_killParentOfAnInPlaceExecRefuses() throws Exception {
         Process p = sleeper();
         Event connect = tetragonFor("04", p);
-        assertEquals(List.of("KillParent()=-1 errno=KillParent: the event's parent is pid " + p.pid() + " itself (a program "
-                + "exec'd in place of another): killing it would kill the process, not its parent"),
+        assertEquals(
+                List.of("KillParent()=-1 errno=KillParent: the event's parent is pid " + p.pid() + " itself (a program "
+                        + "exec'd in place of another): killing it would kill the process, not its parent"),
                 calls(1, connect, "KillParent();"));
         assertTrue(p.isAlive());
         assertEquals(List.of("KillCurrent()=0"), calls(1, connect, "KillCurrent();"));
@@ -239,6 +268,7 @@ class ProcessHelpersTest {
     void tetragonEnforcedEvent_isNotSignalledAgain() throws Exception {
         Process p = sleeper();
         assertEquals(List.of("KillCurrent()=1"), calls(1, tetragonFor("06", p), "KillCurrent();"));
-        assertFalse(p.waitFor(300, TimeUnit.MILLISECONDS), "Tetragon killed it already; riposte does not signal the pid");
+        assertFalse(
+                p.waitFor(300, TimeUnit.MILLISECONDS), "Tetragon killed it already; riposte does not signal the pid");
     }
 }

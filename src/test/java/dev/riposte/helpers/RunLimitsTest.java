@@ -25,13 +25,17 @@ import org.slf4j.LoggerFactory;
 class RunLimitsTest {
     @TempDir
     Path tmp;
+
     Sandbox sandbox;
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     Logger reactionLog = (Logger) LoggerFactory.getLogger("riposte.reaction");
 
     @BeforeEach
     void start() {
-        sandbox = Sandbox.withEffects(Effects.refusing("off in this test"), Duration.ofSeconds(1), TestSandboxes.MAX_ALLOC,
+        sandbox = Sandbox.withEffects(
+                Effects.refusing("off in this test"),
+                Duration.ofSeconds(1),
+                TestSandboxes.MAX_ALLOC,
                 new RunLimits(3, 20, 2, 5));
         logs.start();
         reactionLog.addAppender(logs);
@@ -44,7 +48,8 @@ class RunLimitsTest {
     }
 
     private RunResult run(String body) throws Exception {
-        Reaction r = TestSandboxes.load(sandbox, tmp, "chatty", "// @on *\n// @timeout 30s\nfunction process(d) { " + body + " }");
+        Reaction r = TestSandboxes.load(
+                sandbox, tmp, "chatty", "// @on *\n// @timeout 30s\nfunction process(d) { " + body + " }");
         RunResult result = sandbox.run(r, Samples.event("01"));
         assertEquals(new Outcome.Ok(), result.outcome(), result.toString());
         return result;
@@ -57,17 +62,27 @@ class RunLimitsTest {
     @Test
     void logLinesBeyondTheLimit_areDropped_andCountedInOneLine() throws Exception {
         run("for (let i = 0; i < 1000; i++) Info('line ' + i);");
-        assertEquals(List.of("line 0", "line 1", "line 2",
-                "997 more log lines (7872 characters) of this run were not logged: a run logs at most 3 lines and 20 "
-                        + "characters (reactions.max_log_lines, reactions.max_log_bytes)"), messages());
+        assertEquals(
+                List.of(
+                        "line 0",
+                        "line 1",
+                        "line 2",
+                        "997 more log lines (7872 characters) of this run were not logged: a run logs at most 3 lines and 20 "
+                                + "characters (reactions.max_log_lines, reactions.max_log_bytes)"),
+                messages());
         assertEquals("chatty", logs.list.get(3).getKeyValuePairs().get(0).value);
     }
 
     @Test
     void logCharactersBeyondTheLimit_areDropped_evenWithinTheLineLimit() throws Exception {
         run("Warn('x'.repeat(15)); Warn('y'.repeat(15)); Warn('z');");
-        assertEquals(List.of("x".repeat(15), "z", "1 more log lines (15 characters) of this run were not logged: a run logs "
-                + "at most 3 lines and 20 characters (reactions.max_log_lines, reactions.max_log_bytes)"), messages());
+        assertEquals(
+                List.of(
+                        "x".repeat(15),
+                        "z",
+                        "1 more log lines (15 characters) of this run were not logged: a run logs "
+                                + "at most 3 lines and 20 characters (reactions.max_log_lines, reactions.max_log_bytes)"),
+                messages());
     }
 
     @Test

@@ -54,9 +54,15 @@ class IntakeTest {
                 evidence: {dir: %s}
                 state: {path: %s}
                 netpolicy: {backend: dry-run}
-                """.formatted(dir.resolve("e.sock"), dir.resolve("c.sock"), intakeGroup, reactions, dir.resolve("ev"),
-                dir.resolve("state.db")));
-        return DaemonProcess.start(config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM);
+                """.formatted(
+                        dir.resolve("e.sock"),
+                        dir.resolve("c.sock"),
+                        intakeGroup,
+                        reactions,
+                        dir.resolve("ev"),
+                        dir.resolve("state.db")));
+        return DaemonProcess.start(
+                config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM);
     }
 
     @Test
@@ -72,8 +78,11 @@ class IntakeTest {
             }
             // A peer killed mid-stream: what it sent whole, and its unfinished last line, still count.
             Path file = Files.writeString(dir.resolve("partial.json"), Samples.line("04") + "\n" + Samples.line("05"));
-            Process socat = new ProcessBuilder("sh", "-c", "cat '" + file + "' - | socat -u STDIN UNIX-CONNECT:'"
-                    + dir.resolve("e.sock") + "'").start();
+            Process socat = new ProcessBuilder(
+                            "sh",
+                            "-c",
+                            "cat '" + file + "' - | socat -u STDIN UNIX-CONNECT:'" + dir.resolve("e.sock") + "'")
+                    .start();
             Thread.sleep(500);
             socat.descendants().forEach(ProcessHandle::destroyForcibly);
             socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -106,20 +115,34 @@ class IntakeTest {
             Files.setPosixFilePermissions(source, PosixFilePermissions.fromString("rw-r--r--"));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
             try (DaemonProcess daemon = start("nogroup")) {
-                Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), source.toString(),
-                        dir.resolve("e.sock").toString(), "2000").redirectErrorStream(true).start();
+                Process p = new ProcessBuilder(
+                                "setpriv",
+                                "--reuid=65534",
+                                "--regid=65534",
+                                "--clear-groups",
+                                Path.of(System.getProperty("java.home"), "bin", "java")
+                                        .toString(),
+                                source.toString(),
+                                dir.resolve("e.sock").toString(),
+                                "2000")
+                        .redirectErrorStream(true)
+                        .start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS));
                 assertEquals(0, p.exitValue(), out);
                 JsonNode stats = daemon.stats();
-                for (int i = 0; i < 100 && stats.path("intake").path("refused_peers").asLong() < 2000; i++) {
+                for (int i = 0;
+                        i < 100 && stats.path("intake").path("refused_peers").asLong() < 2000;
+                        i++) {
                     Thread.sleep(50);
                     stats = daemon.stats();
                 }
                 assertEquals(2000, stats.path("intake").path("refused_peers").asLong(), stats.toString());
                 assertEquals(0, stats.path("events").path("received").asLong());
-                long logged = daemon.log().lines().filter(l -> l.contains("refused connection from")).count();
+                long logged = daemon.log()
+                        .lines()
+                        .filter(l -> l.contains("refused connection from"))
+                        .count();
                 assertTrue(logged >= 1 && logged <= 40, logged + " refusal lines for 2000 refusals");
             }
         } finally {
@@ -141,7 +164,8 @@ class IntakeTest {
                 }
                 Thread.sleep(1000);
                 JsonNode stats = daemon.stats();
-                long refused = stats.path("intake").path("lines_dropped_for_memory").asLong();
+                long refused =
+                        stats.path("intake").path("lines_dropped_for_memory").asLong();
                 assertTrue(refused >= 380, "a 16 MiB budget holds about 16 of 400 lines: " + stats);
                 long grew = stats.path("rss_kb").asLong() - before;
                 assertTrue(grew < 150_000, "RSS grew by " + grew + " kB");
@@ -155,8 +179,14 @@ class IntakeTest {
                 }
             }
             JsonNode stats = daemon.awaitDone(400);
-            assertEquals(400 + 400 - stats.path("intake").path("lines_dropped_for_memory").asLong(),
-                    stats.path("events").path("received").asLong(), stats.toString());
+            assertEquals(
+                    400
+                            + 400
+                            - stats.path("intake")
+                                    .path("lines_dropped_for_memory")
+                                    .asLong(),
+                    stats.path("events").path("received").asLong(),
+                    stats.toString());
             assertTrue(daemon.process().isAlive());
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.riposte.audit.AuditRecord;
 import dev.riposte.testing.DaemonProcess;
+import dev.riposte.testing.HostProcesses;
 import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
 import java.nio.file.Files;
@@ -14,8 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import dev.riposte.testing.HostProcesses;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ShellTest {
     @TempDir
     Path dir;
-
 
     @Test
     void shellReactions_runUnprivileged_leaveNothingBehind_andKeepTheirDeadline() throws Exception {
@@ -55,13 +53,22 @@ class ShellTest {
                 setsid sleep %1$s.3 &
                 sleep %1$s.4
                 """.formatted(marker));
-        Files.writeString(reactions.resolve("uuid.sh"), "# @on name=shell_uuid\nprintf '%s' \"$EVENT_UUID\" | grep -q 'u\\\\u0000\\\\n1'\n");
-        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
+        Files.writeString(
+                reactions.resolve("uuid.sh"),
+                "# @on name=shell_uuid\nprintf '%s' \"$EVENT_UUID\" | grep -q 'u\\\\u0000\\\\n1'\n");
+        Path config =
+                DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
         try (NetNamespace ns = new NetNamespace();
-             DaemonProcess daemon = DaemonProcess.start(ns.exec(), Map.of(), config, dir.resolve("c.sock"),
-                     dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM)) {
+                DaemonProcess daemon = DaemonProcess.start(
+                        ns.exec(),
+                        Map.of(),
+                        config,
+                        dir.resolve("c.sock"),
+                        dir.resolve("daemon.log"),
+                        DaemonProcess.LAUNCHER_JVM)) {
             long pid = daemon.process().pid();
-            DaemonProcess.send(dir.resolve("e.sock"),
+            DaemonProcess.send(
+                    dir.resolve("e.sock"),
                     "{\"uuid\":\"e1\",\"metadata\":{\"name\":\"shell_escape\"},\"riposte_pid\":" + pid + "}",
                     "{\"uuid\":\"e2\",\"metadata\":{\"name\":\"shell_stuck\"}}",
                     "{\"uuid\":\"u\\u0000\\n1\",\"metadata\":{\"name\":\"shell_uuid\"}}");
@@ -69,13 +76,18 @@ class ShellTest {
                     .collect(Collectors.toMap(AuditRecord::reaction, r -> r));
             assertEquals("ok", runs.get("escape").outcome(), runs.get("escape").detail());
             assertEquals("timed_out", runs.get("stuck").outcome());
-            assertTrue(runs.get("stuck").durationMicros() < 2_700_000, runs.get("stuck").toString());
+            assertTrue(
+                    runs.get("stuck").durationMicros() < 2_700_000,
+                    runs.get("stuck").toString());
             assertEquals("ok", runs.get("uuid").outcome(), runs.get("uuid").detail());
             assertEquals(List.of(), HostProcesses.with("sleep " + marker + "."));
             assertFalse(ns.execOk("nft", "list", "tables").contains("riposte_escape"));
             assertTrue(daemon.process().isAlive());
-            assertTrue(daemon.log().contains("shell reactions run as uid 65534 gid 65534 (shell.user nobody) with no "
-                    + "capabilities and no_new_privs, each in its own pid namespace"), daemon.log());
+            assertTrue(
+                    daemon.log()
+                            .contains("shell reactions run as uid 65534 gid 65534 (shell.user nobody) with no "
+                                    + "capabilities and no_new_privs, each in its own pid namespace"),
+                    daemon.log());
         }
     }
 
@@ -84,17 +96,25 @@ class ShellTest {
         Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
         Files.writeString(reactions.resolve("sh.sh"), "# @on *\necho hi\n");
         Files.writeString(reactions.resolve("js.js"), "// @on *\nfunction process(d) {}\n");
-        Path config = DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
+        Path config =
+                DaemonProcess.writeConfig(dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
         // root without a single capability: it cannot switch users or make namespaces.
-        List<String> noCapabilities = List.of("setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all");
-        try (DaemonProcess daemon = DaemonProcess.start(noCapabilities, Map.of(), config, dir.resolve("c.sock"),
-                dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM)) {
+        List<String> noCapabilities =
+                List.of("setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all");
+        try (DaemonProcess daemon = DaemonProcess.start(
+                noCapabilities,
+                Map.of(),
+                config,
+                dir.resolve("c.sock"),
+                dir.resolve("daemon.log"),
+                DaemonProcess.LAUNCHER_JVM)) {
             JsonNode reactionsNow = daemon.stats().path("reactions");
             assertEquals(1, reactionsNow.path("loaded").size());
-            assertEquals(reactions.resolve("sh.sh") + ":1: shell reactions cannot run here: shell reactions run as "
-                    + "shell.user nobody with no capabilities in their own pid namespace, which needs riposte to hold "
-                    + "CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN (root has them), and this riposte does not. Run it "
-                    + "as root, or set shell.privileged: true to run shell reactions with riposte's own privileges",
+            assertEquals(
+                    reactions.resolve("sh.sh") + ":1: shell reactions cannot run here: shell reactions run as "
+                            + "shell.user nobody with no capabilities in their own pid namespace, which needs riposte to hold "
+                            + "CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN (root has them), and this riposte does not. Run it "
+                            + "as root, or set shell.privileged: true to run shell reactions with riposte's own privileges",
                     reactionsNow.path("rejected").get(0).asText());
         }
     }

@@ -30,12 +30,19 @@ class EventDecoderTest {
 
     @BeforeEach
     void pipeline() {
-        dispatcher = new Dispatcher(new RiposteConfig.Dispatch(100, 64L << 20, RiposteConfig.Overflow.BACKPRESSURE, 1, Duration.ofSeconds(60)),
-                (r, e) -> new RunResult(new Outcome.Ok(), List.of(), 0), List.of(), metrics, Clock.systemUTC());
+        dispatcher = new Dispatcher(
+                new RiposteConfig.Dispatch(
+                        100, 64L << 20, RiposteConfig.Overflow.BACKPRESSURE, 1, Duration.ofSeconds(60)),
+                (r, e) -> new RunResult(new Outcome.Ok(), List.of(), 0),
+                List.of(),
+                metrics,
+                Clock.systemUTC());
         dispatcher.setReactions(new ReactionIndex(List.of()));
         BadLines badLines = new BadLines(metrics);
-        channel = new EmbeddedChannel(new LineFramer(MAX, new PendingBytes(4 * MAX, metrics), badLines),
-                new EventDecoder(new EventParser(), badLines), new EventHandler(dispatcher, metrics));
+        channel = new EmbeddedChannel(
+                new LineFramer(MAX, new PendingBytes(4 * MAX, metrics), badLines),
+                new EventDecoder(new EventParser(), badLines),
+                new EventHandler(dispatcher, metrics));
     }
 
     @AfterEach
@@ -114,19 +121,24 @@ class EventDecoderTest {
     void unfinishedLines_ofAllConnections_shareOneBudget_andWhatItRefusesIsCounted() {
         PendingBytes pending = new PendingBytes(100_000, metrics);
         BadLines badLines = new BadLines(metrics);
-        EmbeddedChannel first = new EmbeddedChannel(new LineFramer(MAX, pending, badLines),
-                new EventDecoder(new EventParser(), badLines), new EventHandler(dispatcher, metrics));
-        EmbeddedChannel second = new EmbeddedChannel(new LineFramer(MAX, pending, badLines),
-                new EventDecoder(new EventParser(), badLines), new EventHandler(dispatcher, metrics));
+        EmbeddedChannel first = new EmbeddedChannel(
+                new LineFramer(MAX, pending, badLines),
+                new EventDecoder(new EventParser(), badLines),
+                new EventHandler(dispatcher, metrics));
+        EmbeddedChannel second = new EmbeddedChannel(
+                new LineFramer(MAX, pending, badLines),
+                new EventDecoder(new EventParser(), badLines),
+                new EventHandler(dispatcher, metrics));
         try {
-            first.writeInbound(Unpooled.wrappedBuffer(("{\"uuid\":\"one\",\"note\":\"" + "a".repeat(60_000))
-                    .getBytes(StandardCharsets.UTF_8)));
+            first.writeInbound(Unpooled.wrappedBuffer(
+                    ("{\"uuid\":\"one\",\"note\":\"" + "a".repeat(60_000)).getBytes(StandardCharsets.UTF_8)));
             assertEquals(60_022, pending.used());
-            second.writeInbound(Unpooled.wrappedBuffer(("{\"uuid\":\"two\",\"note\":\"" + "b".repeat(60_000))
-                    .getBytes(StandardCharsets.UTF_8)));
+            second.writeInbound(Unpooled.wrappedBuffer(
+                    ("{\"uuid\":\"two\",\"note\":\"" + "b".repeat(60_000)).getBytes(StandardCharsets.UTF_8)));
             assertEquals(1, metrics.snapshot().pendingRefused(), "the second line would pass the budget: dropped");
             assertEquals(60_022, pending.used());
-            second.writeInbound(Unpooled.wrappedBuffer(("bbb\"}\n" + Samples.line("03") + "\n").getBytes(StandardCharsets.UTF_8)));
+            second.writeInbound(
+                    Unpooled.wrappedBuffer(("bbb\"}\n" + Samples.line("03") + "\n").getBytes(StandardCharsets.UTF_8)));
             first.writeInbound(Unpooled.wrappedBuffer("aaa\"}\n".getBytes(StandardCharsets.UTF_8)));
             assertEquals(2, metrics.snapshot().received(), "the first connection's line and the second's next line");
             assertEquals(1, metrics.snapshot().rejected(), "the dropped line is a bad line too");

@@ -38,8 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real sockets: file modes, stale and live socket files, SO_PEERCRED, control requests. */
 class IntakeServerTest {
     static final int NOBODY = 65534;
+
     @TempDir
     Path dir;
+
     final Metrics metrics = new Metrics();
     Dispatcher dispatcher;
     IntakeServer server;
@@ -48,13 +50,28 @@ class IntakeServerTest {
         if (dispatcher != null) {
             dispatcher.close();
         }
-        RiposteConfig.Intake config = ConfigLoader.parse("intake:\n  socket: " + dir.resolve("events.sock")
-                + "\n  control_socket: " + dir.resolve("control.sock") + "\n" + intakeYaml, "t").intake();
-        dispatcher = new Dispatcher(new RiposteConfig.Dispatch(100, 64L << 20, RiposteConfig.Overflow.BACKPRESSURE, 1, Duration.ofSeconds(60)),
-                (r, e) -> new RunResult(new Outcome.Ok(), List.of(), 0), List.of(), metrics, Clock.systemUTC());
+        RiposteConfig.Intake config = ConfigLoader.parse(
+                        "intake:\n  socket: " + dir.resolve("events.sock") + "\n  control_socket: "
+                                + dir.resolve("control.sock") + "\n" + intakeYaml,
+                        "t")
+                .intake();
+        dispatcher = new Dispatcher(
+                new RiposteConfig.Dispatch(
+                        100, 64L << 20, RiposteConfig.Overflow.BACKPRESSURE, 1, Duration.ofSeconds(60)),
+                (r, e) -> new RunResult(new Outcome.Ok(), List.of(), 0),
+                List.of(),
+                metrics,
+                Clock.systemUTC());
         dispatcher.setReactions(new ReactionIndex(List.of()));
-        IntakeServer s = new IntakeServer(config, dispatcher, metrics,
-                request -> JsonNodeFactory.instance.objectNode().put("ok", true).put("echo", request.path("command").asText()), 0);
+        IntakeServer s = new IntakeServer(
+                config,
+                dispatcher,
+                metrics,
+                request -> JsonNodeFactory.instance
+                        .objectNode()
+                        .put("ok", true)
+                        .put("echo", request.path("command").asText()),
+                0);
         try {
             s.start();
         } catch (java.io.IOException e) {
@@ -87,7 +104,8 @@ class IntakeServerTest {
         Path events = dir.resolve("events.sock");
         assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(events)));
         assertEquals(NOBODY, Files.getAttribute(events, "unix:gid"));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("control.sock"))));
+        assertEquals(
+                "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("control.sock"))));
     }
 
     @NeedsRoot("the server is told it runs as uid 0 and gives its sockets to root")
@@ -121,10 +139,12 @@ class IntakeServerTest {
             other.bind(UnixDomainSocketAddress.of(dir.resolve("events.sock")));
             var e = assertThrows(java.io.IOException.class, () -> server = start(""));
             server = null;
-            assertEquals("another process is answering on " + dir.resolve("events.sock") + " (is riposte already running?)",
+            assertEquals(
+                    "another process is answering on " + dir.resolve("events.sock") + " (is riposte already running?)",
                     e.getMessage());
             try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                assertTrue(ch.connect(UnixDomainSocketAddress.of(dir.resolve("events.sock"))), "the other still answers");
+                assertTrue(
+                        ch.connect(UnixDomainSocketAddress.of(dir.resolve("events.sock"))), "the other still answers");
             }
         }
     }
@@ -133,11 +153,21 @@ class IntakeServerTest {
     void secondServerOnTheSamePaths_isRefusedByTheLock_evenBeforeTheSocketAnswers() throws Exception {
         server = start("");
         Files.delete(dir.resolve("events.sock")); // as if the first had not published its socket yet
-        IntakeServer second = new IntakeServer(ConfigLoader.parse("intake:\n  socket: " + dir.resolve("events.sock")
-                + "\n  control_socket: " + dir.resolve("other.sock") + "\n", "t").intake(), dispatcher, metrics, r -> null, 0);
+        IntakeServer second = new IntakeServer(
+                ConfigLoader.parse(
+                                "intake:\n  socket: " + dir.resolve("events.sock") + "\n  control_socket: "
+                                        + dir.resolve("other.sock") + "\n",
+                                "t")
+                        .intake(),
+                dispatcher,
+                metrics,
+                r -> null,
+                0);
         var e = assertThrows(java.io.IOException.class, second::start);
         second.close();
-        assertEquals("another process holds " + dir.resolve("events.sock.lock") + " (is riposte already running?)", e.getMessage());
+        assertEquals(
+                "another process holds " + dir.resolve("events.sock.lock") + " (is riposte already running?)",
+                e.getMessage());
         assertFalse(Files.exists(dir.resolve("events.sock")), "the refused server published nothing");
     }
 
@@ -145,7 +175,8 @@ class IntakeServerTest {
     void regularFileAtTheSocketPath_isNeverReplaced() throws Exception {
         Files.writeString(dir.resolve("events.sock"), "precious");
         var e = assertThrows(java.io.IOException.class, () -> server = start(""));
-        assertEquals(dir.resolve("events.sock") + " exists and is not a socket; refusing to replace it", e.getMessage());
+        assertEquals(
+                dir.resolve("events.sock") + " exists and is not a socket; refusing to replace it", e.getMessage());
         assertEquals("precious", Files.readString(dir.resolve("events.sock")));
         server = null;
     }
@@ -153,8 +184,17 @@ class IntakeServerTest {
     /** Runs socat as uid/gid 65534 to write one sample event; returns socat's exit code. */
     private int sendAsNobody() throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Process p = new ProcessBuilder("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-                "socat", "-u", "STDIN", "UNIX-CONNECT:" + dir.resolve("events.sock")).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "setpriv",
+                        "--reuid=" + NOBODY,
+                        "--regid=" + NOBODY,
+                        "--clear-groups",
+                        "socat",
+                        "-u",
+                        "STDIN",
+                        "UNIX-CONNECT:" + dir.resolve("events.sock"))
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().write((Samples.line("01") + "\n").getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
@@ -200,11 +240,13 @@ class IntakeServerTest {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(dir.resolve("control.sock")));
             ch.write(ByteBuffer.wrap("{\"command\":\"stats\"}\nnot json\n[]\n".getBytes(StandardCharsets.UTF_8)));
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
             assertEquals("{\"ok\":true,\"echo\":\"stats\"}", in.readLine());
             String notJson = in.readLine();
             assertTrue(notJson.startsWith("{\"ok\":false,\"error\":\"not JSON: "), notJson);
-            assertEquals("{\"ok\":false,\"error\":\"a request is one JSON object per line, such as {\\\"command\\\":\\\"stats\\\"}\"}",
+            assertEquals(
+                    "{\"ok\":false,\"error\":\"a request is one JSON object per line, such as {\\\"command\\\":\\\"stats\\\"}\"}",
                     in.readLine());
         }
     }

@@ -70,24 +70,28 @@ class ValueSplitterTest {
         assertEquals(2, found.size());
         int end = text.indexOf("}\n{") + 1;
         assertEquals("value 0-" + end + " " + text.substring(0, end), found.get(0));
-        assertEquals("value " + (end + 1) + "-" + (text.length() - 1) + " " + text.substring(end + 1, text.length() - 1),
+        assertEquals(
+                "value " + (end + 1) + "-" + (text.length() - 1) + " " + text.substring(end + 1, text.length() - 1),
                 found.get(1));
     }
 
     @Test
     void garbageBetweenValues_isReportedOnce_andTheNextLineStartingWithABraceResumes() {
-        assertEquals(List.of("value 0-2 {}",
-                        "garbage 3 not a JSON object: Events detected: 5",
-                        "value 43-50 {\"b\":2}"),
+        assertEquals(
+                List.of("value 0-2 {}", "garbage 3 not a JSON object: Events detected: 5", "value 43-50 {\"b\":2}"),
                 split("{}\nEvents detected: 5\nRule counts: {x} [y]\n{\"b\":2}\n"));
         assertEquals(List.of("garbage 0 not a JSON object: [1,2]", "value 6-8 {}"), split("[1,2]\n{}"));
-        assertEquals(List.of("value 0-2 {}", "garbage 3 not a JSON object: trailing {\"x\":1}", "value 20-22 {}"),
-                split("{} trailing {\"x\":1}\n{}"), "after garbage only a brace at the start of a line resumes");
+        assertEquals(
+                List.of("value 0-2 {}", "garbage 3 not a JSON object: trailing {\"x\":1}", "value 20-22 {}"),
+                split("{} trailing {\"x\":1}\n{}"),
+                "after garbage only a brace at the start of a line resumes");
     }
 
     @Test
     void anUnfinishedValue_endsWhereANewLineStartsWithABrace() {
-        assertEquals(List.of("garbage 0 an unfinished value (a new one begins at the start of a line): {\"a\":{\"b\":\"cut\n",
+        assertEquals(
+                List.of(
+                        "garbage 0 an unfinished value (a new one begins at the start of a line): {\"a\":{\"b\":\"cut\n",
                         "value 15-22 {\"u\":1}"),
                 split("{\"a\":{\"b\":\"cut\n{\"u\":1}\n"));
     }
@@ -97,7 +101,8 @@ class ValueSplitterTest {
         String big = "{\"a\":\"" + "x".repeat(300) + "\"}";
         List<String> found = split(big + "\n{}\n", 256, 1 << 20);
         assertEquals(2, found.size(), found.toString());
-        assertEquals("garbage 0 a value longer than 256 bytes (intake.max_event_bytes): {\"a\":\"" + "x".repeat(114),
+        assertEquals(
+                "garbage 0 a value longer than 256 bytes (intake.max_event_bytes): {\"a\":\"" + "x".repeat(114),
                 found.get(0));
         assertEquals("value " + (big.length() + 1) + "-" + (big.length() + 3) + " {}", found.get(1));
         String exact = "{\"a\":\"" + "x".repeat(256 - 8) + "\"}";
@@ -116,7 +121,8 @@ class ValueSplitterTest {
                 all.append(Files.readString(f)).append('\n');
             }
             all.append("not json at all\n");
-            Files.readAllLines(dir.resolve("samples.ndjson")).forEach(l -> all.append(l).append('\n'));
+            Files.readAllLines(dir.resolve("samples.ndjson"))
+                    .forEach(l -> all.append(l).append('\n'));
         }
         String text = all.toString();
         List<String> whole = split(text);
@@ -136,7 +142,8 @@ class ValueSplitterTest {
         assertEquals(0, s.resumeFrom());
         s.end(f);
         feed(s, "{}", f);
-        assertEquals(List.of("garbage 0 an unfinished value at the end of the stream: {\"a\":", "value 5-7 {}"), f.found);
+        assertEquals(
+                List.of("garbage 0 an unfinished value at the end of the stream: {\"a\":", "value 5-7 {}"), f.found);
         assertEquals(7, s.resumeFrom());
     }
 

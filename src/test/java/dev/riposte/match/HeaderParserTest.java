@@ -37,7 +37,8 @@ class HeaderParserTest {
 
     @Test
     void onLines_areAlternatives_andTermsMustAllHold() throws Exception {
-        ReactionHeader h = HeaderParser.parse("// @on name=crypto_miner_execution\n// @on kind=net_suspicious_tool_exec importance>=critical\n");
+        ReactionHeader h = HeaderParser.parse(
+                "// @on name=crypto_miner_execution\n// @on kind=net_suspicious_tool_exec importance>=critical\n");
         assertTrue(h.selectors().get(0).matches(Samples.event("01")));
         assertTrue(h.selectors().get(1).matches(Samples.event("05")));
         ReactionHeader high = HeaderParser.parse("// @on kind=crypto_miner_execution importance>=critical\n");
@@ -65,29 +66,41 @@ class HeaderParserTest {
 
     @Test
     void problems_nameTheirLine() {
-        assertEquals("1: no @on line in the leading comment block; add one such as \"// @on name=crypto_miner_execution\" "
-                + "or \"// @on *\" (the header uses // comments)", problem("function process(d) {}\n"));
-        assertEquals("2: unknown directive @run (known: @on, @name, @timeout, @enabled)", problem("// @on *\n// @run fast\n"));
-        assertEquals("1: unknown @on term \"user=root\"; expected name=, kind=, tactic=, technique= or importance>=",
+        assertEquals(
+                "1: no @on line in the leading comment block; add one such as \"// @on name=crypto_miner_execution\" "
+                        + "or \"// @on *\" (the header uses // comments)",
+                problem("function process(d) {}\n"));
+        assertEquals(
+                "2: unknown directive @run (known: @on, @name, @timeout, @enabled)",
+                problem("// @on *\n// @run fast\n"));
+        assertEquals(
+                "1: unknown @on term \"user=root\"; expected name=, kind=, tactic=, technique= or importance>=",
                 problem("// @on user=root\n"));
-        assertEquals("1: importance>= must be low, medium, high or critical, got \"urgent\"", problem("// @on importance>=urgent\n"));
-        assertEquals("1: @on * matches every event and cannot be combined with other terms", problem("// @on * name=x\n"));
+        assertEquals(
+                "1: importance>= must be low, medium, high or critical, got \"urgent\"",
+                problem("// @on importance>=urgent\n"));
+        assertEquals(
+                "1: @on * matches every event and cannot be combined with other terms", problem("// @on * name=x\n"));
         assertEquals("1: @on needs terms (name=, kind=, tactic=, technique=, importance>=) or *", problem("// @on\n"));
         assertEquals("1: @on term name= needs a value", problem("// @on name=\n"));
         assertEquals("1: name= is given twice on one @on line", problem("// @on name=a name=b\n"));
-        assertEquals("3: @timeout must be a duration from 1ms to 60s such as 500ms or 2s, got \"2 hours\"",
+        assertEquals(
+                "3: @timeout must be a duration from 1ms to 60s such as 500ms or 2s, got \"2 hours\"",
                 problem("// @on *\n\n// @timeout 2 hours\n"));
-        assertEquals("2: @timeout must be a duration from 1ms to 60s such as 500ms or 2s, got \"61s\"",
+        assertEquals(
+                "2: @timeout must be a duration from 1ms to 60s such as 500ms or 2s, got \"61s\"",
                 problem("// @on *\n// @timeout 61s\n"));
         assertEquals("2: @enabled must be true or false, got \"no\"", problem("// @on *\n// @enabled no\n"));
         assertEquals("3: @name is given more than once", problem("// @on *\n// @name a\n// @name b\n"));
-        assertEquals("2: @name must be 1 to 64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit, got \"../x\"",
+        assertEquals(
+                "2: @name must be 1 to 64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit, got \"../x\"",
                 problem("// @on *\n// @name ../x\n"));
     }
 
     @Test
     void directiveAfterCode_isRefused_ratherThanSilentlyIgnored() {
-        assertEquals("3: @timeout after the first line of code is not read; move it into the leading comment block",
+        assertEquals(
+                "3: @timeout after the first line of code is not read; move it into the leading comment block",
                 problem("// @on *\nfunction process(d) {}\n// @timeout 5s\n"));
     }
 
@@ -113,11 +126,15 @@ class HeaderParserTest {
 
     @Test
     void badQuotes_nameTheTerm() {
-        assertEquals("1: @on term name=\"Terminal shell: the quote is not closed",
+        assertEquals(
+                "1: @on term name=\"Terminal shell: the quote is not closed",
                 problem("// @on name=\"Terminal shell\n"));
-        assertEquals("1: a quote in @on may only open a value, right after =, as in name=\"Terminal shell in container\"; "
-                + "found \"name=x\"", problem("// @on \"name=x\"\n"));
-        assertEquals("1: @on term name=a b must end at its closing quote; found x after it",
+        assertEquals(
+                "1: a quote in @on may only open a value, right after =, as in name=\"Terminal shell in container\"; "
+                        + "found \"name=x\"",
+                problem("// @on \"name=x\"\n"));
+        assertEquals(
+                "1: @on term name=a b must end at its closing quote; found x after it",
                 problem("// @on name=\"a b\"x\n"));
         assertEquals("1: @on term name= needs a value", problem("// @on name=\"\"\n"));
     }

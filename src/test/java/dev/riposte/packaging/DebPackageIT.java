@@ -30,7 +30,8 @@ class DebPackageIT {
 
     private static Path deb() throws Exception {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
-            return files.filter(f -> f.getFileName().toString().matches("riposte_.*_amd64\\.deb")).findFirst()
+            return files.filter(f -> f.getFileName().toString().matches("riposte_.*_amd64\\.deb"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no riposte_*_amd64.deb in target/ (mvn package builds it)"));
         }
     }
@@ -45,7 +46,8 @@ class DebPackageIT {
         assertTrue(Files.isExecutable(Path.of("/usr/bin/lintian")), "lintian is not installed (.ci/run installs it)");
         Result lintian = run("lintian", "--fail-on", "error", "--tag-display-limit", "0", deb().toString());
         assertEquals(0, lintian.code(), lintian.output());
-        List<String> tags = lintian.output().lines().filter(l -> l.matches("^[EWI]: .*")).toList();
+        List<String> tags =
+                lintian.output().lines().filter(l -> l.matches("^[EWI]: .*")).toList();
         assertEquals(List.of("W: riposte: no-manual-page [usr/bin/riposte]"), tags, lintian.output());
     }
 
@@ -60,7 +62,9 @@ class DebPackageIT {
             assertTrue(Files.isRegularFile(Path.of("/usr/lib/riposte/lib/riposte.jar")));
             assertTrue(Files.isRegularFile(Path.of("/lib/systemd/system/riposte.service")));
             assertTrue(Files.isDirectory(Path.of("/etc/riposte/reactions.d")));
-            assertEquals(Files.readString(Path.of("config/riposte.yaml")), Files.readString(Path.of("/etc/riposte/riposte.yaml")));
+            assertEquals(
+                    Files.readString(Path.of("config/riposte.yaml")),
+                    Files.readString(Path.of("/etc/riposte/riposte.yaml")));
             assertEquals(0, run("getent", "passwd", "riposte").code(), "the system user exists");
 
             Result version = run("/usr/bin/riposte", "--version");
@@ -70,7 +74,9 @@ class DebPackageIT {
             Result check = run("/usr/bin/riposte", "check", "--config", "/etc/riposte/riposte.yaml");
             assertEquals(0, check.code(), check.output());
             assertTrue(check.output().contains("configuration /etc/riposte/riposte.yaml: valid"), check.output());
-            assertTrue(check.output().contains("reactions in /etc/riposte/reactions.d: 0 loaded, 0 rejected"), check.output());
+            assertTrue(
+                    check.output().contains("reactions in /etc/riposte/reactions.d: 0 loaded, 0 rejected"),
+                    check.output());
         } finally {
             Result purge = run("dpkg", "--purge", "riposte");
             assertEquals(0, purge.code(), purge.output());

@@ -24,7 +24,8 @@ class DistributionIT {
 
     /** Runs with the class-data cache in the test's directory (an unpacked distribution would use /var/cache). */
     private String runIn(Path cwd, int expectedCode, String... command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
         builder.environment().put("RIPOSTE_CDS_DIR", dir.resolve("cds").toString());
         Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -36,12 +37,15 @@ class DistributionIT {
     private Path unpack() throws Exception {
         Path tarball;
         try (Stream<Path> files = Files.list(Path.of("target"))) {
-            tarball = files.filter(f -> f.getFileName().toString().matches("riposte-.*-dist\\.tar\\.gz")).findFirst()
+            tarball = files.filter(f -> f.getFileName().toString().matches("riposte-.*-dist\\.tar\\.gz"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no riposte-*-dist.tar.gz in target/"));
         }
         run(0, "tar", "xzf", tarball.toAbsolutePath().toString());
         try (Stream<Path> unpacked = Files.list(dir)) {
-            return unpacked.filter(p -> p.getFileName().toString().startsWith("riposte-")).findFirst().orElseThrow();
+            return unpacked.filter(p -> p.getFileName().toString().startsWith("riposte-"))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -50,7 +54,9 @@ class DistributionIT {
         Path home = unpack();
         assertTrue(Files.isExecutable(home.resolve("bin/riposte")));
         assertTrue(Files.isRegularFile(home.resolve("lib/riposte.jar")));
-        assertTrue(run(0, home.resolve("bin/riposte").toString(), "--version").strip().startsWith("riposte 0."));
+        assertTrue(run(0, home.resolve("bin/riposte").toString(), "--version")
+                .strip()
+                .startsWith("riposte 0."));
         String check = runIn(home, 0, "bin/riposte", "check", "--config", "config/dev.yaml");
         assertTrue(check.contains("reactions in config/reactions.d: 4 loaded, 0 rejected"), check);
     }

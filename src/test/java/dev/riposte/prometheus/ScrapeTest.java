@@ -53,31 +53,51 @@ class ScrapeTest {
     @Test
     void afterTheTwelveSamples_theSeriesSayWhatRanAndHow() throws Exception {
         int port = freePort();
-        try (TestDaemon daemon = new TestDaemon(dir, "netpolicy: {backend: dry-run}\nmetrics: {listen: \"127.0.0.1:" + port
-                + "\"}\n", Map.of("all.js", "// @on kind=*\nfunction process(data) { Info(data.metadata.name); }\n",
-                "miner.js", "// @on name=crypto_miner_execution\nfunction process(data) { NetBlockIp(); throw new Error(\"x\"); }\n"))) {
+        try (TestDaemon daemon = new TestDaemon(
+                dir,
+                "netpolicy: {backend: dry-run}\nmetrics: {listen: \"127.0.0.1:" + port + "\"}\n",
+                Map.of(
+                        "all.js",
+                        "// @on kind=*\nfunction process(data) { Info(data.metadata.name); }\n",
+                        "miner.js",
+                        "// @on name=crypto_miner_execution\nfunction process(data) { NetBlockIp(); throw new Error(\"x\"); }\n"))) {
             daemon.send(Files.readAllLines(Samples.NDJSON));
             daemon.awaitFinished(12);
             assertEquals(port, daemon.daemon().metricsPort());
             HttpResponse<String> text = get(port, null);
             assertEquals(200, text.statusCode());
             String body = text.body();
-            assertEquals(List.of("riposte_runs_total{outcome=\"error\",reaction=\"miner\"} 1.0",
-                    "riposte_runs_total{outcome=\"ok\",reaction=\"all\"} 12.0"), series(body, "riposte_runs_total{"), body);
-            assertEquals(List.of("riposte_events_total{state=\"deduplicated\"} 0.0", "riposte_events_total{state=\"done\"} 12.0",
-                    "riposte_events_total{state=\"dropped\"} 0.0", "riposte_events_total{state=\"received\"} 12.0",
-                    "riposte_events_total{state=\"rejected\"} 0.0"), series(body, "riposte_events_total{"));
-            assertEquals(List.of("riposte_run_duration_seconds_count{reaction=\"all\"} 12"),
+            assertEquals(
+                    List.of(
+                            "riposte_runs_total{outcome=\"error\",reaction=\"miner\"} 1.0",
+                            "riposte_runs_total{outcome=\"ok\",reaction=\"all\"} 12.0"),
+                    series(body, "riposte_runs_total{"),
+                    body);
+            assertEquals(
+                    List.of(
+                            "riposte_events_total{state=\"deduplicated\"} 0.0",
+                            "riposte_events_total{state=\"done\"} 12.0",
+                            "riposte_events_total{state=\"dropped\"} 0.0",
+                            "riposte_events_total{state=\"received\"} 12.0",
+                            "riposte_events_total{state=\"rejected\"} 0.0"),
+                    series(body, "riposte_events_total{"));
+            assertEquals(
+                    List.of("riposte_run_duration_seconds_count{reaction=\"all\"} 12"),
                     series(body, "riposte_run_duration_seconds_count{reaction=\"all\"}"));
-            assertEquals(List.of("riposte_netpolicy_active{backend=\"dry-run\"} 1.0"), series(body, "riposte_netpolicy_active{"));
+            assertEquals(
+                    List.of("riposte_netpolicy_active{backend=\"dry-run\"} 1.0"),
+                    series(body, "riposte_netpolicy_active{"));
             assertEquals(List.of("riposte_netpolicy_blocked 1.0"), series(body, "riposte_netpolicy_blocked "));
             assertEquals(List.of("riposte_events_in_flight 0.0"), series(body, "riposte_events_in_flight "));
             assertEquals(List.of("riposte_events_capacity 10000.0"), series(body, "riposte_events_capacity "));
             assertEquals(List.of("riposte_store_errors_total 0.0"), series(body, "riposte_store_errors_total "));
-            assertEquals(List.of("riposte_ingest_to_done_seconds_count 12"), series(body, "riposte_ingest_to_done_seconds_count"));
+            assertEquals(
+                    List.of("riposte_ingest_to_done_seconds_count 12"),
+                    series(body, "riposte_ingest_to_done_seconds_count"));
             // The restore at start replaced the (empty) sets; the miner's block is written by the writer thread,
             // after its run, so it is waited for.
-            assertEquals(List.of("riposte_netpolicy_kernel_write_seconds_count{result=\"ok\",write=\"replace\"} 1"),
+            assertEquals(
+                    List.of("riposte_netpolicy_kernel_write_seconds_count{result=\"ok\",write=\"replace\"} 1"),
                     series(body, "riposte_netpolicy_kernel_write_seconds_count{result=\"ok\",write=\"replace\"}"));
             String update = "riposte_netpolicy_kernel_write_seconds_count{result=\"ok\",write=\"update\"}";
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -91,12 +111,14 @@ class ScrapeTest {
             assertTrue(body.contains("\njvm_memory_used_bytes{area=\"heap\"} "), "the JVM's own series");
 
             HttpResponse<String> open = get(port, "application/openmetrics-text; version=1.0.0; charset=utf-8");
-            assertTrue(open.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"),
+            assertTrue(
+                    open.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"),
                     open.headers().toString());
             assertTrue(open.body().endsWith("# EOF\n"), "OpenMetrics ends with # EOF");
 
             // The same series over the control socket, as riposte stats --prometheus prints them.
-            String printed = cli("stats", "--prometheus", "--config", daemon.configFile().toString());
+            String printed =
+                    cli("stats", "--prometheus", "--config", daemon.configFile().toString());
             assertEquals(series(body, "riposte_runs_total{"), series(printed, "riposte_runs_total{"));
             assertTrue(printed.contains("\n# TYPE riposte_events_total counter\n"), printed);
         }
@@ -107,28 +129,42 @@ class ScrapeTest {
         int port = freePort();
         Path followed = dir.resolve("jibril.out");
         Files.writeString(followed, "");
-        try (TestDaemon daemon = new TestDaemon(dir, "  files: [{path: " + followed + "}]", "netpolicy: {backend: dry-run}\n"
-                + "metrics: {listen: \"127.0.0.1:" + port + "\"}\n", Map.of("all.js", "// @on kind=*\nfunction process(d) { }\n"))) {
-            Files.writeString(followed, String.join("\n", Files.readAllLines(Samples.NDJSON).subList(0, 3)) + "\nnot json\n");
+        try (TestDaemon daemon = new TestDaemon(
+                dir,
+                "  files: [{path: " + followed + "}]",
+                "netpolicy: {backend: dry-run}\n" + "metrics: {listen: \"127.0.0.1:" + port + "\"}\n",
+                Map.of("all.js", "// @on kind=*\nfunction process(d) { }\n"))) {
+            Files.writeString(
+                    followed,
+                    String.join("\n", Files.readAllLines(Samples.NDJSON).subList(0, 3)) + "\nnot json\n");
             daemon.awaitFinished(3);
             String body = get(port, null).body();
             String source = "riposte_source_events_total{source=\"" + followed + "\",state=";
-            assertEquals(List.of(source + "\"events\"} 3.0", source + "\"refused\"} 0.0", source + "\"rejected\"} 1.0"),
-                    series(body, source), body);
-            assertEquals(List.of("riposte_ingest_to_done_seconds_count 3"), series(body, "riposte_ingest_to_done_seconds_count"));
+            assertEquals(
+                    List.of(source + "\"events\"} 3.0", source + "\"refused\"} 0.0", source + "\"rejected\"} 1.0"),
+                    series(body, source),
+                    body);
+            assertEquals(
+                    List.of("riposte_ingest_to_done_seconds_count 3"),
+                    series(body, "riposte_ingest_to_done_seconds_count"));
         }
     }
 
     @Test
     void withoutMetricsListen_nothingListens_butStatsPrometheusAnswers() throws Exception {
-        try (TestDaemon daemon = new TestDaemon(dir, "netpolicy: {backend: dry-run}\n", Map.of(
-                "all.js", "// @on kind=*\nfunction process(data) { }\n"))) {
+        try (TestDaemon daemon = new TestDaemon(
+                dir,
+                "netpolicy: {backend: dry-run}\n",
+                Map.of("all.js", "// @on kind=*\nfunction process(data) { }\n"))) {
             daemon.send(Files.readAllLines(Samples.NDJSON).subList(0, 2));
             daemon.awaitFinished(2);
             assertEquals(-1, daemon.daemon().metricsPort());
-            String printed = cli("stats", "--prometheus", "--config", daemon.configFile().toString());
-            assertEquals(List.of("riposte_runs_total{outcome=\"ok\",reaction=\"all\"} 2.0"),
-                    series(printed, "riposte_runs_total{"), printed);
+            String printed =
+                    cli("stats", "--prometheus", "--config", daemon.configFile().toString());
+            assertEquals(
+                    List.of("riposte_runs_total{outcome=\"ok\",reaction=\"all\"} 2.0"),
+                    series(printed, "riposte_runs_total{"),
+                    printed);
         }
     }
 
@@ -147,9 +183,11 @@ class ScrapeTest {
 
     @Test
     void aBadListenAddress_isAConfigurationError_sayingWhatIsExpected() {
-        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-                () -> ConfigLoader.parse("metrics: {listen: \"0.0.0.0\"}", "test"));
-        assertEquals(List.of("metrics.listen: must be empty (off) or HOST:PORT with an IP address or localhost and a "
-                + "port from 1 to 65535, such as 127.0.0.1:9464 or [::1]:9464. Found: \"0.0.0.0\""), e.problems());
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ConfigException.class, () -> ConfigLoader.parse("metrics: {listen: \"0.0.0.0\"}", "test"));
+        assertEquals(
+                List.of("metrics.listen: must be empty (off) or HOST:PORT with an IP address or localhost and a "
+                        + "port from 1 to 65535, such as 127.0.0.1:9464 or [::1]:9464. Found: \"0.0.0.0\""),
+                e.problems());
     }
 }

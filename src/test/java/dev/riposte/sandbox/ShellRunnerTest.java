@@ -44,6 +44,7 @@ class ShellRunnerTest {
     Path dir;
     /** Where working directories are made: like /tmp, reachable by the shell's user. */
     Path work;
+
     ShellRunner shell;
     Sandbox sandbox;
     final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -79,10 +80,14 @@ class ShellRunnerTest {
 
     /** What the last run wrote to its output, as logged a line per entry, joined here with \n. */
     private String output() {
-        return String.join("\\n", appender.list.stream().map(ILoggingEvent::getFormattedMessage)
-                .filter(m -> m.startsWith("shell output: ")).map(m -> m.substring("shell output: ".length())).toList());
+        return String.join(
+                "\\n",
+                appender.list.stream()
+                        .map(ILoggingEvent::getFormattedMessage)
+                        .filter(m -> m.startsWith("shell output: "))
+                        .map(m -> m.substring("shell output: ".length()))
+                        .toList());
     }
-
 
     private List<String> workLeft() throws Exception {
         try (Stream<Path> s = Files.list(work)) {
@@ -95,12 +100,16 @@ class ShellRunnerTest {
     void theShellRuns_asNobody_withNoCapabilityInAnySet_noNewPrivileges_andNoGroups() throws Exception {
         RiposteConfig.Shell config = new RiposteConfig.Shell("nobody", false);
         assertEquals(ShellIsolation.Mode.ISOLATED, ShellIsolation.of(config).mode(), "these tests run as root");
-        RunResult r = run("", "grep -E '^(Uid|Gid|Groups|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' /proc/self/status | tr -s '\\t' ' '\n",
+        RunResult r = run(
+                "",
+                "grep -E '^(Uid|Gid|Groups|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' /proc/self/status | tr -s '\\t' ' '\n",
                 Samples.event("01"));
         assertEquals(new Outcome.Ok(), r.outcome());
-        assertEquals("Uid: 65534 65534 65534 65534\\nGid: 65534 65534 65534 65534\\nGroups: \\nCapInh: 0000000000000000\\n"
-                + "CapPrm: 0000000000000000\\nCapEff: 0000000000000000\\nCapBnd: 0000000000000000\\nCapAmb: 0000000000000000\\n"
-                + "NoNewPrivs: 1", output());
+        assertEquals(
+                "Uid: 65534 65534 65534 65534\\nGid: 65534 65534 65534 65534\\nGroups: \\nCapInh: 0000000000000000\\n"
+                        + "CapPrm: 0000000000000000\\nCapEff: 0000000000000000\\nCapBnd: 0000000000000000\\nCapAmb: 0000000000000000\\n"
+                        + "NoNewPrivs: 1",
+                output());
     }
 
     @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
@@ -151,7 +160,8 @@ class ShellRunnerTest {
         // The reader lags behind the shell at times (1 run in 100 on a busy machine lost its last lines): what
         // is still in the pipe when the run is ended must stay readable, so the output is read after the end.
         Process p = new ProcessBuilder(ShellIsolation.of(new RiposteConfig.Shell("nobody", false))
-                .command(List.of("sh", "-c", "echo last; exec sleep 60"), work)).start();
+                        .command(List.of("sh", "-c", "echo last; exec sleep 60"), work))
+                .start();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (p.getInputStream().available() < "last\n".length() && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -213,8 +223,11 @@ class ShellRunnerTest {
     @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void aNonZeroExit_isAnError_withItsStatus() throws Exception {
-        assertEquals(new Outcome.Failed("the shell exited with status 3", 0), run("", "exit 3\n", Samples.event("01")).outcome());
-        assertEquals(new Outcome.Failed("the shell was killed by signal 9", 0),
+        assertEquals(
+                new Outcome.Failed("the shell exited with status 3", 0),
+                run("", "exit 3\n", Samples.event("01")).outcome());
+        assertEquals(
+                new Outcome.Failed("the shell was killed by signal 9", 0),
                 run("", "kill -9 $$\n", Samples.event("01")).outcome());
     }
 
@@ -222,14 +235,17 @@ class ShellRunnerTest {
     @Test
     void output_isLogged_andCut() throws Exception {
         run("", "echo hello; echo oops >&2; yes x | tr -d '\\n' | head -c 20000\n", Samples.event("01"));
-        List<String> messages = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> messages =
+                appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertEquals(List.of("shell output: hello", "shell output: oops"), messages.subList(0, 2), "a line per entry");
         String message = messages.getLast();
         assertTrue(message.startsWith("shell output: xxx"), message.substring(0, 40));
-        assertTrue(message.endsWith(" ...[" + (20000 - (ShellRunner.MAX_OUTPUT_BYTES - 11)) + " more bytes not kept]"),
+        assertTrue(
+                message.endsWith(" ...[" + (20000 - (ShellRunner.MAX_OUTPUT_BYTES - 11)) + " more bytes not kept]"),
                 message.substring(message.length() - 60));
         run("", "seq 1 250\n", Samples.event("01"));
-        List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> lines =
+                appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertEquals(ShellRunner.MAX_OUTPUT_LINES, lines.size(), "at most this many entries");
         assertEquals("shell output: 100 ...[150 more lines not logged]", lines.getLast());
     }
@@ -239,7 +255,8 @@ class ShellRunnerTest {
     void privileged_runsAsRiposteItself_stillInItsOwnPidNamespace() throws Exception {
         ShellRunner privileged = new ShellRunner(work, ShellIsolation.of(new RiposteConfig.Shell("nobody", true)));
         String marker = "9" + System.nanoTime() % 1_000_000;
-        RunResult r = privileged.run(load(privileged, "p", "# @on *\nid -u; setsid sleep " + marker + " &\n"), Samples.event("01"));
+        RunResult r = privileged.run(
+                load(privileged, "p", "# @on *\nid -u; setsid sleep " + marker + " &\n"), Samples.event("01"));
         assertEquals(new Outcome.Ok(), r.outcome());
         assertEquals("0", output());
         assertEquals(List.of(), HostProcesses.with("sleep " + marker));
@@ -247,38 +264,51 @@ class ShellRunnerTest {
 
     @Test
     void withoutThePrivilegesToIsolateThem_shellReactionsAreRejected_saying_why() throws Exception {
-        ShellIsolation none = ShellIsolation.of(new RiposteConfig.Shell("nobody", false), 0L, 998, name -> new int[] {65534, 65534});
-        ReactionException e = assertThrows(ReactionException.class,
-                () -> load(new ShellRunner(work, none), "refused", "# @on *\necho\n"));
-        assertEquals("shell reactions cannot run here: shell reactions run as shell.user nobody with no capabilities in "
-                + "their own pid namespace, which needs riposte to hold CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN "
-                + "(root has them), and this riposte does not. Run it as root, set shell.user to riposte's own user (uid 998) "
-                + "to run them as it with no capabilities, or set shell.privileged: true to run shell reactions with "
-                + "riposte's own privileges", e.getMessage());
-        assertEquals(ShellIsolation.Mode.REFUSED, ShellIsolation.of(new RiposteConfig.Shell("root", false), -1L,
-                0, name -> new int[] {0, 0}).mode());
-        assertEquals("shell.user ghost does not exist on this system",
-                ShellIsolation.of(new RiposteConfig.Shell("ghost", false), -1L, 0, name -> null).reason());
+        ShellIsolation none =
+                ShellIsolation.of(new RiposteConfig.Shell("nobody", false), 0L, 998, name -> new int[] {65534, 65534});
+        ReactionException e = assertThrows(
+                ReactionException.class, () -> load(new ShellRunner(work, none), "refused", "# @on *\necho\n"));
+        assertEquals(
+                "shell reactions cannot run here: shell reactions run as shell.user nobody with no capabilities in "
+                        + "their own pid namespace, which needs riposte to hold CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN "
+                        + "(root has them), and this riposte does not. Run it as root, set shell.user to riposte's own user (uid 998) "
+                        + "to run them as it with no capabilities, or set shell.privileged: true to run shell reactions with "
+                        + "riposte's own privileges",
+                e.getMessage());
+        assertEquals(
+                ShellIsolation.Mode.REFUSED,
+                ShellIsolation.of(new RiposteConfig.Shell("root", false), -1L, 0, name -> new int[] {0, 0})
+                        .mode());
+        assertEquals(
+                "shell.user ghost does not exist on this system",
+                ShellIsolation.of(new RiposteConfig.Shell("ghost", false), -1L, 0, name -> null)
+                        .reason());
     }
 
     @Test
     void asRipostesOwnUser_likeUnderTheUnit_theShellNeedsNoChangeOfUser_andDropsEveryCapability() throws Exception {
         long unit = (1L << 12) | (1L << 5) | (1L << 2); // CAP_NET_ADMIN, CAP_KILL, CAP_DAC_READ_SEARCH
-        ShellIsolation self = ShellIsolation.of(new RiposteConfig.Shell("riposte", false), unit, 998,
-                name -> new int[] {998, 997});
+        ShellIsolation self =
+                ShellIsolation.of(new RiposteConfig.Shell("riposte", false), unit, 998, name -> new int[] {998, 997});
         assertEquals(ShellIsolation.Mode.ISOLATED, self.mode());
         // No capset (the unit's filter refuses it): the shell starts from a thread with no ambient capabilities.
         assertEquals(List.of("setsid", "/bin/sh", "x"), self.command(List.of("/bin/sh", "x"), work));
-        assertEquals("shell reactions run as riposte's own user, uid 998 (shell.user riposte), with no capabilities and "
-                + "no_new_privs, each in its own session, whose processes are killed at the end (one that leaves it "
-                + "outlives the run)", self.reason());
-        assertEquals(ShellIsolation.Mode.REFUSED, ShellIsolation.of(new RiposteConfig.Shell("nobody", false), unit, 998,
-                name -> new int[] {65534, 65534}).mode(), "another user needs CAP_SETUID");
+        assertEquals(
+                "shell reactions run as riposte's own user, uid 998 (shell.user riposte), with no capabilities and "
+                        + "no_new_privs, each in its own session, whose processes are killed at the end (one that leaves it "
+                        + "outlives the run)",
+                self.reason());
+        assertEquals(
+                ShellIsolation.Mode.REFUSED,
+                ShellIsolation.of(new RiposteConfig.Shell("nobody", false), unit, 998, name -> new int[] {65534, 65534})
+                        .mode(),
+                "another user needs CAP_SETUID");
     }
 
     @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
-    void underRiposteTest_theShellRunsInBubblewrap_readOnly_offline_unprivileged_andLeavesNothingBehind() throws Exception {
+    void underRiposteTest_theShellRunsInBubblewrap_readOnly_offline_unprivileged_andLeavesNothingBehind()
+            throws Exception {
         ShellIsolation forTest = ShellIsolation.forTest(new RiposteConfig.Shell("nobody", false));
         assertEquals(ShellIsolation.Mode.ISOLATED, forTest.mode(), forTest.reason());
         ShellRunner contained = new ShellRunner(work, forTest);
@@ -297,8 +327,10 @@ class ShellRunnerTest {
                 exit 3
                 """.formatted(escaped, marker)), Samples.event("01"));
         assertEquals(new Outcome.Failed("the shell exited with status 3", 0), r.outcome());
-        assertEquals("65534\\nCapPrm: 0000000000000000\\nCapEff: 0000000000000000\\nCapBnd: 0000000000000000\\n"
-                + "etc: read-only\\nshadow: refused\\ninterface: lo\\ntmp: writable\\nhome: writable", output());
+        assertEquals(
+                "65534\\nCapPrm: 0000000000000000\\nCapEff: 0000000000000000\\nCapBnd: 0000000000000000\\n"
+                        + "etc: read-only\\nshadow: refused\\ninterface: lo\\ntmp: writable\\nhome: writable",
+                output());
         assertFalse(Files.exists(escaped), "its /tmp was its own");
         assertFalse(Files.exists(Path.of("/etc/riposte-contained")));
         assertEquals(List.of(), HostProcesses.with("sleep " + marker), "nothing it started outlives the run");
@@ -308,34 +340,51 @@ class ShellRunnerTest {
     @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void underRiposteTest_withoutBubblewrap_shellReactionsAreRefused_notRunForReal() throws Exception {
-        ShellIsolation none = ShellIsolation.forTest(new RiposteConfig.Shell("nobody", false), 0,
-                name -> new int[] {65534, 65534}, "/nonexistent/bwrap");
+        ShellIsolation none = ShellIsolation.forTest(
+                new RiposteConfig.Shell("nobody", false), 0, name -> new int[] {65534, 65534}, "/nonexistent/bwrap");
         assertEquals(ShellIsolation.Mode.REFUSED, none.mode());
-        ReactionException e = assertThrows(ReactionException.class,
-                () -> load(new ShellRunner(work, none), "refused", "# @on *\necho\n"));
-        assertTrue(e.getMessage().startsWith("shell reactions cannot run here: riposte test runs shell reactions only "
-                + "in bubblewrap, and it cannot run here: /nonexistent/bwrap exited with 127: setpriv: failed to execute "
-                + "/nonexistent/bwrap: No such file or directory. "), e.getMessage());
-        assertTrue(e.getMessage().endsWith("Install it (apt install bubblewrap); it needs user namespaces "
-                + "(sysctl kernel.unprivileged_userns_clone=1)"), e.getMessage());
+        ReactionException e = assertThrows(
+                ReactionException.class, () -> load(new ShellRunner(work, none), "refused", "# @on *\necho\n"));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("shell reactions cannot run here: riposte test runs shell reactions only "
+                                + "in bubblewrap, and it cannot run here: /nonexistent/bwrap exited with 127: setpriv: failed to execute "
+                                + "/nonexistent/bwrap: No such file or directory. "),
+                e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .endsWith("Install it (apt install bubblewrap); it needs user namespaces "
+                                + "(sysctl kernel.unprivileged_userns_clone=1)"),
+                e.getMessage());
     }
 
     @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void whatStartsTheShellFailing_isTheRunsError_sayingWhy() throws Exception {
-        ShellIsolation broken = new ShellIsolation(ShellIsolation.Mode.ISOLATED, 65534, 65534, true, true, true,
-                "/nonexistent/bwrap", "a sandbox program that is not there");
+        ShellIsolation broken = new ShellIsolation(
+                ShellIsolation.Mode.ISOLATED,
+                65534,
+                65534,
+                true,
+                true,
+                true,
+                "/nonexistent/bwrap",
+                "a sandbox program that is not there");
         ShellRunner runner = new ShellRunner(work, broken);
         RunResult r = runner.run(load(runner, "b", "# @on *\necho hi\n"), Samples.event("01"));
-        assertEquals(new Outcome.Failed("the shell did not start: setpriv: failed to execute /nonexistent/bwrap: No such "
-                + "file or directory", 0), r.outcome());
+        assertEquals(
+                new Outcome.Failed(
+                        "the shell did not start: setpriv: failed to execute /nonexistent/bwrap: No such "
+                                + "file or directory",
+                        0),
+                r.outcome());
     }
 
     @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void aSyntaxError_isRejectedAtLoad_withItsLine() throws Exception {
-        ReactionException e = assertThrows(ReactionException.class,
-                () -> load(shell, "bad", "# @on *\nif true; then\n  echo x\n"));
+        ReactionException e =
+                assertThrows(ReactionException.class, () -> load(shell, "bad", "# @on *\nif true; then\n  echo x\n"));
         assertEquals(4, e.line());
         assertTrue(e.getMessage().startsWith("shell syntax error: "), e.getMessage());
     }
@@ -344,9 +393,14 @@ class ShellRunnerTest {
     @Test
     void theHeader_usesHashComments() throws Exception {
         ReactionException e = assertThrows(ReactionException.class, () -> load(shell, "nohdr", "// @on *\necho\n"));
-        assertEquals("no @on line in the leading comment block; add one such as \"# @on name=crypto_miner_execution\" "
-                + "or \"# @on *\" (the header uses # comments)", e.getMessage());
-        Reaction r = load(shell, "named", "#!/bin/sh\n# @on kind=exec* importance>=high\n# @name kill-shells\n# @timeout 2s\necho\n");
+        assertEquals(
+                "no @on line in the leading comment block; add one such as \"# @on name=crypto_miner_execution\" "
+                        + "or \"# @on *\" (the header uses # comments)",
+                e.getMessage());
+        Reaction r = load(
+                shell,
+                "named",
+                "#!/bin/sh\n# @on kind=exec* importance>=high\n# @name kill-shells\n# @timeout 2s\necho\n");
         assertEquals("kill-shells", r.name());
         assertEquals(Duration.ofSeconds(2), r.timeout());
     }

@@ -21,12 +21,18 @@ class WarmupTest {
         Logger logger = (Logger) LoggerFactory.getLogger("riposte.reaction");
         logger.addAppender(reactionLog);
         try (Warmup warmup = Warmup.start(Duration.ofSeconds(5), 32L << 20, RunLimits.defaults(), 40)) {
-            assertEquals(new Warmup.Progress(40, 0), warmup.await(Duration.ofSeconds(60)),
+            assertEquals(
+                    new Warmup.Progress(40, 0),
+                    warmup.await(Duration.ofSeconds(60)),
                     "40 runs, all ok (its NetBlockIp calls are refused, which the reaction ignores)");
         } finally {
             logger.detachAppender(reactionLog);
         }
-        assertEquals(List.of(), reactionLog.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+        assertEquals(
+                List.of(),
+                reactionLog.list.stream()
+                        .map(ILoggingEvent::getFormattedMessage)
+                        .toList());
     }
 
     @Test

@@ -25,14 +25,20 @@ class JournalAppenderTest {
         assertEquals("short", JournalAppender.cut("short", 100));
         String cut = JournalAppender.cut("é".repeat(10_000), 1000);
         assertTrue(cut.getBytes(StandardCharsets.UTF_8).length <= 1000, cut.length() + " characters");
-        assertTrue(cut.startsWith("ééé") && cut.endsWith("...[cut: 20000 bytes in all]"), cut.substring(cut.length() - 40));
-        assertTrue(JournalAppender.cut(cut, 200).endsWith("...[cut: 20000 bytes in all]"), "a second cut keeps the first size");
+        assertTrue(
+                cut.startsWith("ééé") && cut.endsWith("...[cut: 20000 bytes in all]"),
+                cut.substring(cut.length() - 40));
+        assertTrue(
+                JournalAppender.cut(cut, 200).endsWith("...[cut: 20000 bytes in all]"),
+                "a second cut keeps the first size");
     }
 
     @Test
     void anEntryOfManyLargeFields_fitsOneDatagram_everyFieldPresent() {
-        List<KeyValuePair> fields = List.of(new KeyValuePair("HELPERS", "h".repeat(200_000)),
-                new KeyValuePair("EVENT_NAME", "n".repeat(300_000)), new KeyValuePair("DETAIL", "d".repeat(15_000)),
+        List<KeyValuePair> fields = List.of(
+                new KeyValuePair("HELPERS", "h".repeat(200_000)),
+                new KeyValuePair("EVENT_NAME", "n".repeat(300_000)),
+                new KeyValuePair("DETAIL", "d".repeat(15_000)),
                 new KeyValuePair("REACTION", "small"));
         byte[] entry = JournalAppender.entry(event("m".repeat(100_000), fields));
         String text = new String(entry, StandardCharsets.UTF_8);
@@ -57,10 +63,13 @@ class JournalAppenderTest {
 
     @Test
     void theConsole_escapesMessagesAndFields_soNoInputCanForgeALine() {
-        LoggingEvent e = event("run of \u001b[31mred", List.of(new KeyValuePair("EVENT_UUID",
-                "x\n2026-12-01T00:00:00.000Z INFO  audit - run REACTION=\"forged\"")));
+        LoggingEvent e = event(
+                "run of \u001b[31mred",
+                List.of(new KeyValuePair(
+                        "EVENT_UUID", "x\n2026-12-01T00:00:00.000Z INFO  audit - run REACTION=\"forged\"")));
         assertEquals("run of \\u001b[31mred", new EscapingConverters.Message().convert(e));
-        assertEquals("EVENT_UUID=\"x\\n2026-12-01T00:00:00.000Z INFO  audit - run REACTION=\\\"forged\\\"\"",
+        assertEquals(
+                "EVENT_UUID=\"x\\n2026-12-01T00:00:00.000Z INFO  audit - run REACTION=\\\"forged\\\"\"",
                 new EscapingConverters.KeyValues().convert(e));
     }
 }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SystemdUnitTest {
     static final Path UNIT = Path.of("systemd/riposte.service");
+
     @TempDir
     Path root;
 
@@ -40,7 +41,9 @@ class SystemdUnitTest {
     private Path prepareRoot() throws IOException {
         Path units = Files.createDirectories(root.resolve("usr/lib/systemd/system"));
         try (Stream<Path> files = Files.list(Path.of("/usr/lib/systemd/system"))) {
-            for (Path f : files.filter(Files::isRegularFile).filter(f -> !Files.isSymbolicLink(f)).toList()) {
+            for (Path f : files.filter(Files::isRegularFile)
+                    .filter(f -> !Files.isSymbolicLink(f))
+                    .toList()) {
                 Files.copy(f, units.resolve(f.getFileName()));
             }
         }
@@ -48,7 +51,8 @@ class SystemdUnitTest {
         Files.createDirectories(root.resolve("usr/bin"));
         Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
         for (String program : List.of("usr/lib/riposte/bin/riposte", "usr/bin/kill")) {
-            Path stub = Files.createDirectories(root.resolve(program).getParent()).resolve(Path.of(program).getFileName());
+            Path stub = Files.createDirectories(root.resolve(program).getParent())
+                    .resolve(Path.of(program).getFileName());
             Files.writeString(stub, "#!/bin/sh\n");
             Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -75,7 +79,8 @@ class SystemdUnitTest {
     @Test
     void security_ratesTheUnit2OrBetter() throws Exception {
         Result r = run("systemd-analyze", "security", "--offline=true", "--threshold=20", UNIT.toString());
-        Matcher m = Pattern.compile("Overall exposure level for riposte.service: (\\d+\\.\\d)").matcher(r.output());
+        Matcher m = Pattern.compile("Overall exposure level for riposte.service: (\\d+\\.\\d)")
+                .matcher(r.output());
         assertTrue(m.find(), r.output());
         assertTrue(Double.parseDouble(m.group(1)) <= 2.0, "exposure " + m.group(1) + "\n" + r.output());
         assertEquals(0, r.code(), r.output());
@@ -90,7 +95,8 @@ class SystemdUnitTest {
         assertTrue(unit.contains("\nCapabilityBoundingSet=CAP_NET_ADMIN CAP_KILL CAP_DAC_READ_SEARCH\n"));
         // A synchronous reload (SystemdSuite checks that systemctl reload returns after it) and the cache the
         // launcher's class-data archives need under ProtectSystem=strict.
-        assertTrue(unit.contains("\nExecReload=/usr/lib/riposte/bin/riposte reload --config /etc/riposte/riposte.yaml\n"));
+        assertTrue(
+                unit.contains("\nExecReload=/usr/lib/riposte/bin/riposte reload --config /etc/riposte/riposte.yaml\n"));
         assertTrue(unit.contains("\nCacheDirectory=riposte\n"));
         assertTrue(!unit.contains("\nEnvironment=RIPOSTE_JAVA_OPTS"), "the launcher's JVM settings are the service's");
     }

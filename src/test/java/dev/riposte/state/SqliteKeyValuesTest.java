@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SqliteKeyValuesTest {
     @TempDir
     Path dir;
+
     StateStore store;
     SqliteKeyValues kv;
 
@@ -58,7 +59,8 @@ class SqliteKeyValuesTest {
         kv.set("r", "a", "1");
         kv.set("r", "b", "1");
         kv.set("r", "c", "1");
-        assertEquals("the reaction's store already holds 3 keys (state.max_keys_per_reaction); delete some first",
+        assertEquals(
+                "the reaction's store already holds 3 keys (state.max_keys_per_reaction); delete some first",
                 assertThrows(StoreException.class, () -> kv.set("r", "d", "1")).getMessage());
         kv.set("r", "c", "2");
         assertEquals(Optional.of("2"), kv.get("r", "c"));
@@ -68,13 +70,18 @@ class SqliteKeyValuesTest {
     @Test
     void sizeLimits_areExactAndInUtf8Bytes() throws Exception {
         kv.set("r", "é".repeat(128), "x");
-        assertEquals("a key must have 1 to 256 bytes; this one has 258",
-                assertThrows(StoreException.class, () -> kv.set("r", "é".repeat(129), "x")).getMessage());
-        assertEquals("a key must have 1 to 256 bytes; this one has 0",
+        assertEquals(
+                "a key must have 1 to 256 bytes; this one has 258",
+                assertThrows(StoreException.class, () -> kv.set("r", "é".repeat(129), "x"))
+                        .getMessage());
+        assertEquals(
+                "a key must have 1 to 256 bytes; this one has 0",
                 assertThrows(StoreException.class, () -> kv.get("r", "")).getMessage());
         kv.set("r", "big", "v".repeat(65536));
-        assertEquals("a value may have at most 65536 bytes; this one has 65537",
-                assertThrows(StoreException.class, () -> kv.set("r", "big", "v".repeat(65537))).getMessage());
+        assertEquals(
+                "a value may have at most 65536 bytes; this one has 65537",
+                assertThrows(StoreException.class, () -> kv.set("r", "big", "v".repeat(65537)))
+                        .getMessage());
     }
 
     @Test
@@ -91,7 +98,8 @@ class SqliteKeyValuesTest {
     @Test
     void pushingOntoAPlainValue_isRefused() throws Exception {
         kv.set("r", "p", "plain");
-        assertEquals("key \"p\" holds a plain value, not a list",
+        assertEquals(
+                "key \"p\" holds a plain value, not a list",
                 assertThrows(StoreException.class, () -> kv.push("r", "p", "x")).getMessage());
         assertEquals(Optional.of("plain"), kv.get("r", "p"));
     }
@@ -101,10 +109,14 @@ class SqliteKeyValuesTest {
         assertEquals(1, kv.increment("r", "n", 1));
         assertEquals(-4, kv.increment("r", "n", -5));
         kv.set("r", "s", "abc");
-        assertEquals("key \"s\" holds \"abc\", not an integer",
-                assertThrows(StoreException.class, () -> kv.increment("r", "s", 1)).getMessage());
+        assertEquals(
+                "key \"s\" holds \"abc\", not an integer",
+                assertThrows(StoreException.class, () -> kv.increment("r", "s", 1))
+                        .getMessage());
         kv.set("r", "m", Long.toString(Long.MAX_VALUE));
-        assertEquals("key \"m\" would overflow a 64-bit integer",
-                assertThrows(StoreException.class, () -> kv.increment("r", "m", 1)).getMessage());
+        assertEquals(
+                "key \"m\" would overflow a 64-bit integer",
+                assertThrows(StoreException.class, () -> kv.increment("r", "m", 1))
+                        .getMessage());
     }
 }

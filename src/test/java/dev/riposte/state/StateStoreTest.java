@@ -36,7 +36,8 @@ class StateStoreTest {
         Path db = dir.resolve("state.db");
         try (StateStore store = StateStore.open(db)) {
             assertEquals(0, store.errors());
-            org.junit.jupiter.api.Assertions.assertThrows(StoreException.class,
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    StoreException.class,
                     () -> store.transaction(c -> c.createStatement().execute("not sql")));
             assertEquals(1, store.errors(), "riposte_store_errors_total counts it");
         }
@@ -71,12 +72,14 @@ class StateStoreTest {
     @Test
     void aVersion1Store_isMigrated_keepingItsData() throws Exception {
         Path db = dir.resolve("state.db");
-        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE kv (namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
                     + " PRIMARY KEY (namespace, key)) WITHOUT ROWID");
-            s.execute("CREATE TABLE audit (id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, event_uuid TEXT NOT NULL,"
-                    + " event_name TEXT NOT NULL, event_kind TEXT NOT NULL, reaction TEXT NOT NULL, reaction_hash TEXT NOT NULL,"
-                    + " outcome TEXT NOT NULL, detail TEXT NOT NULL, duration_us INTEGER NOT NULL, calls TEXT NOT NULL)");
+            s.execute(
+                    "CREATE TABLE audit (id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, event_uuid TEXT NOT NULL,"
+                            + " event_name TEXT NOT NULL, event_kind TEXT NOT NULL, reaction TEXT NOT NULL, reaction_hash TEXT NOT NULL,"
+                            + " outcome TEXT NOT NULL, detail TEXT NOT NULL, duration_us INTEGER NOT NULL, calls TEXT NOT NULL)");
             s.execute("INSERT INTO kv VALUES ('r', 'k', 'kept')");
             s.execute("PRAGMA user_version = 1");
         }
@@ -85,7 +88,8 @@ class StateStoreTest {
             assertEquals(Optional.of("kept"), new SqliteKeyValues(store, 10).get("r", "k"));
             assertEquals("0 0", store.transaction(c -> {
                 try (Statement s = c.createStatement();
-                     ResultSet r = s.executeQuery("SELECT (SELECT count(*) FROM blocks), (SELECT count(*) FROM intake_positions)")) {
+                        ResultSet r = s.executeQuery(
+                                "SELECT (SELECT count(*) FROM blocks), (SELECT count(*) FROM intake_positions)")) {
                     return r.getString(1) + " " + r.getString(2);
                 }
             }));
@@ -105,7 +109,8 @@ class StateStoreTest {
     @Test
     void aDirectoryAtThePath_isRefused() throws Exception {
         Path db = Files.createDirectory(dir.resolve("state.db"));
-        assertEquals("state store " + db + " is not a regular file",
+        assertEquals(
+                "state store " + db + " is not a regular file",
                 assertThrows(StoreException.class, () -> StateStore.open(db)).getMessage());
     }
 
@@ -113,19 +118,22 @@ class StateStoreTest {
     void aFailedUnitOfWork_isRolledBack() throws Exception {
         try (StateStore store = StateStore.open(dir.resolve("state.db"))) {
             SqliteKeyValues kv = new SqliteKeyValues(store, 10);
-            assertThrows(StoreException.class, () -> store.transaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("INSERT INTO kv VALUES ('r', 'half', 'done')");
-                }
-                throw new StoreException("stop here");
-            }));
+            assertThrows(
+                    StoreException.class,
+                    () -> store.transaction(c -> {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("INSERT INTO kv VALUES ('r', 'half', 'done')");
+                        }
+                        throw new StoreException("stop here");
+                    }));
             assertEquals(List.of(), kv.keys("r"));
         }
     }
 
     private static String pragma(StateStore store, String name) throws StoreException {
         return store.transaction(c -> {
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA " + name)) {
+            try (Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("PRAGMA " + name)) {
                 return r.getString(1);
             }
         });

@@ -9,7 +9,8 @@ public final class Await {
     private Await() {}
 
     /** Checks up to {@code checks} times, {@code pauseMillis} apart (a check itself may take time). */
-    public static void until(String what, int checks, long pauseMillis, BooleanSupplier condition) throws InterruptedException {
+    public static void until(String what, int checks, long pauseMillis, BooleanSupplier condition)
+            throws InterruptedException {
         for (int i = 0; i < checks && !condition.getAsBoolean(); i++) {
             Thread.sleep(pauseMillis);
         }

@@ -28,8 +28,10 @@ public final class DaemonProcess implements AutoCloseable {
 
     private static List<String> jvmOptions() {
         try {
-            return Files.readAllLines(Path.of("bin/jvm-options")).stream().map(String::strip)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+            return Files.readAllLines(Path.of("bin/jvm-options")).stream()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -46,19 +48,26 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     /** Starts {@code riposte run --config config} with {@code jvmOptions}, and waits (up to 30 s) for its control socket. */
-    public static DaemonProcess start(Path config, Path controlSocket, Path log, List<String> jvmOptions) throws Exception {
+    public static DaemonProcess start(Path config, Path controlSocket, Path log, List<String> jvmOptions)
+            throws Exception {
         return start(List.of(), config, controlSocket, log, jvmOptions);
     }
 
     /** The same, with {@code wrapper} in front of the java command (such as unshare, to give it its own mounts). */
-    public static DaemonProcess start(List<String> wrapper, Path config, Path controlSocket, Path log,
-                                      List<String> jvmOptions) throws Exception {
+    public static DaemonProcess start(
+            List<String> wrapper, Path config, Path controlSocket, Path log, List<String> jvmOptions) throws Exception {
         return start(wrapper, java.util.Map.of(), config, controlSocket, log, jvmOptions);
     }
 
     /** The same, with {@code env} added to the daemon's environment (NOTIFY_SOCKET, WATCHDOG_USEC, ...). */
-    public static DaemonProcess start(List<String> wrapper, java.util.Map<String, String> env, Path config,
-                                      Path controlSocket, Path log, List<String> jvmOptions) throws Exception {
+    public static DaemonProcess start(
+            List<String> wrapper,
+            java.util.Map<String, String> env,
+            Path config,
+            Path controlSocket,
+            Path log,
+            List<String> jvmOptions)
+            throws Exception {
         return start(wrapper, env, config, controlSocket, log, jvmOptions, List.of());
     }
 
@@ -66,8 +75,14 @@ public final class DaemonProcess implements AutoCloseable {
      * The same, with {@code runArgs} after {@code run --config FILE} (such as {@code --stdin}); the daemon's
      * standard input is a pipe from this process ({@link Process#getOutputStream()}).
      */
-    public static DaemonProcess start(List<String> wrapper, java.util.Map<String, String> env, Path config,
-                                      Path controlSocket, Path log, List<String> jvmOptions, List<String> runArgs)
+    public static DaemonProcess start(
+            List<String> wrapper,
+            java.util.Map<String, String> env,
+            Path config,
+            Path controlSocket,
+            Path log,
+            List<String> jvmOptions,
+            List<String> runArgs)
             throws Exception {
         Files.deleteIfExists(controlSocket);
         Process p = launch(wrapper, env, config, log, jvmOptions, runArgs);
@@ -85,19 +100,35 @@ public final class DaemonProcess implements AutoCloseable {
      * The shipped logging configuration for the JVMs the tests start: their class path holds the tests'
      * logback-test.xml (warnings only), which logback would prefer, and the tests read these JVMs' INFO lines.
      */
-    static final String SHIPPED_LOGGING = "-Dlogback.configurationFile=" + DaemonProcess.class.getResource("/logback.xml");
+    static final String SHIPPED_LOGGING =
+            "-Dlogback.configurationFile=" + DaemonProcess.class.getResource("/logback.xml");
 
     /** Starts {@code riposte run --config config} and returns at once (output appended to {@code log}). */
-    public static Process launch(List<String> wrapper, java.util.Map<String, String> env, Path config, Path log,
-                                 List<String> jvmOptions, List<String> runArgs) throws IOException {
+    public static Process launch(
+            List<String> wrapper,
+            java.util.Map<String, String> env,
+            Path config,
+            Path log,
+            List<String> jvmOptions,
+            List<String> runArgs)
+            throws IOException {
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Dpolyglot.engine.WarnInterpreterOnly=false", SHIPPED_LOGGING,
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), "dev.riposte.Main", "run", "--config", config.toString()));
+        command.addAll(List.of(
+                "-Dpolyglot.engine.WarnInterpreterOnly=false",
+                SHIPPED_LOGGING,
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.riposte.Main",
+                "run",
+                "--config",
+                config.toString()));
         command.addAll(runArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         return builder.start();
@@ -116,13 +147,21 @@ public final class DaemonProcess implements AutoCloseable {
             throws IOException {
         Path config = dir.resolve("riposte.yaml");
         String files = followed == null ? "" : ", files: [{path: " + followed + "}]";
-        Files.writeString(config, """
+        Files.writeString(
+                config,
+                """
                 intake: {socket: %s, control_socket: %s%s}
                 reactions: {dir: %s, warmup_runs: 0}
                 evidence: {dir: %s}
                 state: {path: %s}
-                """.formatted(dir.resolve("e.sock"), dir.resolve("c.sock"), files, reactions, dir.resolve("ev"), statePath)
-                + extraYaml);
+                """.formatted(
+                                        dir.resolve("e.sock"),
+                                        dir.resolve("c.sock"),
+                                        files,
+                                        reactions,
+                                        dir.resolve("ev"),
+                                        statePath)
+                        + extraYaml);
         return config;
     }
 
@@ -134,9 +173,14 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(LAUNCHER_JVM);
-        command.addAll(List.of("-Dpolyglot.engine.WarnInterpreterOnly=false", SHIPPED_LOGGING,
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-cp",
-                System.getProperty("java.class.path"), "dev.riposte.Main"));
+        command.addAll(List.of(
+                "-Dpolyglot.engine.WarnInterpreterOnly=false",
+                SHIPPED_LOGGING,
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.riposte.Main"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -195,7 +239,7 @@ public final class DaemonProcess implements AutoCloseable {
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + db + "?mode=ro")) {
                 records = new AuditQuery(null, null, null, 100_000).run(c);
             } catch (java.sql.SQLException e) {
-                records = List.of();  // not created yet
+                records = List.of(); // not created yet
             }
             if (records.size() >= count) {
                 return records;

@@ -12,13 +12,18 @@ public final class HostProcesses {
     /** The pids of the processes whose command line (arguments joined by spaces) holds {@code marker}. */
     public static List<String> with(String marker) throws Exception {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).filter(p -> {
-                try {
-                    return new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ').contains(marker);
-                } catch (Exception e) {
-                    return false;   // gone meanwhile
-                }
-            }).map(p -> p.getFileName().toString()).toList();
+            return procs.filter(p -> p.getFileName().toString().matches("[0-9]+"))
+                    .filter(p -> {
+                        try {
+                            return new String(Files.readAllBytes(p.resolve("cmdline")))
+                                    .replace('\0', ' ')
+                                    .contains(marker);
+                        } catch (Exception e) {
+                            return false; // gone meanwhile
+                        }
+                    })
+                    .map(p -> p.getFileName().toString())
+                    .toList();
         }
     }
 }

@@ -53,8 +53,10 @@ public final class NetNamespace implements AutoCloseable {
 
     /** Starts a long-running command in the namespace; it is ended on close. */
     public Process start(String... command) throws IOException {
-        Process p = new ProcessBuilder(exec(command)).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(exec(command))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         started.add(p);
         return p;
     }
@@ -82,7 +84,10 @@ public final class NetNamespace implements AutoCloseable {
     }
 
     static int rc(List<String> argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(argv)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (!p.waitFor(20, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException("timed out: " + argv);

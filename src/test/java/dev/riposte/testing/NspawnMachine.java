@@ -28,8 +28,19 @@ import java.util.stream.Stream;
 public final class NspawnMachine implements AutoCloseable {
     /** A file in a cached root marks it complete (a debootstrap cut short is made again). */
     private static final String COMPLETE = ".riposte-root-complete";
-    private static final List<String> PACKAGES = List.of("systemd", "systemd-sysv", "dbus", "libpam-systemd",
-            "nftables", "iproute2", "socat", "jq", "procps", "adduser", "libcap2-bin");
+
+    private static final List<String> PACKAGES = List.of(
+            "systemd",
+            "systemd-sysv",
+            "dbus",
+            "libpam-systemd",
+            "nftables",
+            "iproute2",
+            "socat",
+            "jq",
+            "procps",
+            "adduser",
+            "libcap2-bin");
     private static final Path ROOTS = Path.of("target/systemd-root").toAbsolutePath();
 
     /** The systems a machine runs: a minimal root of each release, made with the host's debootstrap. */
@@ -40,7 +51,9 @@ public final class NspawnMachine implements AutoCloseable {
         UBUNTU_24_04("noble");
 
         /** Ubuntu's archive keyring (project/ubuntu-archive-keyring.gpg, with the 2018 signing key), by SHA-256. */
-        private static final String UBUNTU_KEYRING_SHA256 = "80a36b0a6de2f69f49d2df75ef473ccde121e9e190b9ea01d20a4f63778d5c31";
+        private static final String UBUNTU_KEYRING_SHA256 =
+                "80a36b0a6de2f69f49d2df75ef473ccde121e9e190b9ea01d20a4f63778d5c31";
+
         private static final String UBUNTU_MIRROR = "http://archive.ubuntu.com/ubuntu";
 
         private final String suite;
@@ -57,8 +70,14 @@ public final class NspawnMachine implements AutoCloseable {
         List<String> debootstrap() throws Exception {
             return switch (this) {
                 case DEBIAN_12 -> List.of(suite, base().toString(), mirror());
-                case UBUNTU_24_04 -> List.of("--keyring=" + ubuntuKeyring(), "--components=main,universe", suite,
-                        base().toString(), UBUNTU_MIRROR, "/usr/share/debootstrap/scripts/gutsy");
+                case UBUNTU_24_04 ->
+                    List.of(
+                            "--keyring=" + ubuntuKeyring(),
+                            "--components=main,universe",
+                            suite,
+                            base().toString(),
+                            UBUNTU_MIRROR,
+                            "/usr/share/debootstrap/scripts/gutsy");
             };
         }
 
@@ -82,14 +101,19 @@ public final class NspawnMachine implements AutoCloseable {
             Path keyring = ROOTS.resolve("ubuntu-archive-keyring.gpg");
             if (!Files.exists(keyring)) {
                 Files.createDirectories(ROOTS);
-                try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
-                    HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(
-                            URI.create(UBUNTU_MIRROR + "/project/ubuntu-archive-keyring.gpg"))
-                            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                try (HttpClient http = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build()) {
+                    HttpResponse<byte[]> got = http.send(
+                            HttpRequest.newBuilder(URI.create(UBUNTU_MIRROR + "/project/ubuntu-archive-keyring.gpg"))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
                     if (got.statusCode() != 200) {
                         throw new IOException("HTTP " + got.statusCode() + " for the archive keyring");
                     }
-                    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(got.body()));
+                    String sha = HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(got.body()));
                     if (!sha.equals(UBUNTU_KEYRING_SHA256)) {
                         throw new IllegalStateException("Ubuntu's archive keyring has SHA-256 " + sha + ", not the "
                                 + "one this test knows: check its keys (gpg --show-keys) and update the constant");
@@ -143,8 +167,8 @@ public final class NspawnMachine implements AutoCloseable {
             }
             deleteTree(base);
             Files.createDirectories(base.getParent());
-            List<String> command = new ArrayList<>(List.of("/usr/sbin/debootstrap", "--variant=minbase",
-                    "--include=" + String.join(",", PACKAGES)));
+            List<String> command = new ArrayList<>(
+                    List.of("/usr/sbin/debootstrap", "--variant=minbase", "--include=" + String.join(",", PACKAGES)));
             command.addAll(distro.debootstrap());
             Result made = host(Duration.ofMinutes(10), command.toArray(String[]::new));
             if (made.code() != 0) {
@@ -162,7 +186,9 @@ public final class NspawnMachine implements AutoCloseable {
             sources.add(Path.of("/etc/apt/sources.list"));
         }
         try (Stream<Path> d = Files.list(Path.of("/etc/apt/sources.list.d"))) {
-            d.filter(p -> p.toString().endsWith(".sources") || p.toString().endsWith(".list")).sorted().forEach(sources::add);
+            d.filter(p -> p.toString().endsWith(".sources") || p.toString().endsWith(".list"))
+                    .sorted()
+                    .forEach(sources::add);
         }
         for (Path f : sources) {
             for (String line : Files.readAllLines(f)) {
@@ -201,8 +227,16 @@ public final class NspawnMachine implements AutoCloseable {
         for (Path c : cgroups) {
             join.append("echo $$ > ").append(c.resolve("cgroup.procs")).append(" && ");
         }
-        List<String> nspawn = new ArrayList<>(List.of("systemd-nspawn", "-D", root.toString(), "-b", "--register=no",
-                "--keep-unit", "--private-network", "--console=read-only", "--system-call-filter=bpf",
+        List<String> nspawn = new ArrayList<>(List.of(
+                "systemd-nspawn",
+                "-D",
+                root.toString(),
+                "-b",
+                "--register=no",
+                "--keep-unit",
+                "--private-network",
+                "--console=read-only",
+                "--system-call-filter=bpf",
                 "--machine=" + name));
         nspawn.addAll(List.of(extra));
         Path console = workDir.resolve(name + ".console.log");
@@ -219,7 +253,9 @@ public final class NspawnMachine implements AutoCloseable {
             String state;
             do {
                 // "offline" until systemd listens on its private socket
-                state = m.exec(Duration.ofSeconds(90), "systemctl", "is-system-running", "--wait").output().strip();
+                state = m.exec(Duration.ofSeconds(90), "systemctl", "is-system-running", "--wait")
+                        .output()
+                        .strip();
                 if (state.equals("running") || state.equals("degraded")) {
                     return m;
                 }
@@ -239,7 +275,8 @@ public final class NspawnMachine implements AutoCloseable {
     private static List<Path> cgroupsFor(String name) {
         Path fs = Path.of("/sys/fs/cgroup");
         if (Files.isDirectory(fs.resolve("unified")) && Files.isDirectory(fs.resolve("systemd"))) {
-            return List.of(fs.resolve("unified").resolve(name), fs.resolve("systemd").resolve(name));
+            return List.of(
+                    fs.resolve("unified").resolve(name), fs.resolve("systemd").resolve(name));
         }
         return List.of(fs.resolve(name));
     }
@@ -255,8 +292,12 @@ public final class NspawnMachine implements AutoCloseable {
                 try {
                     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                         // pid 1 of its namespace, once nspawn's child has become systemd
-                        if (line.startsWith("NSpid:") && line.split("\\s+").length == 3 && line.endsWith("\t1")
-                                && Files.readString(Path.of("/proc/" + pid + "/comm")).strip().equals("systemd")) {
+                        if (line.startsWith("NSpid:")
+                                && line.split("\\s+").length == 3
+                                && line.endsWith("\t1")
+                                && Files.readString(Path.of("/proc/" + pid + "/comm"))
+                                        .strip()
+                                        .equals("systemd")) {
                             init = pid;
                             return;
                         }
@@ -277,7 +318,8 @@ public final class NspawnMachine implements AutoCloseable {
             return out;
         }
         try (Stream<Path> walk = Files.walk(cgroup)) {
-            for (Path procs : walk.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
+            for (Path procs : walk.filter(p -> p.getFileName().toString().equals("cgroup.procs"))
+                    .toList()) {
                 try {
                     for (String line : Files.readAllLines(procs)) {
                         if (!line.isBlank()) {
@@ -312,9 +354,24 @@ public final class NspawnMachine implements AutoCloseable {
     }
 
     public Result exec(Duration timeout, String... command) throws Exception {
-        List<String> full = new ArrayList<>(List.of("nsenter", "--target", Long.toString(init), "--mount", "--uts",
-                "--ipc", "--net", "--pid", "--cgroup", "--root", "--wdns=/", "--", "/usr/bin/env", "-i",
-                "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", "HOME=/root",
+        List<String> full = new ArrayList<>(List.of(
+                "nsenter",
+                "--target",
+                Long.toString(init),
+                "--mount",
+                "--uts",
+                "--ipc",
+                "--net",
+                "--pid",
+                "--cgroup",
+                "--root",
+                "--wdns=/",
+                "--",
+                "/usr/bin/env",
+                "-i",
+                "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "LANG=C.UTF-8",
+                "HOME=/root",
                 "DEBIAN_FRONTEND=noninteractive"));
         full.addAll(List.of(command));
         return host(timeout, full.toArray(String[]::new));
@@ -401,7 +458,9 @@ public final class NspawnMachine implements AutoCloseable {
         }
         List<Path> dirs;
         try (Stream<Path> walk = Files.walk(cgroup)) {
-            dirs = walk.filter(Files::isDirectory).sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
+            dirs = walk.filter(Files::isDirectory)
+                    .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
+                    .toList();
         }
         for (Path d : dirs) {
             for (int attempt = 0; attempt < 50; attempt++) {

@@ -32,7 +32,9 @@ public final class Samples {
     /** The compact lines of {@code dir}'s samples.ndjson, in file-name order. */
     public static List<String> lines(Path dir) {
         try {
-            return Files.readAllLines(dir.resolve("samples.ndjson")).stream().filter(l -> !l.isBlank()).toList();
+            return Files.readAllLines(dir.resolve("samples.ndjson")).stream()
+                    .filter(l -> !l.isBlank())
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -57,7 +59,9 @@ public final class Samples {
     /** The pretty-printed sample files of {@code dir}, in name order. */
     public static List<Path> files(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

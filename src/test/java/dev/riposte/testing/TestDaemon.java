@@ -39,7 +39,8 @@ public final class TestDaemon implements AutoCloseable {
     }
 
     /** @param intakeYaml more keys of the intake section, each line indented by two spaces */
-    public TestDaemon(Path dir, String intakeYaml, String extraYaml, java.util.Map<String, String> reactions) throws Exception {
+    public TestDaemon(Path dir, String intakeYaml, String extraYaml, java.util.Map<String, String> reactions)
+            throws Exception {
         this.dir = dir;
         Path reactionsDir = dir.resolve("reactions.d");
         Files.createDirectories(reactionsDir);
@@ -58,8 +59,14 @@ public final class TestDaemon implements AutoCloseable {
                   dir: %s
                 state:
                   path: %s
-                """.formatted(dir.resolve("run/events.sock"), dir.resolve("run/control.sock"), intakeYaml, reactionsDir,
-                dir.resolve("evidence"), dir.resolve("state.db")) + extraYaml;
+                """.formatted(
+                                dir.resolve("run/events.sock"),
+                                dir.resolve("run/control.sock"),
+                                intakeYaml,
+                                reactionsDir,
+                                dir.resolve("evidence"),
+                                dir.resolve("state.db"))
+                + extraYaml;
         Files.writeString(configFile(), yaml);
         RiposteConfig config = ConfigLoader.load(configFile());
         daemon = Daemon.start(config, List.of(runs::add));
@@ -121,7 +128,9 @@ public final class TestDaemon implements AutoCloseable {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(controlSocket));
             ch.write(ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
-            return JSON.readTree(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8)).readLine());
+            return JSON.readTree(
+                    new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8))
+                            .readLine());
         }
     }
 
@@ -132,7 +141,12 @@ public final class TestDaemon implements AutoCloseable {
     /** Waits (up to 30 s) until {@code events.done + events.dropped} reaches {@code count}; returns the stats then. */
     public JsonNode awaitFinished(long count) throws Exception {
         JsonNode s = stats();
-        for (int i = 0; i < 3000 && s.path("events").path("done").asLong() + s.path("events").path("dropped").asLong() < count; i++) {
+        for (int i = 0;
+                i < 3000
+                        && s.path("events").path("done").asLong()
+                                        + s.path("events").path("dropped").asLong()
+                                < count;
+                i++) {
             Thread.sleep(10);
             s = stats();
         }

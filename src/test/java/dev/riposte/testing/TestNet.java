@@ -16,13 +16,15 @@ import java.util.List;
 
 /** Netpolicy bridges for tests: the real enforcer over a dry-run kernel, and a stand-in for DNS. */
 public final class TestNet {
-    public static final Enforcer.Settings SETTINGS = new Enforcer.Settings(65_536, 64, Duration.ofMinutes(5), Duration.ofSeconds(30));
+    public static final Enforcer.Settings SETTINGS =
+            new Enforcer.Settings(65_536, 64, Duration.ofMinutes(5), Duration.ofSeconds(30));
 
     private TestNet() {}
 
     /** The default never_block list plus this host's addresses, as in production. */
     public static Guard guard() {
-        return Guard.forHost(ConfigLoader.DEFAULT_NEVER_BLOCK.stream().map(Cidr::parse).toList(), List.of("nft"));
+        return Guard.forHost(
+                ConfigLoader.DEFAULT_NEVER_BLOCK.stream().map(Cidr::parse).toList(), List.of("nft"));
     }
 
     public static Enforcer dryRun(Clock clock) throws Kernel.KernelException {

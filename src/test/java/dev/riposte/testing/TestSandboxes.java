@@ -3,8 +3,8 @@ package dev.riposte.testing;
 import dev.riposte.config.ConfigLoader;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.effect.Effects;
-import dev.riposte.effect.files.LocalFiles;
 import dev.riposte.effect.files.FileEffects;
+import dev.riposte.effect.files.LocalFiles;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionException;
@@ -41,8 +41,10 @@ public final class TestSandboxes {
      * reads under {@code readRoots} with the default deny list, {@code maxBytes} for both size limits.
      */
     public static LocalFiles localFiles(Path evidence, List<Path> writeRoots, List<Path> readRoots, long maxBytes) {
-        return new LocalFiles(new RiposteConfig.Evidence(evidence, maxBytes, Duration.ofDays(7), 1L << 30),
-                new RiposteConfig.Files(writeRoots, readRoots, ConfigLoader.DEFAULT_READ_DENY, maxBytes), List.of());
+        return new LocalFiles(
+                new RiposteConfig.Evidence(evidence, maxBytes, Duration.ofDays(7), 1L << 30),
+                new RiposteConfig.Files(writeRoots, readRoots, ConfigLoader.DEFAULT_READ_DENY, maxBytes),
+                List.of());
     }
 
     /** The shell runner the daemon would have with the default configuration (tests run as root: isolated). */
@@ -52,11 +54,14 @@ public final class TestSandboxes {
 
     /** A run's helper calls as {@code Helper(args)=result}, with {@code errno=...} after a failure. */
     public static List<String> calls(List<dev.riposte.helpers.HelperCall> calls) {
-        return calls.stream().map(c -> c + (c.errno().isEmpty() ? "" : " errno=" + c.errno())).toList();
+        return calls.stream()
+                .map(c -> c + (c.errno().isEmpty() ? "" : " errno=" + c.errno()))
+                .toList();
     }
 
     /** Writes {@code text} as {@code dir/name.js} and loads it through the real loader. */
-    public static Reaction load(Sandbox sandbox, Path dir, String name, String text) throws IOException, ReactionException {
+    public static Reaction load(Sandbox sandbox, Path dir, String name, String text)
+            throws IOException, ReactionException {
         Path file = dir.resolve(name + ".js");
         Files.writeString(file, text);
         return new ReactionLoader(sandbox, TestSandboxes.shell(Path.of("/tmp")), Duration.ofSeconds(1)).load(file);

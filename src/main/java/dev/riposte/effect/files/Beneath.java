@@ -29,8 +29,14 @@ final class Beneath implements AutoCloseable {
 
     /** Opens {@code root}, which must be a directory reached without any symbolic link. */
     static Beneath open(LibC libc, Path root) throws ErrnoException {
-        return new Beneath(libc, libc.openat2(LibC.AT_FDCWD, root.toString(),
-                LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0, LibC.RESOLVE_NO_SYMLINKS | LibC.RESOLVE_NO_MAGICLINKS));
+        return new Beneath(
+                libc,
+                libc.openat2(
+                        LibC.AT_FDCWD,
+                        root.toString(),
+                        LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC,
+                        0,
+                        LibC.RESOLVE_NO_SYMLINKS | LibC.RESOLVE_NO_MAGICLINKS));
     }
 
     /**
@@ -39,8 +45,12 @@ final class Beneath implements AutoCloseable {
      */
     void writeFile(Path relative, byte[] data, int mode) throws ErrnoException, IOException {
         // O_NONBLOCK: a FIFO swapped in cannot make the open wait for a reader.
-        int fd = libc.openat2(root, relative.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_NOFOLLOW | LibC.O_NONBLOCK
-                | LibC.O_NOCTTY | LibC.O_CLOEXEC, mode, RESOLVE);
+        int fd = libc.openat2(
+                root,
+                relative.toString(),
+                LibC.O_WRONLY | LibC.O_CREAT | LibC.O_NOFOLLOW | LibC.O_NONBLOCK | LibC.O_NOCTTY | LibC.O_CLOEXEC,
+                mode,
+                RESOLVE);
         try {
             FileStat stat = libc.fstat(fd);
             if (!stat.isRegular()) {
@@ -66,8 +76,8 @@ final class Beneath implements AutoCloseable {
         try {
             String name = relative.getFileName().toString();
             libc.mkdirat(parent, name, mode);
-            int dir = libc.openat2(parent, name, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0,
-                    RESOLVE);
+            int dir = libc.openat2(
+                    parent, name, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0, RESOLVE);
             try {
                 libc.fchmod(dir, mode);
             } finally {
@@ -83,8 +93,12 @@ final class Beneath implements AutoCloseable {
      * open directory (see {@link Tree}), so nothing outside it can be reached.
      */
     void removeTree(Path relative) throws ErrnoException, IOException {
-        int dir = libc.openat2(root, relative.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW
-                | LibC.O_CLOEXEC, 0, RESOLVE);
+        int dir = libc.openat2(
+                root,
+                relative.toString(),
+                LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC,
+                0,
+                RESOLVE);
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(Path.of("/proc/self/fd/" + dir))) {
             // /proc/self/fd/N names exactly the directory this fd holds, wherever links now point.
             if (!(stream instanceof SecureDirectoryStream<Path> secure)) {
@@ -104,7 +118,8 @@ final class Beneath implements AutoCloseable {
 
     private int openParent(Path relative) throws ErrnoException {
         Path parent = relative.getParent();
-        return parent == null ? root
+        return parent == null
+                ? root
                 : libc.openat2(root, parent.toString(), LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0, RESOLVE);
     }
 

@@ -40,9 +40,12 @@ public final class EvidenceRetention {
         List<Entry> entries = new ArrayList<>();
         try (Stream<Path> list = Files.list(dir)) {
             for (Path p : list.toList()) {
-                Instant modified = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
-                long size = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? Tree.size(p)
-                        : Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+                Instant modified =
+                        Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
+                long size = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                        ? Tree.size(p)
+                        : Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                                .size();
                 entries.add(new Entry(p, modified, size));
             }
         }
@@ -66,7 +69,11 @@ public final class EvidenceRetention {
                 LOG.warn("evidence retention: cannot remove {}: {}", e.path(), ex.getMessage());
                 continue;
             }
-            LOG.info("evidence retention: removed {} ({} bytes, modified {}): {}", e.path(), e.size(), e.modified(),
+            LOG.info(
+                    "evidence retention: removed {} ({} bytes, modified {}): {}",
+                    e.path(),
+                    e.size(),
+                    e.modified(),
                     expired ? "older than evidence.retention" : "evidence.max_bytes exceeded");
             total -= e.size();
             removed++;

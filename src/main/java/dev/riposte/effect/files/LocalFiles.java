@@ -82,8 +82,8 @@ public final class LocalFiles implements FileEffects {
     @Override
     public EffectResult createTempDir(String pattern) {
         if (!TEMP_PATTERN.matcher(pattern).matches()) {
-            return EffectResult.failed("pattern \"" + pattern + "\" must be 1 to 64 characters of A-Z a-z 0-9 . _ - "
-                    + "followed by *");
+            return EffectResult.failed(
+                    "pattern \"" + pattern + "\" must be 1 to 64 characters of A-Z a-z 0-9 . _ - " + "followed by *");
         }
         String prefix = pattern.substring(0, pattern.length() - 1);
         try (Beneath evidence = Beneath.open(libc, evidenceDir)) {
@@ -105,15 +105,16 @@ public final class LocalFiles implements FileEffects {
             }
             return EffectResult.failed("no free name for pattern \"" + pattern + "\" after 16 attempts");
         } catch (ErrnoException e) {
-            return EffectResult.failed("cannot create a directory in " + evidenceDir + ": " + linkOrError(evidenceDir, e));
+            return EffectResult.failed(
+                    "cannot create a directory in " + evidenceDir + ": " + linkOrError(evidenceDir, e));
         }
     }
 
     @Override
     public EffectResult writeFile(String text, byte[] data) {
         if (data.length > maxFileBytes) {
-            return EffectResult.failed("data has " + data.length + " bytes; the limit is " + maxFileBytes
-                    + " (evidence.max_file_bytes)");
+            return EffectResult.failed(
+                    "data has " + data.length + " bytes; the limit is " + maxFileBytes + " (evidence.max_file_bytes)");
         }
         PathPolicy.Target target;
         try {
@@ -149,8 +150,12 @@ public final class LocalFiles implements FileEffects {
         }
         int fd;
         try {
-            fd = libc.openat2(LibC.AT_FDCWD, path.toString(), LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_NOCTTY
-                    | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0, LibC.RESOLVE_NO_SYMLINKS | LibC.RESOLVE_NO_MAGICLINKS);
+            fd = libc.openat2(
+                    LibC.AT_FDCWD,
+                    path.toString(),
+                    LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_NOCTTY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC,
+                    0,
+                    LibC.RESOLVE_NO_SYMLINKS | LibC.RESOLVE_NO_MAGICLINKS);
         } catch (ErrnoException e) {
             return refusedOrFailed("cannot open", path, e);
         }
@@ -164,11 +169,12 @@ public final class LocalFiles implements FileEffects {
         } catch (IllegalArgumentException e) {
             return EffectResult.failed("refused: " + e.getMessage());
         } catch (TooLarge e) {
-            return EffectResult.failed("\"" + path + "\" has more than " + maxReadBytes + " bytes (files.max_read_bytes)");
+            return EffectResult.failed(
+                    "\"" + path + "\" has more than " + maxReadBytes + " bytes (files.max_read_bytes)");
         } catch (ErrnoException e) {
             if (e.errno == ErrnoException.EAGAIN) {
-                return EffectResult.failed("refused: reading \"" + path + "\" would block (it waits for data that may "
-                        + "never come)");
+                return EffectResult.failed(
+                        "refused: reading \"" + path + "\" would block (it waits for data that may " + "never come)");
             }
             return EffectResult.failed("cannot read \"" + path + "\": " + ErrnoException.describe(e.errno));
         } catch (IOException e) {
@@ -214,7 +220,11 @@ public final class LocalFiles implements FileEffects {
         int fd;
         try {
             // O_PATH: nothing is opened for reading, so no FIFO or device can make this wait.
-            fd = libc.openat2(LibC.AT_FDCWD, path.toString(), LibC.O_PATH | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0,
+            fd = libc.openat2(
+                    LibC.AT_FDCWD,
+                    path.toString(),
+                    LibC.O_PATH | LibC.O_NOFOLLOW | LibC.O_CLOEXEC,
+                    0,
                     LibC.RESOLVE_NO_SYMLINKS | LibC.RESOLVE_NO_MAGICLINKS);
         } catch (ErrnoException e) {
             return refusedOrFailed("cannot stat", path, e);
@@ -222,8 +232,8 @@ public final class LocalFiles implements FileEffects {
         try {
             FileStat stat = libc.fstat(fd);
             readPolicy.checkOpened(path, stat);
-            return EffectResult.done("{\"size\":" + stat.size() + ",\"mode\":" + (stat.mode() & 07777)
-                    + ",\"modTime\":" + stat.mtimeSeconds() + ",\"isDir\":" + stat.isDirectory() + "}");
+            return EffectResult.done("{\"size\":" + stat.size() + ",\"mode\":" + (stat.mode() & 07777) + ",\"modTime\":"
+                    + stat.mtimeSeconds() + ",\"isDir\":" + stat.isDirectory() + "}");
         } catch (IllegalArgumentException e) {
             return EffectResult.failed("refused: " + e.getMessage());
         } catch (ErrnoException | IOException e) {
@@ -247,7 +257,8 @@ public final class LocalFiles implements FileEffects {
             if (e.errno == ErrnoException.ENOENT && !Files.exists(target.path(), LinkOption.NOFOLLOW_LINKS)) {
                 return EffectResult.unchanged();
             }
-            if (e.errno == ErrnoException.ENOTDIR && Files.exists(target.path(), LinkOption.NOFOLLOW_LINKS)
+            if (e.errno == ErrnoException.ENOTDIR
+                    && Files.exists(target.path(), LinkOption.NOFOLLOW_LINKS)
                     && !Files.isSymbolicLink(target.path())) {
                 return EffectResult.failed("\"" + target.path() + "\" is not a directory");
             }
@@ -276,7 +287,8 @@ public final class LocalFiles implements FileEffects {
     private static String linkOrError(Path path, ErrnoException e) {
         if (e.errno == ErrnoException.ELOOP || e.errno == ErrnoException.EXDEV) {
             Path link = PathPolicy.firstLink(path);
-            return link != null ? "\"" + link + "\" is a symbolic link; no link may appear in the path"
+            return link != null
+                    ? "\"" + link + "\" is a symbolic link; no link may appear in the path"
                     : "\"" + path + "\" was reached through a symbolic link; no link may appear in the path";
         }
         return ErrnoException.describe(e.errno);

@@ -17,7 +17,9 @@ public final class PathPolicy {
 
     public PathPolicy(List<Path> roots) {
         this.configured = List.copyOf(roots);
-        this.roots = roots.stream().sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
+        this.roots = roots.stream()
+                .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
+                .toList();
     }
 
     /** A checked path: the root it lies in, and the path relative to that root. */

@@ -45,7 +45,8 @@ public final class ReadPolicy {
         for (String glob : denyGlobs) {
             deny.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
-        this.alwaysDenied = alwaysDenied.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        this.alwaysDenied =
+                alwaysDenied.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     }
 
     /**
@@ -68,8 +69,8 @@ public final class ReadPolicy {
         for (Path p = real; p != null; p = p.getParent()) {
             for (int i = 0; i < deny.size(); i++) {
                 if (deny.get(i).matches(p)) {
-                    throw new IllegalArgumentException(describe(text, real) + " is denied by files.read_deny entry "
-                            + denyGlobs.get(i));
+                    throw new IllegalArgumentException(
+                            describe(text, real) + " is denied by files.read_deny entry " + denyGlobs.get(i));
                 }
             }
             if (alwaysDenied.contains(p)) {
@@ -101,14 +102,15 @@ public final class ReadPolicy {
     void checkOpened(Path real, FileStat opened) throws IOException {
         for (Path own : alwaysDenied) {
             if (same(own, opened)) {
-                throw new IllegalArgumentException("\"" + real + "\" is riposte's own state (" + own + ") under another name");
+                throw new IllegalArgumentException(
+                        "\"" + real + "\" is riposte's own state (" + own + ") under another name");
             }
         }
         if (opened.nlink() > 1) {
             Path denied = deniedLinkOf(opened);
             if (denied != null) {
-                throw new IllegalArgumentException("\"" + real + "\" is a hard link to " + denied
-                        + ", which files.read_deny refuses");
+                throw new IllegalArgumentException(
+                        "\"" + real + "\" is a hard link to " + denied + ", which files.read_deny refuses");
             }
         }
     }
@@ -142,7 +144,9 @@ public final class ReadPolicy {
                     if (++seen[0] > MAX_DENIED_ENTRIES) {
                         return Path.of(denyGlobs.get(i) + " (too many entries to rule it out)");
                     }
-                    if (underMatch(matcher, p, start) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && same(p, opened)) {
+                    if (underMatch(matcher, p, start)
+                            && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                            && same(p, opened)) {
                         return p;
                     }
                 }

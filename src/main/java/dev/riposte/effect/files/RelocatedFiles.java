@@ -31,7 +31,8 @@ public final class RelocatedFiles implements FileEffects {
 
     /** A result, as the reaction must see it. */
     private EffectResult out(EffectResult r) {
-        return new EffectResult(r.code(), r.value().replace(actual, shown), r.error().replace(actual, shown), r.targets());
+        return new EffectResult(
+                r.code(), r.value().replace(actual, shown), r.error().replace(actual, shown), r.targets());
     }
 
     @Override

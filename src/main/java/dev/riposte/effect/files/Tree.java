@@ -63,7 +63,8 @@ public final class Tree {
 
     private static boolean isDirectory(SecureDirectoryStream<Path> dir, Path name) throws IOException {
         return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .readAttributes().isDirectory();
+                .readAttributes()
+                .isDirectory();
     }
 
     /** Bytes in regular files under {@code root} (or {@code root} itself if it is a file). */

@@ -10,7 +10,8 @@ public record Cidr(InetAddress network, int prefix, String text) {
         Objects.requireNonNull(network);
         int bits = network.getAddress().length * 8;
         if (prefix < 0 || prefix > bits) {
-            throw new IllegalArgumentException("prefix /" + prefix + " is out of range for " + network.getHostAddress());
+            throw new IllegalArgumentException(
+                    "prefix /" + prefix + " is out of range for " + network.getHostAddress());
         }
     }
 
@@ -27,7 +28,8 @@ public record Cidr(InetAddress network, int prefix, String text) {
         if (slash >= 0) {
             String p = text.substring(slash + 1);
             if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > bits) {
-                throw new IllegalArgumentException(IpLiteral.quote(text) + " has a bad prefix length (0.." + bits + ")");
+                throw new IllegalArgumentException(
+                        IpLiteral.quote(text) + " has a bad prefix length (0.." + bits + ")");
             }
             prefix = Integer.parseInt(p);
         }

@@ -14,6 +14,7 @@ public final class DisabledNetPolicy implements NetPolicy {
     private final String reason;
     /** What earlier runs stored, read once: while this policy is in place nothing can change it. */
     private final List<Block> blocks;
+
     private final List<FollowedDomain> domains;
 
     public DisabledNetPolicy(String reason) {
@@ -86,9 +87,11 @@ public final class DisabledNetPolicy implements NetPolicy {
     public NetPolicyStatus status() {
         int blocked = blocks.size();
         int followed = domains.size();
-        String said = blocked + followed == 0 ? reason : reason + "; " + blocked + " blocks and " + followed
-                + " domains stored by an earlier run are listed but not managed: table inet riposte may still hold them "
-                + "(riposte netpolicy flush lifts them once netpolicy works)";
+        String said = blocked + followed == 0
+                ? reason
+                : reason + "; " + blocked + " blocks and " + followed
+                        + " domains stored by an earlier run are listed but not managed: table inet riposte may still hold them "
+                        + "(riposte netpolicy flush lifts them once netpolicy works)";
         return new NetPolicyStatus("disabled", false, said, blocked, followed, 0);
     }
 }

@@ -15,6 +15,7 @@ public final class DryRunKernel implements Kernel {
     private static final Logger LOG = LoggerFactory.getLogger(DryRunKernel.class);
     /** Address to the end of its element; {@link Instant#MAX} for no timeout. */
     private final Map<InetAddress, Instant> sets = new HashMap<>();
+
     private final Clock clock;
     private boolean present;
 
@@ -46,7 +47,8 @@ public final class DryRunKernel implements Kernel {
     }
 
     private void put(Element e) {
-        sets.put(e.address(), e.timeout() == null ? Instant.MAX : clock.instant().plus(e.timeout()));
+        sets.put(
+                e.address(), e.timeout() == null ? Instant.MAX : clock.instant().plus(e.timeout()));
     }
 
     @Override
@@ -57,7 +59,9 @@ public final class DryRunKernel implements Kernel {
         }
         for (Element e : add) {
             put(e);
-            LOG.info("netpolicy dry-run: would block {}{}", IpLiteral.format(e.address()),
+            LOG.info(
+                    "netpolicy dry-run: would block {}{}",
+                    IpLiteral.format(e.address()),
                     e.timeout() == null ? "" : " for " + e.timeout().toSeconds() + " s");
         }
     }

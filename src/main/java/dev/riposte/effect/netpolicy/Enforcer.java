@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class Enforcer implements NetPolicy, AutoCloseable {
     /** How far the kernel's time left may be from riposte's before reconcile re-sets it. */
     static final Duration TIMEOUT_TOLERANCE = Duration.ofSeconds(5);
+
     private static final Logger LOG = LoggerFactory.getLogger(Enforcer.class);
 
     /**
@@ -49,7 +50,10 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
      */
     public record Settings(int maxBlocks, int maxDomainAddresses, Duration domainRefresh, Duration reconcileInterval) {
         public static Settings of(dev.riposte.config.RiposteConfig.NetPolicy config) {
-            return new Settings(config.maxBlocks(), config.maxDomainAddresses(), config.domainRefresh(),
+            return new Settings(
+                    config.maxBlocks(),
+                    config.maxDomainAddresses(),
+                    config.domainRefresh(),
                     config.reconcileInterval());
         }
     }
@@ -64,6 +68,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     private final Map<String, FollowedDomain> domains = new LinkedHashMap<>();
     /** Kernel changes not yet applied: additions (the latest wins) and deletions. */
     private final Map<InetAddress, Block> pendingAdd = new LinkedHashMap<>();
+
     private final Set<InetAddress> pendingDelete = new LinkedHashSet<>();
     private final AtomicLong repairs = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
@@ -73,6 +78,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     private String failing;
     /** After a flush the table stays away until something is blocked again. */
     private boolean flushed;
+
     private volatile boolean closed;
 
     private Enforcer(Kernel kernel, BlockStore store, Guard guard, Resolver resolver, Settings settings, Clock clock) {
@@ -83,8 +89,8 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.writer = Thread.ofPlatform().name("riposte-netpolicy").daemon().unstarted(this::writeLoop);
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("riposte-reconcile")
-                .daemon().unstarted(r));
+        this.timers = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("riposte-reconcile").daemon().unstarted(r));
     }
 
     /**
@@ -93,8 +99,9 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
      *
      * @throws Kernel.KernelException when the kernel cannot be set up at all (the caller degrades to disabled)
      */
-    public static Enforcer start(Kernel kernel, BlockStore store, Guard guard, Resolver resolver, Settings settings,
-                                 Clock clock) throws Kernel.KernelException {
+    public static Enforcer start(
+            Kernel kernel, BlockStore store, Guard guard, Resolver resolver, Settings settings, Clock clock)
+            throws Kernel.KernelException {
         Enforcer e = new Enforcer(kernel, store, guard, resolver, settings, clock);
         e.restore();
         e.writer.start();
@@ -135,8 +142,13 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
             }
         }
         kernel.replace(elements(blocks.values(), now));
-        LOG.info("netpolicy: {} ready, {} blocks restored ({} expired dropped), {} domains followed, in {} ms",
-                kernel.name(), blocks.size(), expired.size(), domains.size(), (System.nanoTime() - start) / 1_000_000);
+        LOG.info(
+                "netpolicy: {} ready, {} blocks restored ({} expired dropped), {} domains followed, in {} ms",
+                kernel.name(),
+                blocks.size(),
+                expired.size(),
+                domains.size(),
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     private static List<Kernel.Element> elements(java.util.Collection<Block> bs, Instant now) {
@@ -190,8 +202,13 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         pendingAdd.put(address, block);
         flushed = false;
         notifyAll();
-        LOG.info("netpolicy: block {}{} ({}, reaction {}, event {})", IpLiteral.format(address),
-                expires == null ? "" : " until " + expires, origin.reason(), origin.reaction(), origin.eventUuid());
+        LOG.info(
+                "netpolicy: block {}{} ({}, reaction {}, event {})",
+                IpLiteral.format(address),
+                expires == null ? "" : " until " + expires,
+                origin.reason(),
+                origin.reaction(),
+                origin.eventUuid());
         return EffectResult.done();
     }
 
@@ -247,7 +264,8 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
             domains.put(domain, followed);
             LOG.info("netpolicy: following {} ({} addresses)", domain, addresses.size());
             List<String> refused = blockAll(domain, addresses, origin);
-            return refused.isEmpty() ? EffectResult.done()
+            return refused.isEmpty()
+                    ? EffectResult.done()
                     : EffectResult.failed(domain + " is followed, but " + String.join("; ", refused));
         }
     }
@@ -262,10 +280,12 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         List<String> refused = new ArrayList<>();
         String reason = "domain " + domain;
         List<InetAddress> answer = addresses.size() > settings.maxDomainAddresses()
-                ? addresses.subList(0, settings.maxDomainAddresses()) : addresses;
+                ? addresses.subList(0, settings.maxDomainAddresses())
+                : addresses;
         if (answer.size() < addresses.size()) {
-            refused.add((addresses.size() - answer.size()) + " of its " + addresses.size() + " addresses were not blocked: "
-                    + "a domain keeps at most " + settings.maxDomainAddresses() + " (netpolicy.max_domain_addresses)");
+            refused.add((addresses.size() - answer.size()) + " of its " + addresses.size()
+                    + " addresses were not blocked: " + "a domain keeps at most " + settings.maxDomainAddresses()
+                    + " (netpolicy.max_domain_addresses)");
         }
         Instant now = clock.instant();
         for (InetAddress a : answer) {
@@ -276,12 +296,17 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
             List<Block> own = new ArrayList<>(blocks.values().stream()
                     .filter(b -> b.activeAt(now) && b.origin().reason().equals(reason) && !answer.contains(b.address()))
                     .toList());
-            long kept = blocks.values().stream().filter(b -> b.activeAt(now) && b.origin().reason().equals(reason)).count();
+            long kept = blocks.values().stream()
+                    .filter(b -> b.activeAt(now) && b.origin().reason().equals(reason))
+                    .count();
             if (kept >= settings.maxDomainAddresses() && !own.isEmpty()) {
                 Block oldest = own.getFirst();
                 unblock(oldest.address());
-                LOG.info("netpolicy: {} keeps at most {} addresses (netpolicy.max_domain_addresses): unblocked {}, its oldest",
-                        domain, settings.maxDomainAddresses(), IpLiteral.format(oldest.address()));
+                LOG.info(
+                        "netpolicy: {} keeps at most {} addresses (netpolicy.max_domain_addresses): unblocked {}, its oldest",
+                        domain,
+                        settings.maxDomainAddresses(),
+                        IpLiteral.format(oldest.address()));
             }
             EffectResult r = blockUntil(a, null, origin.withReason(reason));
             if (r.failed()) {
@@ -329,7 +354,10 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
                     }
                 }
             } catch (Resolver.ResolveException e) {
-                LOG.warn("netpolicy: cannot resolve followed domain {} again (its blocks stay): {}", d.domain(), e.getMessage());
+                LOG.warn(
+                        "netpolicy: cannot resolve followed domain {} again (its blocks stay): {}",
+                        d.domain(),
+                        e.getMessage());
             } catch (RuntimeException | OutOfMemoryError e) {
                 LOG.error("netpolicy: refreshing {} failed", d.domain(), e);
             }
@@ -339,7 +367,10 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     @Override
     public synchronized List<Block> blocks() {
         Instant now = clock.instant();
-        return blocks.values().stream().filter(b -> b.activeAt(now)).sorted(Comparator.comparing(Block::created)).toList();
+        return blocks.values().stream()
+                .filter(b -> b.activeAt(now))
+                .sorted(Comparator.comparing(Block::created))
+                .toList();
     }
 
     @Override
@@ -364,7 +395,8 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         try {
             kernel.remove();
         } catch (Kernel.KernelException e) {
-            return EffectResult.failed("the blocks are forgotten, but the table could not be removed: " + e.getMessage());
+            return EffectResult.failed(
+                    "the blocks are forgotten, but the table could not be removed: " + e.getMessage());
         }
         LOG.warn("netpolicy: flushed: every block lifted, every domain forgotten, table inet riposte removed");
         return EffectResult.done();
@@ -374,8 +406,11 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     public synchronized NetPolicyStatus status() {
         Instant now = clock.instant();
         boolean ok = failing == null;
-        String reason = ok ? (kernel.name().equals("dry-run") ? "netpolicy.backend is dry-run: blocks are logged, not applied"
-                : "table inet riposte is managed with nft") : "nftables refuses changes: " + failing;
+        String reason = ok
+                ? (kernel.name().equals("dry-run")
+                        ? "netpolicy.backend is dry-run: blocks are logged, not applied"
+                        : "table inet riposte is managed with nft")
+                : "nftables refuses changes: " + failing;
         return new NetPolicyStatus(kernel.name(), ok, reason, activeCount(now), domains.size(), repairs.get());
     }
 
@@ -418,8 +453,11 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
             } catch (Kernel.KernelException | OutOfMemoryError e) {
                 // A delete of an element whose timer ran out, a deleted table, a lost capability, a moment
                 // without heap: reconcile works out what the kernel lacks from riposte's own state and repairs it.
-                LOG.warn("netpolicy: a batch of {} additions and {} deletions failed ({}); reconciling",
-                        add.size(), delete.size(), e.getMessage());
+                LOG.warn(
+                        "netpolicy: a batch of {} additions and {} deletions failed ({}); reconciling",
+                        add.size(),
+                        delete.size(),
+                        e.getMessage());
                 reconcileQuietly();
             }
         }
@@ -470,8 +508,11 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
                     LOG.warn("netpolicy: repair: {} was missing from the kernel's set", IpLiteral.format(b.address()));
                     add.add(new Kernel.Element(b.address(), want));
                 } else if (!sameTimeout(want, left)) {
-                    LOG.warn("netpolicy: repair: {} had {} left in the kernel, riposte has {}", IpLiteral.format(b.address()),
-                            left == null ? "no limit" : left.toSeconds() + " s", want == null ? "no limit" : want.toSeconds() + " s");
+                    LOG.warn(
+                            "netpolicy: repair: {} had {} left in the kernel, riposte has {}",
+                            IpLiteral.format(b.address()),
+                            left == null ? "no limit" : left.toSeconds() + " s",
+                            want == null ? "no limit" : want.toSeconds() + " s");
                     delete.add(b.address());
                     add.add(new Kernel.Element(b.address(), want));
                 }
@@ -480,12 +521,17 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
             wanted.forEach(b -> known.add(b.address()));
             for (InetAddress a : actual.keySet()) {
                 if (!known.contains(a)) {
-                    LOG.warn("netpolicy: repair: {} was in the kernel's set but is not blocked by riposte; removed",
+                    LOG.warn(
+                            "netpolicy: repair: {} was in the kernel's set but is not blocked by riposte; removed",
                             IpLiteral.format(a));
                     delete.add(a);
                 }
             }
-            int fixed = add.size() + delete.size() - (int) add.stream().filter(e -> delete.contains(e.address())).count();
+            int fixed = add.size()
+                    + delete.size()
+                    - (int) add.stream()
+                            .filter(e -> delete.contains(e.address()))
+                            .count();
             if (!add.isEmpty() || !delete.isEmpty()) {
                 kernel.apply(add, delete);
                 count(fixed);
@@ -495,7 +541,8 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         } catch (Kernel.KernelException e) {
             synchronized (this) {
                 if (failing == null) {
-                    LOG.error("netpolicy: nftables refuses changes, blocks fail until it accepts them again: {}",
+                    LOG.error(
+                            "netpolicy: nftables refuses changes, blocks fail until it accepts them again: {}",
                             e.getMessage());
                 }
                 failing = e.getMessage();

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 public final class Guard {
     /** How old the host's addresses may be when a block is checked. */
     static final java.time.Duration HOST_ADDRESS_AGE = java.time.Duration.ofSeconds(1);
+
     private final List<Cidr> neverBlock;
     private final Supplier<Map<InetAddress, String>> hostAddresses;
     private volatile Map<InetAddress, String> own;

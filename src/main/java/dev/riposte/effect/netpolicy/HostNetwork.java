@@ -72,11 +72,15 @@ final class HostNetwork {
             for (JsonNode a : link.path("addr_info")) {
                 InetAddress local = literal(a.path("local").asText(""));
                 if (local != null) {
-                    out.put(local, "an address of this host (" + link.path("ifname").asText() + ")");
+                    out.put(
+                            local,
+                            "an address of this host (" + link.path("ifname").asText() + ")");
                 }
                 InetAddress broadcast = literal(a.path("broadcast").asText(""));
                 if (broadcast != null) {
-                    out.putIfAbsent(broadcast, "the broadcast address of " + link.path("ifname").asText());
+                    out.putIfAbsent(
+                            broadcast,
+                            "the broadcast address of " + link.path("ifname").asText());
                 }
             }
         }
@@ -84,7 +88,10 @@ final class HostNetwork {
             for (JsonNode route : ip(name, family, "-j", "route", "show", "default")) {
                 InetAddress gateway = literal(route.path("gateway").asText(""));
                 if (gateway != null) {
-                    out.putIfAbsent(gateway, "a default gateway of this host (via " + route.path("dev").asText() + ")");
+                    out.putIfAbsent(
+                            gateway,
+                            "a default gateway of this host (via "
+                                    + route.path("dev").asText() + ")");
                 }
             }
         }
@@ -98,10 +105,13 @@ final class HostNetwork {
     static void gateways4(List<String> lines, Map<InetAddress, String> out) {
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
             String[] f = line.trim().split("\\s+");
-            if (f.length >= 8 && f[1].equals("00000000") && f[7].equals("00000000")
+            if (f.length >= 8
+                    && f[1].equals("00000000")
+                    && f[7].equals("00000000")
                     && (Integer.parseInt(f[3], 16) & 0x2) != 0) {
                 byte[] le = HexFormat.of().parseHex(f[2]);
-                out.putIfAbsent(address(new byte[] {le[3], le[2], le[1], le[0]}),
+                out.putIfAbsent(
+                        address(new byte[] {le[3], le[2], le[1], le[0]}),
                         "a default gateway of this host (via " + f[0] + ")");
             }
         }
@@ -112,7 +122,8 @@ final class HostNetwork {
         for (String line : lines) {
             String[] f = line.trim().split("\\s+");
             if (f.length >= 10 && f[1].equals("00") && !f[4].matches("0+")) {
-                out.putIfAbsent(address(HexFormat.of().parseHex(f[4])), "a default gateway of this host (via " + f[9] + ")");
+                out.putIfAbsent(
+                        address(HexFormat.of().parseHex(f[4])), "a default gateway of this host (via " + f[9] + ")");
             }
         }
     }

@@ -40,8 +40,8 @@ public final class IpLiteral {
                 throw new IllegalArgumentException(quote(text) + " is not an IPv6 address");
             }
         }
-        throw new IllegalArgumentException(quote(text)
-                + " is not a literal IPv4 or IPv6 address (host names are not resolved)");
+        throw new IllegalArgumentException(
+                quote(text) + " is not a literal IPv4 or IPv6 address (host names are not resolved)");
     }
 
     /**

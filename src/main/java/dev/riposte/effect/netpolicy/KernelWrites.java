@@ -6,7 +6,7 @@ import java.util.Locale;
 @FunctionalInterface
 public interface KernelWrites {
     /** Writes are not observed. */
-    KernelWrites NONE = (write, ok, nanos) -> { };
+    KernelWrites NONE = (write, ok, nanos) -> {};
 
     /** Which write. */
     enum Write {

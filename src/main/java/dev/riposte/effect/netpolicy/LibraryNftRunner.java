@@ -49,7 +49,10 @@ public final class LibraryNftRunner implements NftRunner {
         if (result.ok()) {
             LOG.debug("libnftables ok: {}", commands.strip().replace('\n', ';'));
         } else {
-            LOG.warn("libnftables failed ({}): {}", result.firstError(), commands.strip().replace('\n', ';'));
+            LOG.warn(
+                    "libnftables failed ({}): {}",
+                    result.firstError(),
+                    commands.strip().replace('\n', ';'));
         }
         return result;
     }
@@ -62,7 +65,8 @@ public final class LibraryNftRunner implements NftRunner {
         if (!Thread.currentThread().isVirtual()) {
             return enterRunLeave(commands, json);
         }
-        FutureTask<LibNftables.Reply> task = new FutureTask<>((Callable<LibNftables.Reply>) () -> enterRunLeave(commands, json));
+        FutureTask<LibNftables.Reply> task =
+                new FutureTask<>((Callable<LibNftables.Reply>) () -> enterRunLeave(commands, json));
         Thread.ofPlatform().name("riposte-nft-netns").start(task);
         try {
             return task.get();
@@ -89,8 +93,8 @@ public final class LibraryNftRunner implements NftRunner {
             target = libc.openat2(LibC.AT_FDCWD, "/run/netns/" + namespace, OPEN_NS, 0, 0);
         } catch (ErrnoException e) {
             libc.close(home);
-            throw new NftUnavailableException("cannot open network namespace " + namespace + " (/run/netns/"
-                    + namespace + "): " + e.getMessage());
+            throw new NftUnavailableException("cannot open network namespace " + namespace + " (/run/netns/" + namespace
+                    + "): " + e.getMessage());
         }
         try {
             libc.setns(target, LibC.CLONE_NEWNET);
@@ -106,8 +110,8 @@ public final class LibraryNftRunner implements NftRunner {
                 libc.setns(home, LibC.CLONE_NEWNET);
             } catch (ErrnoException e) {
                 // The thread would go on in the wrong namespace: nothing it does after this can be trusted.
-                throw new IllegalStateException("cannot return from network namespace " + namespace + ": "
-                        + e.getMessage());
+                throw new IllegalStateException(
+                        "cannot return from network namespace " + namespace + ": " + e.getMessage());
             } finally {
                 libc.close(home);
                 libc.close(target);

@@ -5,7 +5,6 @@ import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.os.LibNftables;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +19,13 @@ public final class NetPolicies {
      * write to the kernel's sets; logs one line saying which backend runs and why.
      */
     public static NetPolicy create(RiposteConfig.NetPolicy config, BlockStore store, KernelWrites writes) {
-        return create(config, store, runner(config), new SystemResolver(config.resolveTimeout()), Clock.systemUTC(),
-                writes);
+        return create(
+                config, store, runner(config), new SystemResolver(config.resolveTimeout()), Clock.systemUTC(), writes);
     }
 
     /** Loaded on first use, once per process; null when it cannot be (the reason is logged then). */
     private static LibNftables library;
+
     private static boolean libraryTried;
 
     /**
@@ -56,16 +56,36 @@ public final class NetPolicies {
         return library;
     }
 
-    static NetPolicy create(RiposteConfig.NetPolicy config, BlockStore store, NftRunner nft, Resolver resolver,
-                            Clock clock, KernelWrites writes) {
-        Guard guard = Guard.forHost(config.neverBlock().stream().map(Cidr::parse).toList(), config.nftCommand());
+    static NetPolicy create(
+            RiposteConfig.NetPolicy config,
+            BlockStore store,
+            NftRunner nft,
+            Resolver resolver,
+            Clock clock,
+            KernelWrites writes) {
+        Guard guard =
+                Guard.forHost(config.neverBlock().stream().map(Cidr::parse).toList(), config.nftCommand());
         Enforcer.Settings settings = Enforcer.Settings.of(config);
         NetPolicy policy = switch (config.backend()) {
             case DISABLED -> new DisabledNetPolicy("netpolicy.backend is disabled in the configuration", store);
-            case DRY_RUN -> start(new TimedKernel(new DryRunKernel(clock), writes, System::nanoTime), store, guard, resolver,
-                    settings, clock, config);
-            case NFTABLES, AUTO -> start(new TimedKernel(new NftKernel(nft), writes, System::nanoTime), store, guard,
-                    resolver, settings, clock, config);
+            case DRY_RUN ->
+                start(
+                        new TimedKernel(new DryRunKernel(clock), writes, System::nanoTime),
+                        store,
+                        guard,
+                        resolver,
+                        settings,
+                        clock,
+                        config);
+            case NFTABLES, AUTO ->
+                start(
+                        new TimedKernel(new NftKernel(nft), writes, System::nanoTime),
+                        store,
+                        guard,
+                        resolver,
+                        settings,
+                        clock,
+                        config);
         };
         NetPolicyStatus status = policy.status();
         if (status.active()) {
@@ -83,17 +103,28 @@ public final class NetPolicies {
      * The bridge over {@code kernel}. When it cannot start: {@code auto} runs disabled (nftables was
      * optional); an explicit {@code nftables} runs degraded and tries again ({@link RetryingNetPolicy}).
      */
-    private static NetPolicy start(Kernel kernel, BlockStore store, Guard guard, Resolver resolver,
-                                   Enforcer.Settings settings, Clock clock, RiposteConfig.NetPolicy config) {
+    private static NetPolicy start(
+            Kernel kernel,
+            BlockStore store,
+            Guard guard,
+            Resolver resolver,
+            Enforcer.Settings settings,
+            Clock clock,
+            RiposteConfig.NetPolicy config) {
         try {
             return Enforcer.start(kernel, store, guard, resolver, settings, clock);
         } catch (Kernel.KernelException e) {
             if (config.backend() == RiposteConfig.Backend.NFTABLES) {
-                return new RetryingNetPolicy(e.getMessage(), () -> Enforcer.start(kernel, store, guard, resolver, settings,
-                        clock), store, RETRY);
+                return new RetryingNetPolicy(
+                        e.getMessage(),
+                        () -> Enforcer.start(kernel, store, guard, resolver, settings, clock),
+                        store,
+                        RETRY);
             }
-            return new DisabledNetPolicy("netpolicy.backend is " + spelled(config.backend())
-                    + " but nftables cannot be used: " + e.getMessage(), store);
+            return new DisabledNetPolicy(
+                    "netpolicy.backend is " + spelled(config.backend()) + " but nftables cannot be used: "
+                            + e.getMessage(),
+                    store);
         }
     }
 
@@ -108,8 +139,10 @@ public final class NetPolicies {
             case NFTABLES, AUTO -> {
                 try {
                     NftRunner.Result r = runner(config).listJson("list", "tables");
-                    yield r.ok() ? null : "netpolicy.backend is " + spelled(config.backend())
-                            + " but nftables cannot be used: " + NftKernel.explain(r);
+                    yield r.ok()
+                            ? null
+                            : "netpolicy.backend is " + spelled(config.backend()) + " but nftables cannot be used: "
+                                    + NftKernel.explain(r);
                 } catch (NftUnavailableException e) {
                     yield "netpolicy.backend is " + spelled(config.backend()) + " but nftables cannot be used: "
                             + e.getMessage();

@@ -15,8 +15,10 @@ record NftCommand(List<String> argv) {
 
     /** The namespace {@code ip netns exec NAME ...} enters, or null for riposte's own. */
     String namespace() {
-        boolean ipNetnsExec = argv.size() >= 5 && (argv.get(0).equals("ip") || argv.get(0).endsWith("/ip"))
-                && argv.get(1).equals("netns") && argv.get(2).equals("exec");
+        boolean ipNetnsExec = argv.size() >= 5
+                && (argv.get(0).equals("ip") || argv.get(0).endsWith("/ip"))
+                && argv.get(1).equals("netns")
+                && argv.get(2).equals("exec");
         return ipNetnsExec ? argv.get(3) : null;
     }
 
@@ -26,6 +28,7 @@ record NftCommand(List<String> argv) {
      * the operator's choice of program and is run as written.
      */
     boolean plainNft() {
-        return argv.equals(List.of("nft")) || (namespace() != null && argv.size() == 5 && argv.get(4).equals("nft"));
+        return argv.equals(List.of("nft"))
+                || (namespace() != null && argv.size() == 5 && argv.get(4).equals("nft"));
     }
 }

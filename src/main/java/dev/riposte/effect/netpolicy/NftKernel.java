@@ -42,6 +42,7 @@ public final class NftKernel implements Kernel {
             add rule inet riposte forward ip6 saddr @block6 drop
             add rule inet riposte forward ip6 daddr @block6 drop
             """;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final NftRunner nft;
@@ -69,7 +70,8 @@ public final class NftKernel implements Kernel {
         try {
             for (JsonNode item : JSON.readTree(r.stdout()).path("nftables")) {
                 JsonNode table = item.path("table");
-                if (table.path("family").asText().equals("inet") && table.path("name").asText().equals(TABLE)) {
+                if (table.path("family").asText().equals("inet")
+                        && table.path("name").asText().equals(TABLE)) {
                     return true;
                 }
             }
@@ -81,8 +83,8 @@ public final class NftKernel implements Kernel {
 
     @Override
     public void replace(Collection<Element> elements) throws KernelException {
-        StringBuilder script = new StringBuilder(SETUP)
-                .append("flush set inet riposte block4\nflush set inet riposte block6\n");
+        StringBuilder script =
+                new StringBuilder(SETUP).append("flush set inet riposte block4\nflush set inet riposte block6\n");
         List<Element> v4 = new ArrayList<>();
         List<Element> v6 = new ArrayList<>();
         elements.forEach(e -> (e.address() instanceof Inet4Address ? v4 : v6).add(e));
@@ -119,10 +121,18 @@ public final class NftKernel implements Kernel {
     public void apply(Collection<Element> add, Collection<InetAddress> delete) throws KernelException {
         StringBuilder script = new StringBuilder();
         for (InetAddress a : delete) {
-            script.append("delete element inet riposte ").append(set(a)).append(" { ").append(IpLiteral.format(a)).append(" }\n");
+            script.append("delete element inet riposte ")
+                    .append(set(a))
+                    .append(" { ")
+                    .append(IpLiteral.format(a))
+                    .append(" }\n");
         }
         for (Element e : add) {
-            script.append("add element inet riposte ").append(set(e.address())).append(" { ").append(element(e)).append(" }\n");
+            script.append("add element inet riposte ")
+                    .append(set(e.address()))
+                    .append(" { ")
+                    .append(element(e))
+                    .append(" }\n");
         }
         if (!script.isEmpty()) {
             batch(script.toString());
@@ -144,8 +154,12 @@ public final class NftKernel implements Kernel {
                             out.put(IpLiteral.parse(elem.asText()), null);
                         } else {
                             JsonNode e = elem.path("elem");
-                            Duration left = e.has("expires") ? Duration.ofSeconds(e.path("expires").asLong())
-                                    : e.has("timeout") ? Duration.ofSeconds(e.path("timeout").asLong()) : null;
+                            Duration left = e.has("expires")
+                                    ? Duration.ofSeconds(e.path("expires").asLong())
+                                    : e.has("timeout")
+                                            ? Duration.ofSeconds(
+                                                    e.path("timeout").asLong())
+                                            : null;
                             out.put(IpLiteral.parse(e.path("val").asText()), left);
                         }
                     }

@@ -40,10 +40,11 @@ public final class ProcessNftRunner implements NftRunner {
         try {
             process = new ProcessBuilder(argv).start();
         } catch (IOException e) {
-            String why = e.getMessage() != null && e.getMessage().contains("No such file") ? "command not found"
+            String why = e.getMessage() != null && e.getMessage().contains("No such file")
+                    ? "command not found"
                     : e.getMessage();
-            throw new NftUnavailableException("cannot run " + String.join(" ", command) + ": " + why
-                    + " (is the nftables package installed?)");
+            throw new NftUnavailableException(
+                    "cannot run " + String.join(" ", command) + ": " + why + " (is the nftables package installed?)");
         }
         try {
             CompletableFuture<String> out = drain(process.getInputStream());
@@ -59,7 +60,11 @@ public final class ProcessNftRunner implements NftRunner {
             if (result.ok()) {
                 LOG.debug("nft {} ok: {}", args, script.strip().replace('\n', ';'));
             } else {
-                LOG.warn("nft {} failed ({}): {}", args, result.firstError(), script.strip().replace('\n', ';'));
+                LOG.warn(
+                        "nft {} failed ({}): {}",
+                        args,
+                        result.firstError(),
+                        script.strip().replace('\n', ';'));
             }
             return result;
         } catch (IOException e) {
@@ -73,12 +78,14 @@ public final class ProcessNftRunner implements NftRunner {
     }
 
     private static CompletableFuture<String> drain(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (stream) {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "";
-            }
-        }, Thread::startVirtualThread);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try (stream) {
+                        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        return "";
+                    }
+                },
+                Thread::startVirtualThread);
     }
 }

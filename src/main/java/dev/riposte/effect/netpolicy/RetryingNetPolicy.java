@@ -45,13 +45,17 @@ final class RetryingNetPolicy implements NetPolicy, AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("riposte-netpolicy-retry").daemon().factory());
         timer.scheduleWithFixedDelay(this::retry, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.warn("netpolicy: nftables cannot be used ({}); the network helpers refuse until it can, trying again every {}",
-                failure, ConfigLoader.format(every));
+        LOG.warn(
+                "netpolicy: nftables cannot be used ({}); the network helpers refuse until it can, trying again every {}",
+                failure,
+                ConfigLoader.format(every));
     }
 
     private DisabledNetPolicy degraded(String why) {
-        return new DisabledNetPolicy("netpolicy.backend is nftables but nftables cannot be used: " + why
-                + "; degraded, trying again every " + ConfigLoader.format(every), store);
+        return new DisabledNetPolicy(
+                "netpolicy.backend is nftables but nftables cannot be used: " + why + "; degraded, trying again every "
+                        + ConfigLoader.format(every),
+                store);
     }
 
     private void retry() {
@@ -78,7 +82,9 @@ final class RetryingNetPolicy implements NetPolicy, AutoCloseable {
             working = true;
         }
         timer.shutdown();
-        LOG.info("netpolicy: nftables works now ({}); the network helpers act again", started.status().reason());
+        LOG.info(
+                "netpolicy: nftables works now ({}); the network helpers act again",
+                started.status().reason());
     }
 
     @Override

@@ -22,13 +22,16 @@ public final class SqliteBlockStore implements BlockStore {
         return run(c -> {
             List<Block> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT address, reaction, event_uuid, reason, created_ms, expires_ms FROM blocks ORDER BY created_ms");
-                 ResultSet r = s.executeQuery()) {
+                            "SELECT address, reaction, event_uuid, reason, created_ms, expires_ms FROM blocks ORDER BY created_ms");
+                    ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     long expires = r.getLong(6);
                     boolean permanent = r.wasNull();
-                    out.add(new Block(IpLiteral.parse(r.getString(1)), new Origin(r.getString(2), r.getString(3),
-                            r.getString(4)), Instant.ofEpochMilli(r.getLong(5)), permanent ? null : Instant.ofEpochMilli(expires)));
+                    out.add(new Block(
+                            IpLiteral.parse(r.getString(1)),
+                            new Origin(r.getString(2), r.getString(3), r.getString(4)),
+                            Instant.ofEpochMilli(r.getLong(5)),
+                            permanent ? null : Instant.ofEpochMilli(expires)));
                 }
             }
             return out;
@@ -43,8 +46,9 @@ public final class SqliteBlockStore implements BlockStore {
     @Override
     public void saveAll(List<Block> blocks) throws BlockStoreException {
         run(c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT OR REPLACE INTO blocks (address, reaction, event_uuid,"
-                    + " reason, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("INSERT OR REPLACE INTO blocks (address, reaction, event_uuid,"
+                            + " reason, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (Block b : blocks) {
                     s.setString(1, IpLiteral.format(b.address()));
                     s.setString(2, b.origin().reaction());
@@ -88,10 +92,12 @@ public final class SqliteBlockStore implements BlockStore {
         return run(c -> {
             List<FollowedDomain> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT domain, reaction, event_uuid, reason, created_ms FROM domains ORDER BY created_ms");
-                 ResultSet r = s.executeQuery()) {
+                            "SELECT domain, reaction, event_uuid, reason, created_ms FROM domains ORDER BY created_ms");
+                    ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    out.add(new FollowedDomain(r.getString(1), new Origin(r.getString(2), r.getString(3), r.getString(4)),
+                    out.add(new FollowedDomain(
+                            r.getString(1),
+                            new Origin(r.getString(2), r.getString(3), r.getString(4)),
                             Instant.ofEpochMilli(r.getLong(5))));
                 }
             }
@@ -102,8 +108,9 @@ public final class SqliteBlockStore implements BlockStore {
     @Override
     public void save(FollowedDomain d) throws BlockStoreException {
         run(c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT OR REPLACE INTO domains (domain, reaction, event_uuid,"
-                    + " reason, created_ms) VALUES (?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("INSERT OR REPLACE INTO domains (domain, reaction, event_uuid,"
+                            + " reason, created_ms) VALUES (?, ?, ?, ?, ?)")) {
                 s.setString(1, d.domain());
                 s.setString(2, d.origin().reaction());
                 s.setString(3, d.origin().eventUuid());

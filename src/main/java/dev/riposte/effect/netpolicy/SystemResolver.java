@@ -25,13 +25,15 @@ public final class SystemResolver implements Resolver {
     @Override
     public List<InetAddress> resolve(String domain, Duration within) throws ResolveException {
         Duration bound = within.compareTo(timeout) < 0 ? within : timeout;
-        CompletableFuture<List<InetAddress>> lookup = CompletableFuture.supplyAsync(() -> {
-            try {
-                return List.of(InetAddress.getAllByName(domain));
-            } catch (UnknownHostException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, Thread::startVirtualThread);
+        CompletableFuture<List<InetAddress>> lookup = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return List.of(InetAddress.getAllByName(domain));
+                    } catch (UnknownHostException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                },
+                Thread::startVirtualThread);
         try {
             return lookup.get(Math.max(0, bound.toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -39,7 +41,8 @@ public final class SystemResolver implements Resolver {
             throw new ResolveException(domain + " did not resolve within " + Math.max(0, bound.toMillis()) + " ms"
                     + (bound == within ? " (what was left of the run's deadline)" : ""));
         } catch (ExecutionException e) {
-            throw new ResolveException(domain + " does not resolve (" + e.getCause().getMessage() + ")");
+            throw new ResolveException(
+                    domain + " does not resolve (" + e.getCause().getMessage() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ResolveException("interrupted while resolving " + domain);

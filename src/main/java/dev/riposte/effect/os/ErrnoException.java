@@ -26,17 +26,25 @@ public final class ErrnoException extends Exception {
     public static final int ENOBUFS = 105;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
-            Map.entry(EPERM, "EPERM (operation not permitted)"), Map.entry(ENOENT, "ENOENT (no such file or directory)"),
-            Map.entry(ESRCH, "ESRCH (no such process)"), Map.entry(EINTR, "EINTR (interrupted)"),
-            Map.entry(ENXIO, "ENXIO (no such device or address)"), Map.entry(EAGAIN, "EAGAIN (it would block)"),
-            Map.entry(EACCES, "EACCES (permission denied)"), Map.entry(EEXIST, "EEXIST (it exists)"),
-            Map.entry(EXDEV, "EXDEV (it crosses a mount point)"), Map.entry(ENOTDIR, "ENOTDIR (not a directory)"),
-            Map.entry(EISDIR, "EISDIR (a directory)"), Map.entry(EINVAL, "EINVAL (invalid argument)"),
+            Map.entry(EPERM, "EPERM (operation not permitted)"),
+            Map.entry(ENOENT, "ENOENT (no such file or directory)"),
+            Map.entry(ESRCH, "ESRCH (no such process)"),
+            Map.entry(EINTR, "EINTR (interrupted)"),
+            Map.entry(ENXIO, "ENXIO (no such device or address)"),
+            Map.entry(EAGAIN, "EAGAIN (it would block)"),
+            Map.entry(EACCES, "EACCES (permission denied)"),
+            Map.entry(EEXIST, "EEXIST (it exists)"),
+            Map.entry(EXDEV, "EXDEV (it crosses a mount point)"),
+            Map.entry(ENOTDIR, "ENOTDIR (not a directory)"),
+            Map.entry(EISDIR, "EISDIR (a directory)"),
+            Map.entry(EINVAL, "EINVAL (invalid argument)"),
             Map.entry(EMFILE, "EMFILE (too many open files)"),
             Map.entry(ENOSPC, "ENOSPC (no space left on the device)"),
             Map.entry(ENAMETOOLONG, "ENAMETOOLONG (the name is too long)"),
-            Map.entry(ENOSYS, "ENOSYS (the kernel lacks this call)"), Map.entry(ENOTEMPTY, "ENOTEMPTY (not empty)"),
-            Map.entry(ELOOP, "ELOOP (a symbolic link where none may be)"), Map.entry(EMSGSIZE, "EMSGSIZE (message too long)"),
+            Map.entry(ENOSYS, "ENOSYS (the kernel lacks this call)"),
+            Map.entry(ENOTEMPTY, "ENOTEMPTY (not empty)"),
+            Map.entry(ELOOP, "ELOOP (a symbolic link where none may be)"),
+            Map.entry(EMSGSIZE, "EMSGSIZE (message too long)"),
             Map.entry(ENOBUFS, "ENOBUFS (no buffer space)"));
 
     public final int errno;

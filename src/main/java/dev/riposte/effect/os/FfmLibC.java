@@ -45,9 +45,12 @@ final class FfmLibC implements LibC {
     private final MethodHandle syscall2 = syscall(LONG, LONG);
     private final MethodHandle syscall4 = syscall(LONG, LONG, PTR, LONG);
     private final MethodHandle syscallOpenat2 = syscall(LONG, PTR, PTR, LONG);
-    private final MethodHandle openat = Linker.nativeLinker().downcallHandle(lookup("openat"),
-            FunctionDescriptor.of(INT, INT, PTR, INT, INT), Linker.Option.firstVariadicArg(3),
-            Linker.Option.captureCallState("errno"));
+    private final MethodHandle openat = Linker.nativeLinker()
+            .downcallHandle(
+                    lookup("openat"),
+                    FunctionDescriptor.of(INT, INT, PTR, INT, INT),
+                    Linker.Option.firstVariadicArg(3),
+                    Linker.Option.captureCallState("errno"));
     private final MethodHandle mkdirat = function("mkdirat", FunctionDescriptor.of(INT, INT, PTR, INT));
     private final MethodHandle unlinkat = function("unlinkat", FunctionDescriptor.of(INT, INT, PTR, INT));
     private final MethodHandle statx = function("statx", FunctionDescriptor.of(INT, INT, PTR, INT, INT, PTR));
@@ -59,9 +62,12 @@ final class FfmLibC implements LibC {
     private final MethodHandle close = function("close", FunctionDescriptor.of(INT, INT));
     private final MethodHandle kill = function("kill", FunctionDescriptor.of(INT, INT, INT));
     private final MethodHandle setns = function("setns", FunctionDescriptor.of(INT, INT, INT));
-    private final MethodHandle prctl = Linker.nativeLinker().downcallHandle(lookup("prctl"),
-            FunctionDescriptor.of(INT, INT, LONG, LONG, LONG, LONG), Linker.Option.firstVariadicArg(1),
-            Linker.Option.captureCallState("errno"));
+    private final MethodHandle prctl = Linker.nativeLinker()
+            .downcallHandle(
+                    lookup("prctl"),
+                    FunctionDescriptor.of(INT, INT, LONG, LONG, LONG, LONG),
+                    Linker.Option.firstVariadicArg(1),
+                    Linker.Option.captureCallState("errno"));
     private final MethodHandle socket = function("socket", FunctionDescriptor.of(INT, INT, INT, INT));
     private final MethodHandle sendto = function("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT));
     private final MethodHandle sync = Linker.nativeLinker().downcallHandle(lookup("sync"), FunctionDescriptor.ofVoid());
@@ -83,8 +89,12 @@ final class FfmLibC implements LibC {
         MemoryLayout[] all = new MemoryLayout[args.length + 1];
         all[0] = LONG;
         System.arraycopy(args, 0, all, 1, args.length);
-        return Linker.nativeLinker().downcallHandle(lookup("syscall"), FunctionDescriptor.of(LONG, all),
-                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+        return Linker.nativeLinker()
+                .downcallHandle(
+                        lookup("syscall"),
+                        FunctionDescriptor.of(LONG, all),
+                        Linker.Option.firstVariadicArg(1),
+                        Linker.Option.captureCallState("errno"));
     }
 
     private static int errno(MemorySegment state) {
@@ -105,6 +115,7 @@ final class FfmLibC implements LibC {
 
     /** Set once openat2 answered ENOSYS: from then on paths are walked ({@link WalkingOpen}). */
     private volatile boolean openat2Refused;
+
     private final WalkingOpen.Calls walkCalls = new WalkingOpen.Calls() {
         @Override
         public int openat(int dirfd, String name, int flags, int mode) throws ErrnoException {
@@ -220,15 +231,21 @@ final class FfmLibC implements LibC {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment buf = arena.allocate(STATX_SIZE, 8);
-            if ((int) statx.invokeExact(state, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_BASIC_STATS, buf) != 0) {
+            if ((int) statx.invokeExact(state, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_BASIC_STATS, buf)
+                    != 0) {
                 throw new ErrnoException("statx", errno(state));
             }
             // struct statx: nlink @16, uid @20, mode (u16) @28, ino @32, size @40, mtime.tv_sec @112,
             // dev_major @136, dev_minor @140.
-            return new FileStat(Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, 28)),
-                    Integer.toUnsignedLong(buf.get(INT, 16)), buf.get(INT, 20),
-                    FileStat.makedev(Integer.toUnsignedLong(buf.get(INT, 136)), Integer.toUnsignedLong(buf.get(INT, 140))),
-                    buf.get(LONG, 32), buf.get(LONG, 40), buf.get(LONG, 112));
+            return new FileStat(
+                    Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, 28)),
+                    Integer.toUnsignedLong(buf.get(INT, 16)),
+                    buf.get(INT, 20),
+                    FileStat.makedev(
+                            Integer.toUnsignedLong(buf.get(INT, 136)), Integer.toUnsignedLong(buf.get(INT, 140))),
+                    buf.get(LONG, 32),
+                    buf.get(LONG, 40),
+                    buf.get(LONG, 112));
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -356,8 +373,8 @@ final class FfmLibC implements LibC {
     public void pidfdSendSignal(int pidfd, int signal) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            long r = (long) syscall4.invokeExact(state, SYS_PIDFD_SEND_SIGNAL, (long) pidfd, (long) signal,
-                    MemorySegment.NULL, 0L);
+            long r = (long) syscall4.invokeExact(
+                    state, SYS_PIDFD_SEND_SIGNAL, (long) pidfd, (long) signal, MemorySegment.NULL, 0L);
             if (r < 0) {
                 throw new ErrnoException("pidfd_send_signal", errno(state));
             }
@@ -449,7 +466,8 @@ final class FfmLibC implements LibC {
                 throw new ErrnoException("socket(AF_UNIX, SOCK_DGRAM)", errno(state));
             }
             try {
-                long sent = (long) sendto.invokeExact(state, fd, data, (long) payload.length, MSG_NOSIGNAL, address, length);
+                long sent = (long)
+                        sendto.invokeExact(state, fd, data, (long) payload.length, MSG_NOSIGNAL, address, length);
                 if (sent < 0) {
                     throw new ErrnoException("sendto " + target, errno(state));
                 }

@@ -36,7 +36,10 @@ public record FileStat(int mode, long nlink, int uid, long device, long inode, l
 
     /** glibc's {@code makedev}: how {@code st_dev} encodes a major and minor number. */
     public static long makedev(long major, long minor) {
-        return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8) | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+        return ((major & 0xfffff000L) << 32)
+                | ((major & 0xfffL) << 8)
+                | ((minor & 0xffffff00L) << 12)
+                | (minor & 0xffL);
     }
 
     /** What kind of file this is, in words ("a FIFO", "a character device", ...). */

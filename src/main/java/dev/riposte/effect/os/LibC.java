@@ -18,9 +18,11 @@ public interface LibC {
     int O_PATH = 010000000;
     /** Differs between architectures (x86-64 and others; aarch64). */
     int O_DIRECTORY = Arch.AARCH64 ? 040000 : 0200000;
+
     int O_NOFOLLOW = Arch.AARCH64 ? 0100000 : 0400000;
     /** openat2 resolve flags. */
     long RESOLVE_NO_MAGICLINKS = 0x02;
+
     long RESOLVE_NO_SYMLINKS = 0x04;
     long RESOLVE_BENEATH = 0x08;
     int SIGKILL = 9;
@@ -67,6 +69,7 @@ public interface LibC {
     int PR_SET_NO_NEW_PRIVS = 38;
     /** {@code prctl(2)} option: with {@code arg2} {@link #PR_CAP_AMBIENT_CLEAR_ALL}, empties the thread's ambient set. */
     int PR_CAP_AMBIENT = 47;
+
     int PR_CAP_AMBIENT_CLEAR_ALL = 4;
 
     /**

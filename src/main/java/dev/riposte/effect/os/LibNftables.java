@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 public final class LibNftables {
     /** The soname of the library's ABI riposte uses (nftables 0.9 to 1.1 at least). */
     public static final String LIBRARY = "libnftables.so.1";
+
     private static final int NFT_CTX_DEFAULT = 0;
     private static final int NFT_CTX_OUTPUT_JSON = 1 << 4;
     private static final ValueLayout PTR = ValueLayout.ADDRESS;
@@ -75,15 +76,15 @@ public final class LibNftables {
         try {
             lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("cannot load " + LIBRARY + " (the nftables package's library): "
-                    + e.getMessage());
+            throw new IllegalStateException(
+                    "cannot load " + LIBRARY + " (the nftables package's library): " + e.getMessage());
         }
         return new LibNftables(lib, libc);
     }
 
     private static MethodHandle handle(SymbolLookup lib, String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = lib.find(name)
-                .orElseThrow(() -> new IllegalStateException(LIBRARY + " has no function " + name));
+        MemorySegment symbol =
+                lib.find(name).orElseThrow(() -> new IllegalStateException(LIBRARY + " has no function " + name));
         return Linker.nativeLinker().downcallHandle(symbol, descriptor);
     }
 
@@ -95,8 +96,11 @@ public final class LibNftables {
         try {
             libc.close(libc.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_NETFILTER));
         } catch (ErrnoException e) {
-            return new Reply(-1, "", "cannot open a netlink socket for nftables (" + e.getMessage()
-                    + "); libnftables was not called, as it would end the process");
+            return new Reply(
+                    -1,
+                    "",
+                    "cannot open a netlink socket for nftables (" + e.getMessage()
+                            + "); libnftables was not called, as it would end the process");
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ctx = (MemorySegment) ctxNew.invokeExact(NFT_CTX_DEFAULT);
@@ -122,7 +126,8 @@ public final class LibNftables {
     }
 
     private static String text(MemorySegment cString) {
-        return cString.equals(MemorySegment.NULL) ? ""
+        return cString.equals(MemorySegment.NULL)
+                ? ""
                 : cString.reinterpret(Long.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
     }
 }

@@ -36,7 +36,9 @@ final class WalkingOpen {
             throw new ErrnoException("openat2", ErrnoException.EXDEV);
         }
         String[] parts = path.split("/+");
-        int at = path.startsWith("/") ? c.openat(LibC.AT_FDCWD, "/", LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0) : dirfd;
+        int at = path.startsWith("/")
+                ? c.openat(LibC.AT_FDCWD, "/", LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0)
+                : dirfd;
         int first = path.startsWith("/") ? 1 : 0;
         int last = parts.length - 1;
         while (last > first && parts[last].equals(".")) {

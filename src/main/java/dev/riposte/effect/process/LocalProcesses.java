@@ -23,6 +23,7 @@ public final class LocalProcesses implements Processes {
      * time to the second); a pid is not reused within two seconds.
      */
     static final Duration START_TOLERANCE = Duration.ofSeconds(2);
+
     private static final Logger LOG = LoggerFactory.getLogger(LocalProcesses.class);
 
     private final LibC libc = LibC.system();
@@ -57,7 +58,9 @@ public final class LocalProcesses implements Processes {
         if (pid == self.pid()) {
             return EffectResult.failed("refused pid " + pid + ": it is riposte itself");
         }
-        for (Optional<ProcessHandle> p = self.parent(); p.isPresent(); p = p.get().parent()) {
+        for (Optional<ProcessHandle> p = self.parent();
+                p.isPresent();
+                p = p.get().parent()) {
             if (p.get().pid() == pid) {
                 return EffectResult.failed("refused pid " + pid + ": it is an ancestor of riposte");
             }
@@ -92,8 +95,9 @@ public final class LocalProcesses implements Processes {
         if (expectedStart != null) {
             Duration off = Duration.between(expectedStart, stat.get().start()).abs();
             if (off.compareTo(START_TOLERANCE) > 0) {
-                return EffectResult.failed("refused pid " + pid + ": it started at " + stat.get().start()
-                        + ", but the event's process started at " + expectedStart + " (the pid was reused)");
+                return EffectResult.failed(
+                        "refused pid " + pid + ": it started at " + stat.get().start()
+                                + ", but the event's process started at " + expectedStart + " (the pid was reused)");
             }
         }
         if (dryRun) {

@@ -52,7 +52,10 @@ final class ChangeWatch implements AutoCloseable {
                 if (watch == null) {
                     watch = FileSystems.getDefault().newWatchService();
                 }
-                key = dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                key = dir.register(
+                        watch,
+                        StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_MODIFY,
                         StandardWatchEventKinds.ENTRY_DELETE);
             }
             long left;

@@ -37,6 +37,7 @@ public final class FileSource implements AutoCloseable {
     static final Duration DRAIN_QUIET = Duration.ofSeconds(10);
     /** Rotated files read at once, at most; beyond it the oldest is let go (said in the log). */
     static final int MAX_SEGMENTS = 8;
+
     private static final Logger LOG = LoggerFactory.getLogger(FileSource.class);
 
     private final RiposteConfig.FollowedFile config;
@@ -59,8 +60,14 @@ public final class FileSource implements AutoCloseable {
     /** Whether reading has found where to begin; set before the reader starts, or by it. */
     private boolean recovered;
 
-    FileSource(RiposteConfig.FollowedFile config, LogFiles files, Positions positions, StreamIntake intake,
-               int maxEventBytes, PositionSaver saver, LongSupplier nanoClock) {
+    FileSource(
+            RiposteConfig.FollowedFile config,
+            LogFiles files,
+            Positions positions,
+            StreamIntake intake,
+            int maxEventBytes,
+            PositionSaver saver,
+            LongSupplier nanoClock) {
         this.config = config;
         this.path = config.path();
         this.source = config.path().toString();
@@ -71,7 +78,10 @@ public final class FileSource implements AutoCloseable {
         this.nanoClock = nanoClock;
         this.moved = () -> saver.changed(this);
         this.watch = new ChangeWatch(path, nanoClock);
-        this.reader = Thread.ofPlatform().name("riposte-follow-" + path.getFileName()).daemon().unstarted(this::follow);
+        this.reader = Thread.ofPlatform()
+                .name("riposte-follow-" + path.getFileName())
+                .daemon()
+                .unstarted(this::follow);
         saver.register(this);
     }
 
@@ -128,7 +138,8 @@ public final class FileSource implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             state = "stopped by an internal error: " + e;
-            LOG.error("intake: {}: the follower stopped by an internal error; this source is no longer read", source, e);
+            LOG.error(
+                    "intake: {}: the follower stopped by an internal error; this source is no longer read", source, e);
         } finally {
             state = stopping ? "stopped" : state;
         }
@@ -178,8 +189,13 @@ public final class FileSource implements AutoCloseable {
         s.startAtEnd();
         segments.add(s);
         state = "following";
-        LOG.info("intake: following {} ({}) from byte {} (start: {}, format: {})", source, s.id, s.readTo(),
-                config.start().name().toLowerCase(java.util.Locale.ROOT), config.format().label());
+        LOG.info(
+                "intake: following {} ({}) from byte {} (start: {}, format: {})",
+                source,
+                s.id,
+                s.readTo(),
+                config.start().name().toLowerCase(java.util.Locale.ROOT),
+                config.format().label());
     }
 
     /** Resumes from saved marks, finding rotated files by device, inode and first bytes. */
@@ -193,15 +209,19 @@ public final class FileSource implements AutoCloseable {
             }
             Optional<Located> found = locate(mark);
             if (found.isEmpty()) {
-                LOG.warn("intake: {}: the file it was reading ({}, {} bytes handled) is no longer beside it (compressed "
-                        + "or deleted while riposte was stopped): its events after that byte are not read", source,
-                        new LogFiles.FileId(mark.device(), mark.inode(), 0, null), mark.offset());
+                LOG.warn(
+                        "intake: {}: the file it was reading ({}, {} bytes handled) is no longer beside it (compressed "
+                                + "or deleted while riposte was stopped): its events after that byte are not read",
+                        source,
+                        new LogFiles.FileId(mark.device(), mark.inode(), 0, null),
+                        mark.offset());
                 continue;
             }
             Segment s = found.get().segment();
             if (s.readTo() < mark.offset()) {
                 truncations.incrementAndGet();
-                LOG.warn("intake: {}: {} was truncated while riposte was stopped; reading it from its start", source, s);
+                LOG.warn(
+                        "intake: {}: {} was truncated while riposte was stopped; reading it from its start", source, s);
             } else {
                 s.skip(mark.handledPast());
             }
@@ -256,14 +276,18 @@ public final class FileSource implements AutoCloseable {
             }
             Segment s;
             try {
-                s = Segment.open(files, c.path(), c.id(), mark.offset(), maxEventBytes, intake, moved, nanoClock.getAsLong());
+                s = Segment.open(
+                        files, c.path(), c.id(), mark.offset(), maxEventBytes, intake, moved, nanoClock.getAsLong());
             } catch (NoSuchFileException e) {
                 continue;
             }
             if (s.headMatches(mark)) {
                 return Optional.of(new Located(s, c.id()));
             }
-            LOG.warn("intake: {}: {} has the inode it was reading but other first bytes: the inode was reused", source, s);
+            LOG.warn(
+                    "intake: {}: {} has the inode it was reading but other first bytes: the inode was reused",
+                    source,
+                    s);
             s.close();
         }
         return Optional.empty();
@@ -300,7 +324,8 @@ public final class FileSource implements AutoCloseable {
         if (atPath.isEmpty()) {
             if (current != null && current.leftItsNameAt == 0) {
                 current.leftItsNameAt = now;
-                LOG.info("intake: {} is gone (renamed or deleted); reading the open file to its end and waiting for a new one",
+                LOG.info(
+                        "intake: {} is gone (renamed or deleted); reading the open file to its end and waiting for a new one",
                         source);
             }
             return false;
@@ -319,16 +344,24 @@ public final class FileSource implements AutoCloseable {
                 current.leftItsNameAt = now;
             }
             rotations.incrementAndGet();
-            LOG.info("intake: {} was rotated: reading the new file ({}) from its start, and the old one ({}) to its end",
-                    source, fresh.id, current.id);
+            LOG.info(
+                    "intake: {} was rotated: reading the new file ({}) from its start, and the old one ({}) to its end",
+                    source,
+                    fresh.id,
+                    current.id);
         } else {
             LOG.info("intake: {} exists now ({}); reading it from its start", source, fresh.id);
         }
         segments.add(fresh);
         if (segments.size() > MAX_SEGMENTS) {
             Segment oldest = segments.removeFirst();
-            LOG.warn("intake: {}: more than {} rotated files are being read at once; letting go of {} at byte {} of {}",
-                    source, MAX_SEGMENTS, oldest, oldest.readTo(), oldest.size());
+            LOG.warn(
+                    "intake: {}: more than {} rotated files are being read at once; letting go of {} at byte {} of {}",
+                    source,
+                    MAX_SEGMENTS,
+                    oldest,
+                    oldest.readTo(),
+                    oldest.size());
             oldest.close();
         }
         moved.run();
@@ -352,7 +385,12 @@ public final class FileSource implements AutoCloseable {
                 segments.remove(s);
                 s.close();
                 any = true;
-                LOG.info("intake: {}: done with {} ({}) after {} bytes", source, s, deleted ? "deleted" : "rotated", s.readTo());
+                LOG.info(
+                        "intake: {}: done with {} ({}) after {} bytes",
+                        source,
+                        s,
+                        deleted ? "deleted" : "rotated",
+                        s.readTo());
                 if (segments.isEmpty()) {
                     state = "waiting for the file to exist";
                 }
@@ -386,9 +424,19 @@ public final class FileSource implements AutoCloseable {
         for (Segment s : segments) {
             lag += Math.max(0, s.size() - s.readTo());
         }
-        return new SourceStatus(source, config.format().label(), current == null ? "" : current.toString(),
-                current == null ? 0 : current.readTo(), current == null ? 0 : current.handled(), lag,
-                intake.events(), intake.rejected(), intake.refused(), rotations.get(), truncations.get(), state);
+        return new SourceStatus(
+                source,
+                config.format().label(),
+                current == null ? "" : current.toString(),
+                current == null ? 0 : current.readTo(),
+                current == null ? 0 : current.handled(),
+                lag,
+                intake.events(),
+                intake.rejected(),
+                intake.refused(),
+                rotations.get(),
+                truncations.get(),
+                state);
     }
 
     /** Stops reading (what was read and not taken is read again after a restart); the saver keeps the positions. */

@@ -47,7 +47,8 @@ public final class FollowedFiles implements AutoCloseable {
         LocalLogFiles files = new LocalLogFiles(LibC.system());
         for (RiposteConfig.FollowedFile f : config.files()) {
             StreamIntake intake = new StreamIntake(f.path().toString(), f.format(), dispatcher, metrics);
-            FileSource source = new FileSource(f, files, positions, intake, config.maxEventBytes(), saver, System::nanoTime);
+            FileSource source =
+                    new FileSource(f, files, positions, intake, config.maxEventBytes(), saver, System::nanoTime);
             sources.add(source);
             source.start();
         }

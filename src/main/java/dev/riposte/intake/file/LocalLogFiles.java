@@ -31,8 +31,8 @@ final class LocalLogFiles implements LogFiles {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        return Optional.of(new FileId((Long) a.get("dev"), (Long) a.get("ino"), (Long) a.get("size"),
-                (FileTime) a.get("lastModifiedTime")));
+        return Optional.of(new FileId(
+                (Long) a.get("dev"), (Long) a.get("ino"), (Long) a.get("size"), (FileTime) a.get("lastModifiedTime")));
     }
 
     @Override
@@ -112,7 +112,8 @@ final class LocalLogFiles implements LogFiles {
             try {
                 return libc.pread(fd, buffer, offset, length, position);
             } catch (ErrnoException e) {
-                throw new IOException("cannot read " + path + " at byte " + position + ": " + ErrnoException.describe(e.errno));
+                throw new IOException(
+                        "cannot read " + path + " at byte " + position + ": " + ErrnoException.describe(e.errno));
             }
         }
 

@@ -64,7 +64,9 @@ interface LogFiles {
             return true;
         }
         int dot = name.lastIndexOf('.');
-        return dot > 0 && other.startsWith(name.substring(0, dot) + "-") && other.endsWith(name.substring(dot))
+        return dot > 0
+                && other.startsWith(name.substring(0, dot) + "-")
+                && other.endsWith(name.substring(dot))
                 && other.length() > name.length() + 1;
     }
 

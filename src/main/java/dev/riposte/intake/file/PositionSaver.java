@@ -103,8 +103,10 @@ final class PositionSaver implements AutoCloseable {
         }
         for (FileSource s : sources) {
             if (!positions.save(s.source(), s.marks())) {
-                LOG.error("intake: the position of {} could not be saved; after the restart it is read again from its "
-                        + "last saved position", s.source());
+                LOG.error(
+                        "intake: the position of {} could not be saved; after the restart it is read again from its "
+                                + "last saved position",
+                        s.source());
             }
         }
     }

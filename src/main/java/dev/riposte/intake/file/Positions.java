@@ -14,7 +14,8 @@ interface Positions {
 
     /** Positions that last as long as the daemon: when the state store is unavailable. */
     static Positions inMemory() {
-        java.util.concurrent.ConcurrentHashMap<String, List<Mark>> saved = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.ConcurrentHashMap<String, List<Mark>> saved =
+                new java.util.concurrent.ConcurrentHashMap<>();
         return new Positions() {
             @Override
             public List<Mark> load(String source) {

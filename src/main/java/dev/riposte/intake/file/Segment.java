@@ -16,6 +16,7 @@ import java.util.zip.CRC32C;
 final class Segment implements AutoCloseable {
     /** Bytes of the file's start that identify it beside its device and inode. */
     static final int HEAD_BYTES = 256;
+
     static final int CHUNK = 64 * 1024;
     /** Chunks read in one call, so that a long backlog still lets its reader look at names and stop requests. */
     static final int CHUNKS_PER_READ = 64;
@@ -26,6 +27,7 @@ final class Segment implements AutoCloseable {
     final LogFiles.FileId id;
     /** The name it was opened by (it may have been renamed since). */
     final Path openedAs;
+
     private final ValueSplitter splitter;
     private final ValueSplitter.Sink sink;
     private final Runnable moved;
@@ -41,8 +43,15 @@ final class Segment implements AutoCloseable {
     /** The name no longer leads to this file (renamed or deleted), since this nanoTime; 0 while it does. */
     long leftItsNameAt;
 
-    private Segment(LogFiles.OpenLog file, LogFiles.FileId id, Path openedAs, long offset, int maxEventBytes,
-                    StreamIntake intake, Runnable moved, long now) {
+    private Segment(
+            LogFiles.OpenLog file,
+            LogFiles.FileId id,
+            Path openedAs,
+            long offset,
+            int maxEventBytes,
+            StreamIntake intake,
+            Runnable moved,
+            long now) {
         this.file = file;
         this.id = id;
         this.openedAs = openedAs;
@@ -67,8 +76,16 @@ final class Segment implements AutoCloseable {
      * Opens {@code path} to be read from {@code offset} (0 when the file is shorter: it was truncated).
      * {@code path}'s file must still be {@code expected} when that is given (it may have changed meanwhile).
      */
-    static Segment open(LogFiles files, Path path, LogFiles.FileId expected, long offset, int maxEventBytes,
-                        StreamIntake intake, Runnable moved, long now) throws IOException {
+    static Segment open(
+            LogFiles files,
+            Path path,
+            LogFiles.FileId expected,
+            long offset,
+            int maxEventBytes,
+            StreamIntake intake,
+            Runnable moved,
+            long now)
+            throws IOException {
         LogFiles.OpenLog file = files.open(path);
         try {
             LogFiles.FileId id = file.id();

@@ -23,12 +23,18 @@ final class SqlitePositions implements Positions {
         try {
             return store.transaction(c -> {
                 List<Mark> out = new ArrayList<>();
-                try (PreparedStatement s = c.prepareStatement("SELECT device, inode, offset, head_length, head_crc, handled_past "
-                        + "FROM intake_positions WHERE source = ? ORDER BY seq")) {
+                try (PreparedStatement s =
+                        c.prepareStatement("SELECT device, inode, offset, head_length, head_crc, handled_past "
+                                + "FROM intake_positions WHERE source = ? ORDER BY seq")) {
                     s.setString(1, source);
                     try (ResultSet r = s.executeQuery()) {
                         while (r.next()) {
-                            out.add(new Mark(r.getLong(1), r.getLong(2), r.getLong(3), r.getInt(4), r.getLong(5),
+                            out.add(new Mark(
+                                    r.getLong(1),
+                                    r.getLong(2),
+                                    r.getLong(3),
+                                    r.getInt(4),
+                                    r.getLong(5),
                                     offsets(r.getString(6))));
                         }
                     }
@@ -56,8 +62,9 @@ final class SqlitePositions implements Positions {
         try {
             store.transaction(c -> {
                 try (PreparedStatement delete = c.prepareStatement("DELETE FROM intake_positions WHERE source = ?");
-                     PreparedStatement insert = c.prepareStatement("INSERT INTO intake_positions "
-                             + "(source, seq, device, inode, offset, head_length, head_crc, handled_past) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        PreparedStatement insert = c.prepareStatement(
+                                "INSERT INTO intake_positions "
+                                        + "(source, seq, device, inode, offset, head_length, head_crc, handled_past) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                     delete.setString(1, source);
                     delete.executeUpdate();
                     for (int i = 0; i < marks.size(); i++) {
@@ -69,7 +76,13 @@ final class SqlitePositions implements Positions {
                         insert.setLong(5, m.offset());
                         insert.setInt(6, m.headLength());
                         insert.setLong(7, m.headCrc());
-                        insert.setString(8, String.join(",", m.handledPast().stream().map(String::valueOf).toList()));
+                        insert.setString(
+                                8,
+                                String.join(
+                                        ",",
+                                        m.handledPast().stream()
+                                                .map(String::valueOf)
+                                                .toList()));
                         insert.executeUpdate();
                     }
                 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Retention by age, then by total size, oldest first, on real directories. */
 class EvidenceRetentionTest {
     static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+
     @TempDir
     Path dir;
 
@@ -60,7 +61,11 @@ class EvidenceRetentionTest {
             Path link = Files.createSymbolicLink(dir.resolve("link"), outside);
             // Java sets the time of a link's target; touch -h sets the link's own.
             long old = NOW.minus(Duration.ofDays(9)).getEpochSecond();
-            assertEquals(0, new ProcessBuilder("touch", "-h", "-d", "@" + old, link.toString()).start().waitFor());
+            assertEquals(
+                    0,
+                    new ProcessBuilder("touch", "-h", "-d", "@" + old, link.toString())
+                            .start()
+                            .waitFor());
             new EvidenceRetention(dir, Duration.ofDays(7), 1 << 20).sweep(NOW);
             assertEquals(List.of(), left());
             assertEquals("p", Files.readString(outside.resolve("precious")));

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalFilesTest {
     @TempDir
     Path tmp;
+
     Path evidence;
     Path outside;
     Path denied;
@@ -39,7 +40,8 @@ class LocalFilesTest {
         outside = Files.createDirectories(tmp.resolve("outside"));
         denied = Files.createDirectories(tmp.resolve("denied"));
         state = Files.createDirectories(tmp.resolve("state-real"));
-        files = new LocalFiles(new RiposteConfig.Evidence(evidence, 1 << 20, Duration.ofDays(1), 1L << 30),
+        files = new LocalFiles(
+                new RiposteConfig.Evidence(evidence, 1 << 20, Duration.ofDays(1), 1L << 30),
                 new RiposteConfig.Files(List.of(), List.of(Path.of("/")), List.of(denied.toString()), 1 << 20),
                 List.of(tmp.resolve("state-link/state.db"), tmp.resolve("state-link/state.db-wal")));
         files.prepare();
@@ -63,10 +65,10 @@ class LocalFilesTest {
             while (!stop.get()) {
                 try {
                     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                        Files.createDirectory(dir);   // a removal took it: start again from a real directory
+                        Files.createDirectory(dir); // a removal took it: start again from a real directory
                     }
-                    Files.move(dir, real, StandardCopyOption.ATOMIC_MOVE);   // the directory steps aside
-                    Files.move(link, dir, StandardCopyOption.ATOMIC_MOVE);   // and the link takes its name
+                    Files.move(dir, real, StandardCopyOption.ATOMIC_MOVE); // the directory steps aside
+                    Files.move(link, dir, StandardCopyOption.ATOMIC_MOVE); // and the link takes its name
                     Thread.onSpinWait();
                     Files.move(dir, link, StandardCopyOption.ATOMIC_MOVE);
                     Files.move(real, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -79,7 +81,8 @@ class LocalFilesTest {
                         if (Files.isSymbolicLink(dir)) {
                             Files.delete(dir);
                         }
-                        if (Files.exists(real, LinkOption.NOFOLLOW_LINKS) && !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                        if (Files.exists(real, LinkOption.NOFOLLOW_LINKS)
+                                && !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                             Files.move(real, dir, StandardCopyOption.ATOMIC_MOVE);
                         }
                     } catch (Exception again) {
@@ -132,8 +135,10 @@ class LocalFilesTest {
         Files.createSymbolicLink(evidence, outside);
         EffectResult r = files.createTempDir("case-*");
         assertEquals(-1, r.code());
-        assertEquals("cannot create a directory in " + evidence + ": \"" + evidence + "\" is a symbolic link; no link may "
-                + "appear in the path", r.error());
+        assertEquals(
+                "cannot create a directory in " + evidence + ": \"" + evidence + "\" is a symbolic link; no link may "
+                        + "appear in the path",
+                r.error());
         assertEquals(0, count(outside));
     }
 
@@ -141,12 +146,18 @@ class LocalFilesTest {
     void theStateDatabase_isRefused_byWhateverNameReachesIt() throws Exception {
         Files.writeString(state.resolve("state.db"), "secret values");
         Files.writeString(state.resolve("state.db-wal"), "secret wal");
-        assertEquals("refused: \"" + state + "/state.db\" is riposte's own state (" + tmp + "/state-link/state.db) under "
-                + "another name", files.readFile(state + "/state.db").error());
-        assertEquals("refused: \"" + state + "/state.db-wal\" is riposte's own state (" + tmp + "/state-link/state.db-wal) "
-                + "under another name", files.readFile(state + "/state.db-wal").error());
-        assertEquals("refused: \"" + state + "/state.db\" is riposte's own state (" + tmp + "/state-link/state.db) under "
-                + "another name", files.readFile(tmp + "/state-link/state.db").error());
+        assertEquals(
+                "refused: \"" + state + "/state.db\" is riposte's own state (" + tmp + "/state-link/state.db) under "
+                        + "another name",
+                files.readFile(state + "/state.db").error());
+        assertEquals(
+                "refused: \"" + state + "/state.db-wal\" is riposte's own state (" + tmp + "/state-link/state.db-wal) "
+                        + "under another name",
+                files.readFile(state + "/state.db-wal").error());
+        assertEquals(
+                "refused: \"" + state + "/state.db\" is riposte's own state (" + tmp + "/state-link/state.db) under "
+                        + "another name",
+                files.readFile(tmp + "/state-link/state.db").error());
         Path hardLink = Files.createLink(tmp.resolve("db-hardlink"), state.resolve("state.db"));
         assertTrue(files.readFile(hardLink.toString()).error().contains("is riposte's own state"));
         assertTrue(files.stat(hardLink.toString()).error().contains("is riposte's own state"));
@@ -156,8 +167,10 @@ class LocalFilesTest {
     void aHardLinkToADeniedFile_isRefused_andAnUnrelatedMultiLinkedFileIsRead() throws Exception {
         Files.writeString(denied.resolve("secret"), "s");
         Path link = Files.createLink(tmp.resolve("innocent"), denied.resolve("secret"));
-        assertEquals("refused: \"" + link + "\" is a hard link to " + denied.resolve("secret") + ", which files.read_deny "
-                + "refuses", files.readFile(link.toString()).error());
+        assertEquals(
+                "refused: \"" + link + "\" is a hard link to " + denied.resolve("secret") + ", which files.read_deny "
+                        + "refuses",
+                files.readFile(link.toString()).error());
         Files.writeString(tmp.resolve("a"), "shared");
         Files.createLink(tmp.resolve("b"), tmp.resolve("a"));
         assertEquals("shared", files.readFile(tmp.resolve("b").toString()).value());
@@ -166,11 +179,16 @@ class LocalFilesTest {
     @Test
     void riposteOwnProcess_isRefused() {
         long pid = ProcessHandle.current().pid();
-        assertEquals("refused: \"/proc/self/environ\" (which resolves to /proc/" + pid + "/environ) is riposte's own process",
+        assertEquals(
+                "refused: \"/proc/self/environ\" (which resolves to /proc/" + pid
+                        + "/environ) is riposte's own process",
                 files.readFile("/proc/self/environ").error());
-        assertEquals("refused: \"/proc/" + pid + "/status\" is riposte's own process", files.readFile("/proc/" + pid + "/status").error());
+        assertEquals(
+                "refused: \"/proc/" + pid + "/status\" is riposte's own process",
+                files.readFile("/proc/" + pid + "/status").error());
         String thread = tidOfThisThread();
-        assertEquals("refused: \"/proc/" + thread + "/cmdline\" is riposte's own process",
+        assertEquals(
+                "refused: \"/proc/" + thread + "/cmdline\" is riposte's own process",
                 files.readFile("/proc/" + thread + "/cmdline").error());
     }
 
@@ -186,10 +204,16 @@ class LocalFilesTest {
     void writeFile_refusesToReplaceAFileWithOtherHardLinks_orAFifo() throws Exception {
         Path target = Files.writeString(outside.resolve("target"), "keep");
         Files.createLink(evidence.resolve("linked"), target);
-        assertEquals("refused: \"" + evidence + "/linked\": it has 1 other hard links; replacing its content would change "
-                + "them too", files.writeFile(evidence + "/linked", "new".getBytes()).error());
+        assertEquals(
+                "refused: \"" + evidence + "/linked\": it has 1 other hard links; replacing its content would change "
+                        + "them too",
+                files.writeFile(evidence + "/linked", "new".getBytes()).error());
         assertEquals("keep", Files.readString(target));
-        assertEquals(0, new ProcessBuilder("mkfifo", evidence.resolve("fifo").toString()).start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("mkfifo", evidence.resolve("fifo").toString())
+                        .start()
+                        .waitFor());
         EffectResult fifo = files.writeFile(evidence + "/fifo", "x".getBytes());
         assertEquals(-1, fifo.code());
         assertFalse(fifo.error().isEmpty());

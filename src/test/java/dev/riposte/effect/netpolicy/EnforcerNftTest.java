@@ -34,8 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 class EnforcerNftTest {
     static final int PORT = 7000;
     static final Origin ORIGIN = new Origin("test", "uuid-1", "NetBlockIp");
+
     @TempDir
     Path dir;
+
     NetNamespace ns;
     NftRunner nft;
     StateStore db;
@@ -74,8 +76,13 @@ class EnforcerNftTest {
         if (enforcer != null) {
             enforcer.close();
         }
-        enforcer = Enforcer.start(new NftKernel(nft), new SqliteBlockStore(db), new Guard(List.of(), java.util.Map::of),
-                new TestNet.FakeDns(), TestNet.SETTINGS, Clock.systemUTC());
+        enforcer = Enforcer.start(
+                new NftKernel(nft),
+                new SqliteBlockStore(db),
+                new Guard(List.of(), java.util.Map::of),
+                new TestNet.FakeDns(),
+                TestNet.SETTINGS,
+                Clock.systemUTC());
         return enforcer;
     }
 
@@ -94,8 +101,6 @@ class EnforcerNftTest {
     private static InetAddress ip(String text) {
         return IpLiteral.parse(text);
     }
-
-
 
     @Test
     void aBlock_dropsTraffic_anUnblockLetsItThrough() throws Exception {
@@ -123,9 +128,19 @@ class EnforcerNftTest {
     void theTable_hasTheSetsAndDropRules_onInputOutputAndForward() throws Exception {
         start();
         String table = ns.execOk("nft", "list", "table", "inet", "riposte");
-        for (String expected : List.of("set block4", "type ipv4_addr", "set block6", "type ipv6_addr", "flags timeout",
-                "hook input", "ip saddr @block4 drop", "ip6 saddr @block6 drop",
-                "hook output", "ip daddr @block4 drop", "ip6 daddr @block6 drop", "hook forward")) {
+        for (String expected : List.of(
+                "set block4",
+                "type ipv4_addr",
+                "set block6",
+                "type ipv6_addr",
+                "flags timeout",
+                "hook input",
+                "ip saddr @block4 drop",
+                "ip6 saddr @block6 drop",
+                "hook output",
+                "ip daddr @block4 drop",
+                "ip6 daddr @block6 drop",
+                "hook forward")) {
             assertTrue(table.contains(expected), expected + " in\n" + table);
         }
     }
@@ -147,15 +162,20 @@ class EnforcerNftTest {
         Enforcer e = start();
         e.block(ip("127.0.0.2"), ORIGIN);
         e.blockFor(ip("fd00:beef::2"), Duration.ofSeconds(600), ORIGIN);
-        new SqliteBlockStore(db).save(new Block(ip("127.0.0.4"), ORIGIN, Instant.now().minusSeconds(60),
-                Instant.now().minusSeconds(1)));
+        new SqliteBlockStore(db)
+                .save(new Block(
+                        ip("127.0.0.4"),
+                        ORIGIN,
+                        Instant.now().minusSeconds(60),
+                        Instant.now().minusSeconds(1)));
         e.close();
         ns.execOk("nft", "delete", "table", "inet", "riposte");
         Enforcer again = start();
         assertFalse(ns.reaches("127.0.0.2", PORT), "restored before start returned");
         assertFalse(ns.reaches("fd00:beef::2", PORT));
         assertTrue(set("block6").matches("(?s).*fd00:beef::2 timeout (9m5\\ds|10m) expires.*"), set("block6"));
-        assertEquals(List.of("127.0.0.2", "fd00:beef::2"),
+        assertEquals(
+                List.of("127.0.0.2", "fd00:beef::2"),
                 again.blocks().stream().map(b -> IpLiteral.format(b.address())).toList());
         assertEquals(2, new SqliteBlockStore(db).blocks().size(), "the expired one was dropped");
     }
@@ -190,7 +210,8 @@ class EnforcerNftTest {
         Await.until("applied", 250, 20, () -> !ns.reaches("127.0.0.2", PORT));
         ns.execOk("nft", "delete", "table", "inet", "riposte");
         assertEquals(EffectResult.done(), e.block(ip("127.0.0.3"), ORIGIN));
-        Await.until("both blocked again", 250, 20, () -> !ns.reaches("127.0.0.2", PORT) && !ns.reaches("127.0.0.3", PORT));
+        Await.until(
+                "both blocked again", 250, 20, () -> !ns.reaches("127.0.0.2", PORT) && !ns.reaches("127.0.0.3", PORT));
         assertTrue(e.status().active());
         assertTrue(e.status().repairs() >= 3, e.status().toString());
     }
@@ -198,7 +219,10 @@ class EnforcerNftTest {
     @Test
     void whenNftStopsWorking_blocksFailWithTheReason_andResumeWhenItWorksAgain() throws Exception {
         Path wrapper = dir.resolve("nft-switch");
-        java.nio.file.Files.writeString(wrapper, "#!/bin/sh\n[ -e " + dir.resolve("broken") + " ] && { echo 'nft: broken on purpose' >&2; exit 1; }\nexec \"$@\"\n");
+        java.nio.file.Files.writeString(
+                wrapper,
+                "#!/bin/sh\n[ -e " + dir.resolve("broken")
+                        + " ] && { echo 'nft: broken on purpose' >&2; exit 1; }\nexec \"$@\"\n");
         wrapper.toFile().setExecutable(true);
         List<String> command = new ArrayList<>(List.of(wrapper.toString()));
         command.addAll(ns.exec("nft"));
@@ -207,8 +231,11 @@ class EnforcerNftTest {
         java.nio.file.Files.writeString(dir.resolve("broken"), "");
         assertEquals(EffectResult.done(), e.block(ip("127.0.0.2"), ORIGIN), "accepted: the failure shows in the batch");
         Await.until("the bridge notices", 250, 20, () -> !e.status().active());
-        assertEquals("nftables refuses changes: nft failed: nft: broken on purpose", e.status().reason());
-        assertEquals(EffectResult.failed("nftables refuses changes: nft failed: nft: broken on purpose"),
+        assertEquals(
+                "nftables refuses changes: nft failed: nft: broken on purpose",
+                e.status().reason());
+        assertEquals(
+                EffectResult.failed("nftables refuses changes: nft failed: nft: broken on purpose"),
                 e.block(ip("127.0.0.3"), ORIGIN));
         java.nio.file.Files.delete(dir.resolve("broken"));
         e.reconcile();
@@ -245,11 +272,17 @@ class EnforcerNftTest {
 
     @Test
     void maxBlocks_capsTheSet_withAClearError() throws Exception {
-        enforcer = Enforcer.start(new NftKernel(nft), new SqliteBlockStore(db), new Guard(List.of(), java.util.Map::of),
-                new TestNet.FakeDns(), new Enforcer.Settings(2, 64, Duration.ofMinutes(5), Duration.ofSeconds(30)), Clock.systemUTC());
+        enforcer = Enforcer.start(
+                new NftKernel(nft),
+                new SqliteBlockStore(db),
+                new Guard(List.of(), java.util.Map::of),
+                new TestNet.FakeDns(),
+                new Enforcer.Settings(2, 64, Duration.ofMinutes(5), Duration.ofSeconds(30)),
+                Clock.systemUTC());
         assertEquals(EffectResult.done(), enforcer.block(ip("127.0.0.2"), ORIGIN));
         assertEquals(EffectResult.done(), enforcer.block(ip("127.0.0.3"), ORIGIN));
-        assertEquals(EffectResult.failed("the block set is full: 2 addresses are blocked (netpolicy.max_blocks)"),
+        assertEquals(
+                EffectResult.failed("the block set is full: 2 addresses are blocked (netpolicy.max_blocks)"),
                 enforcer.block(ip("127.0.0.4"), ORIGIN));
     }
 
@@ -276,7 +309,8 @@ class EnforcerNftTest {
         start().block(ip("127.0.0.2"), ORIGIN);
         start();
         String table = ns.execOk("nft", "list", "table", "inet", "riposte");
-        assertEquals(4, table.split("@block4 drop", -1).length - 1, "input 1, output 1, forward 2; not doubled\n" + table);
+        assertEquals(
+                4, table.split("@block4 drop", -1).length - 1, "input 1, output 1, forward 2; not doubled\n" + table);
         assertTrue(ns.execOk("nft", "list", "set", "inet", "other", "keep").contains("192.0.2.1"));
         assertEquals(0, enforcer.reconcile(), "another table is none of riposte's business");
         assertFalse(ns.reaches("127.0.0.2", PORT));

@@ -39,24 +39,37 @@ class EnforcerTest {
     }
 
     private static List<String> addresses(Enforcer e) {
-        return e.blocks().stream().map(b -> IpLiteral.format(b.address()) + " " + b.origin().reason()).toList();
+        return e.blocks().stream()
+                .map(b -> IpLiteral.format(b.address()) + " " + b.origin().reason())
+                .toList();
     }
 
     @Test
     void aFollowedDomain_gainsTheAddressesItResolvesToLater() throws Exception {
         ChangingDns dns = new ChangingDns();
         dns.answers.put("evil.example", List.of(IpLiteral.parse("203.0.113.1"), IpLiteral.parse("2001:db8::1")));
-        enforcer = Enforcer.start(kernel, new MemoryBlockStore(), TestNet.guard(), dns, TestNet.SETTINGS, Clock.systemUTC());
-        assertEquals(EffectResult.done(), enforcer.blockDomain("evil.example", ORIGIN, java.time.Duration.ofSeconds(5)));
-        assertEquals(EffectResult.unchanged(), enforcer.blockDomain("evil.example", ORIGIN, java.time.Duration.ofSeconds(5)));
-        assertEquals(List.of("203.0.113.1 domain evil.example", "2001:db8::1 domain evil.example"), addresses(enforcer));
+        enforcer = Enforcer.start(
+                kernel, new MemoryBlockStore(), TestNet.guard(), dns, TestNet.SETTINGS, Clock.systemUTC());
+        assertEquals(
+                EffectResult.done(), enforcer.blockDomain("evil.example", ORIGIN, java.time.Duration.ofSeconds(5)));
+        assertEquals(
+                EffectResult.unchanged(),
+                enforcer.blockDomain("evil.example", ORIGIN, java.time.Duration.ofSeconds(5)));
+        assertEquals(
+                List.of("203.0.113.1 domain evil.example", "2001:db8::1 domain evil.example"), addresses(enforcer));
 
         dns.answers.put("evil.example", List.of(IpLiteral.parse("203.0.113.2")));
         enforcer.refreshDomains();
-        assertEquals(List.of("203.0.113.1 domain evil.example", "2001:db8::1 domain evil.example",
-                "203.0.113.2 domain evil.example"), addresses(enforcer), "old addresses stay, new ones join");
+        assertEquals(
+                List.of(
+                        "203.0.113.1 domain evil.example",
+                        "2001:db8::1 domain evil.example",
+                        "203.0.113.2 domain evil.example"),
+                addresses(enforcer),
+                "old addresses stay, new ones join");
 
-        assertEquals(EffectResult.failed("cannot follow gone.example: gone.example does not resolve (no such name)"),
+        assertEquals(
+                EffectResult.failed("cannot follow gone.example: gone.example does not resolve (no such name)"),
                 enforcer.blockDomain("gone.example", ORIGIN, java.time.Duration.ofSeconds(5)));
         assertEquals(1, enforcer.domains().size());
         assertEquals(EffectResult.done(), enforcer.unblockDomain("evil.example"));
@@ -67,54 +80,86 @@ class EnforcerTest {
     @Test
     void aFollowedDomain_keepsABoundedNumberOfAddresses_theOldestGoingFirst() throws Exception {
         ChangingDns dns = new ChangingDns();
-        dns.answers.put("hydra.example", List.of(IpLiteral.parse("203.0.113.1"), IpLiteral.parse("203.0.113.2"),
-                IpLiteral.parse("203.0.113.3"), IpLiteral.parse("203.0.113.4")));
-        enforcer = Enforcer.start(kernel, new MemoryBlockStore(), TestNet.guard(), dns,
+        dns.answers.put(
+                "hydra.example",
+                List.of(
+                        IpLiteral.parse("203.0.113.1"),
+                        IpLiteral.parse("203.0.113.2"),
+                        IpLiteral.parse("203.0.113.3"),
+                        IpLiteral.parse("203.0.113.4")));
+        enforcer = Enforcer.start(
+                kernel,
+                new MemoryBlockStore(),
+                TestNet.guard(),
+                dns,
                 new Enforcer.Settings(65_536, 3, java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(30)),
                 Clock.systemUTC());
-        assertEquals(EffectResult.failed("hydra.example is followed, but 1 of its 4 addresses were not blocked: a domain "
-                + "keeps at most 3 (netpolicy.max_domain_addresses)"),
+        assertEquals(
+                EffectResult.failed("hydra.example is followed, but 1 of its 4 addresses were not blocked: a domain "
+                        + "keeps at most 3 (netpolicy.max_domain_addresses)"),
                 enforcer.blockDomain("hydra.example", ORIGIN, java.time.Duration.ofSeconds(5)));
-        assertEquals(List.of("203.0.113.1 domain hydra.example", "203.0.113.2 domain hydra.example",
-                "203.0.113.3 domain hydra.example"), addresses(enforcer));
+        assertEquals(
+                List.of(
+                        "203.0.113.1 domain hydra.example",
+                        "203.0.113.2 domain hydra.example",
+                        "203.0.113.3 domain hydra.example"),
+                addresses(enforcer));
         for (int round = 10; round < 30; round++) {
             dns.answers.put("hydra.example", List.of(IpLiteral.parse("198.51.100." + round)));
             enforcer.refreshDomains();
         }
-        assertEquals(List.of("198.51.100.27 domain hydra.example", "198.51.100.28 domain hydra.example",
-                "198.51.100.29 domain hydra.example"), addresses(enforcer), "20 refreshes later: still 3, the newest");
+        assertEquals(
+                List.of(
+                        "198.51.100.27 domain hydra.example",
+                        "198.51.100.28 domain hydra.example",
+                        "198.51.100.29 domain hydra.example"),
+                addresses(enforcer),
+                "20 refreshes later: still 3, the newest");
     }
 
     @Test
     void aDomainResolvingToAGuardedAddress_isFollowed_butThatAddressIsRefused() throws Exception {
         ChangingDns dns = new ChangingDns();
         dns.answers.put("mixed.example", List.of(IpLiteral.parse("127.0.0.1"), IpLiteral.parse("203.0.113.9")));
-        enforcer = Enforcer.start(kernel, new MemoryBlockStore(), TestNet.guard(), dns, TestNet.SETTINGS, Clock.systemUTC());
-        assertEquals(EffectResult.failed("mixed.example is followed, but refused 127.0.0.1: inside never_block 127.0.0.0/8"),
+        enforcer = Enforcer.start(
+                kernel, new MemoryBlockStore(), TestNet.guard(), dns, TestNet.SETTINGS, Clock.systemUTC());
+        assertEquals(
+                EffectResult.failed("mixed.example is followed, but refused 127.0.0.1: inside never_block 127.0.0.0/8"),
                 enforcer.blockDomain("mixed.example", ORIGIN, java.time.Duration.ofSeconds(5)));
         assertEquals(List.of("203.0.113.9 domain mixed.example"), addresses(enforcer));
     }
 
     @Test
     void theHostsOwnAddresses_areRefused_andReadAgainWhenTheyMayHaveChanged() throws Exception {
-        Map<InetAddress, String> host = new HashMap<>(Map.of(IpLiteral.parse("192.0.2.10"), "an address of this host (eth0)"));
+        Map<InetAddress, String> host =
+                new HashMap<>(Map.of(IpLiteral.parse("192.0.2.10"), "an address of this host (eth0)"));
         Guard guard = new Guard(List.of(), () -> new HashMap<>(host));
-        enforcer = Enforcer.start(kernel, new MemoryBlockStore(), guard, new ChangingDns(), TestNet.SETTINGS, Clock.systemUTC());
-        assertEquals(EffectResult.failed("refused 192.0.2.10: an address of this host (eth0)"),
+        enforcer = Enforcer.start(
+                kernel, new MemoryBlockStore(), guard, new ChangingDns(), TestNet.SETTINGS, Clock.systemUTC());
+        assertEquals(
+                EffectResult.failed("refused 192.0.2.10: an address of this host (eth0)"),
                 enforcer.block(IpLiteral.parse("192.0.2.10"), ORIGIN));
         host.put(IpLiteral.parse("2001:db8::10"), "an address of this host (wlan0)");
         enforcer.reconcile();
-        assertEquals(EffectResult.failed("refused 2001:db8::10: an address of this host (wlan0)"),
-                enforcer.block(IpLiteral.parse("2001:db8::10"), ORIGIN), "read again at reconcile");
+        assertEquals(
+                EffectResult.failed("refused 2001:db8::10: an address of this host (wlan0)"),
+                enforcer.block(IpLiteral.parse("2001:db8::10"), ORIGIN),
+                "read again at reconcile");
         host.put(IpLiteral.parse("192.0.2.11"), "an address of this host (eth1)");
         Thread.sleep(Guard.HOST_ADDRESS_AGE.toMillis() + 100);
-        assertEquals(EffectResult.failed("refused 192.0.2.11: an address of this host (eth1)"),
-                enforcer.block(IpLiteral.parse("192.0.2.11"), ORIGIN), "and when the last reading is over a second old");
+        assertEquals(
+                EffectResult.failed("refused 192.0.2.11: an address of this host (eth1)"),
+                enforcer.block(IpLiteral.parse("192.0.2.11"), ORIGIN),
+                "and when the last reading is over a second old");
         List<String> refused = new ArrayList<>();
         for (String a : List.of("0.0.0.0", "224.0.0.1", "ff02::1")) {
             refused.add(enforcer.block(IpLiteral.parse(a), ORIGIN).error());
         }
-        assertEquals(List.of("refused 0.0.0.0: not a unicast address", "refused 224.0.0.1: not a unicast address",
-                "refused ff02::1: not a unicast address"), refused);
+        assertEquals(
+                List.of(
+                        "refused 0.0.0.0: not a unicast address",
+                        "refused 224.0.0.1: not a unicast address",
+                        "refused ff02::1: not a unicast address"),
+                refused);
     }
 }

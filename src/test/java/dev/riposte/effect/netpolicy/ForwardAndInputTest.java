@@ -52,8 +52,13 @@ class ForwardAndInputTest {
         for (int i = 0; i < 100 && !(a.connects("fd00:b::2", PORT) && a.connects("169.254.10.1", PORT)); i++) {
             Thread.sleep(50);
         }
-        enforcer = Enforcer.start(new NftKernel(new ProcessNftRunner(r.exec("nft"))), new MemoryBlockStore(),
-                new Guard(List.of(), Map::of), new TestNet.FakeDns(), TestNet.SETTINGS, Clock.systemUTC());
+        enforcer = Enforcer.start(
+                new NftKernel(new ProcessNftRunner(r.exec("nft"))),
+                new MemoryBlockStore(),
+                new Guard(List.of(), Map::of),
+                new TestNet.FakeDns(),
+                TestNet.SETTINGS,
+                Clock.systemUTC());
     }
 
     @AfterEach

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class IpLiteralTest {
 
     private static String refusal(String text) {
-        return assertThrows(IllegalArgumentException.class, () -> IpLiteral.parse(text)).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> IpLiteral.parse(text))
+                .getMessage();
     }
 
     @Test
@@ -22,14 +23,21 @@ class IpLiteralTest {
 
     @Test
     void namesAndInjection_neverReachAResolver() {
-        assertEquals("\"localhost\" is not a literal IPv4 or IPv6 address (host names are not resolved)", refusal("localhost"));
-        assertEquals("\"1.2.3.4; flush ruleset\" is not a literal IPv4 or IPv6 address (host names are not resolved)",
+        assertEquals(
+                "\"localhost\" is not a literal IPv4 or IPv6 address (host names are not resolved)",
+                refusal("localhost"));
+        assertEquals(
+                "\"1.2.3.4; flush ruleset\" is not a literal IPv4 or IPv6 address (host names are not resolved)",
                 refusal("1.2.3.4; flush ruleset"));
-        assertEquals("\"1.2.3.4 }\\x0a\" is not a literal IPv4 or IPv6 address (host names are not resolved)", refusal("1.2.3.4 }\n"));
+        assertEquals(
+                "\"1.2.3.4 }\\x0a\" is not a literal IPv4 or IPv6 address (host names are not resolved)",
+                refusal("1.2.3.4 }\n"));
         assertEquals("\"999.1.1.1\" is not an IPv4 address (999 > 255)", refusal("999.1.1.1"));
         assertTrue(refusal("127.1").contains("not a literal"), "short forms are refused");
         assertTrue(refusal("010.0.0.1").contains("not a literal"), "leading zeros (octal) are refused");
-        assertEquals("\"2001:db8::g\" is not a literal IPv4 or IPv6 address (host names are not resolved)", refusal("2001:db8::g"));
+        assertEquals(
+                "\"2001:db8::g\" is not a literal IPv4 or IPv6 address (host names are not resolved)",
+                refusal("2001:db8::g"));
         assertEquals("\"1:2:3\" is not an IPv6 address", refusal("1:2:3"));
         assertEquals("an IP address is required, got an empty string", refusal(""));
     }

@@ -21,8 +21,17 @@ class NetPoliciesTest {
     }
 
     private static RiposteConfig.NetPolicy config(RiposteConfig.Backend backend, List<String> nft, boolean inProcess) {
-        return new RiposteConfig.NetPolicy(backend, ConfigLoader.DEFAULT_NEVER_BLOCK, nft, inProcess, 65_536, 256, 64, java.time.Duration.ofMinutes(5),
-                java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(2));
+        return new RiposteConfig.NetPolicy(
+                backend,
+                ConfigLoader.DEFAULT_NEVER_BLOCK,
+                nft,
+                inProcess,
+                65_536,
+                256,
+                64,
+                java.time.Duration.ofMinutes(5),
+                java.time.Duration.ofSeconds(30),
+                java.time.Duration.ofSeconds(2));
     }
 
     private static NetPolicyStatus status(RiposteConfig.Backend backend, List<String> nft) throws Exception {
@@ -38,7 +47,8 @@ class NetPoliciesTest {
 
     @Test
     void disabledByConfiguration() throws Exception {
-        assertEquals(new NetPolicyStatus("disabled", false, "netpolicy.backend is disabled in the configuration", 0, 0, 0),
+        assertEquals(
+                new NetPolicyStatus("disabled", false, "netpolicy.backend is disabled in the configuration", 0, 0, 0),
                 status(RiposteConfig.Backend.DISABLED, List.of("nft")));
     }
 
@@ -53,8 +63,9 @@ class NetPoliciesTest {
     void auto_withoutTheNftTool_isDisabled_withTheReason() throws Exception {
         NetPolicyStatus s = status(RiposteConfig.Backend.AUTO, List.of("/nonexistent/nft"));
         assertEquals("disabled", s.backend());
-        assertEquals("netpolicy.backend is auto but nftables cannot be used: cannot run /nonexistent/nft: "
-                + "command not found (is the nftables package installed?)",
+        assertEquals(
+                "netpolicy.backend is auto but nftables cannot be used: cannot run /nonexistent/nft: "
+                        + "command not found (is the nftables package installed?)",
                 s.reason());
     }
 
@@ -62,14 +73,19 @@ class NetPoliciesTest {
     @Test
     void nftables_withoutCapNetAdmin_isDegraded_withTheReason() throws Exception {
         try (NetNamespace ns = new NetNamespace()) {
-            List<String> withoutCap = new ArrayList<>(ns.exec("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin", "nft"));
+            List<String> withoutCap =
+                    new ArrayList<>(ns.exec("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin", "nft"));
             NetPolicyStatus s = status(RiposteConfig.Backend.NFTABLES, withoutCap);
             // Asked for, so not silently disabled: degraded and tried again (RetryingNetPolicyTest).
             assertEquals("nftables", s.backend());
             assertTrue(s.reason().endsWith("; degraded, trying again every 30s"), s.reason());
             assertFalse(s.active());
-            assertTrue(s.reason().startsWith("netpolicy.backend is nftables but nftables cannot be used: nft is not permitted "
-                    + "to change the firewall (riposte needs CAP_NET_ADMIN): "), s.reason());
+            assertTrue(
+                    s.reason()
+                            .startsWith(
+                                    "netpolicy.backend is nftables but nftables cannot be used: nft is not permitted "
+                                            + "to change the firewall (riposte needs CAP_NET_ADMIN): "),
+                    s.reason());
             assertTrue(s.reason().contains("Operation not permitted"), s.reason());
         }
     }
@@ -85,11 +101,16 @@ class NetPoliciesTest {
 
     @Test
     void thePlainNft_isReplacedByTheLibrary_unlessTurnedOff_andAnyOtherCommandRuns() {
-        assertInstanceOf(LibraryNftRunner.class, NetPolicies.runner(config(RiposteConfig.Backend.AUTO, List.of("nft"))));
-        assertInstanceOf(LibraryNftRunner.class, NetPolicies.runner(config(RiposteConfig.Backend.NFTABLES,
-                List.of("ip", "netns", "exec", "blue", "nft"))));
-        assertInstanceOf(ProcessNftRunner.class, NetPolicies.runner(config(RiposteConfig.Backend.AUTO, List.of("nft"), false)));
-        assertInstanceOf(ProcessNftRunner.class, NetPolicies.runner(config(RiposteConfig.Backend.AUTO,
-                List.of("/usr/sbin/nft"))));
+        assertInstanceOf(
+                LibraryNftRunner.class, NetPolicies.runner(config(RiposteConfig.Backend.AUTO, List.of("nft"))));
+        assertInstanceOf(
+                LibraryNftRunner.class,
+                NetPolicies.runner(
+                        config(RiposteConfig.Backend.NFTABLES, List.of("ip", "netns", "exec", "blue", "nft"))));
+        assertInstanceOf(
+                ProcessNftRunner.class, NetPolicies.runner(config(RiposteConfig.Backend.AUTO, List.of("nft"), false)));
+        assertInstanceOf(
+                ProcessNftRunner.class,
+                NetPolicies.runner(config(RiposteConfig.Backend.AUTO, List.of("/usr/sbin/nft"))));
     }
 }

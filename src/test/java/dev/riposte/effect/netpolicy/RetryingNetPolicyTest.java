@@ -30,23 +30,32 @@ class RetryingNetPolicyTest {
             if (tries.incrementAndGet() <= 2) {
                 throw new Kernel.KernelException("nft is not permitted (try " + tries.get() + ")");
             }
-            return Enforcer.start(new DryRunKernel(Clock.systemUTC()), store, TestNet.guard(), new TestNet.FakeDns(),
-                    TestNet.SETTINGS, Clock.systemUTC());
+            return Enforcer.start(
+                    new DryRunKernel(Clock.systemUTC()),
+                    store,
+                    TestNet.guard(),
+                    new TestNet.FakeDns(),
+                    TestNet.SETTINGS,
+                    Clock.systemUTC());
         };
-        try (RetryingNetPolicy policy = new RetryingNetPolicy("nft is not permitted (first)", attempt, store,
-                Duration.ofMillis(50))) {
+        try (RetryingNetPolicy policy =
+                new RetryingNetPolicy("nft is not permitted (first)", attempt, store, Duration.ofMillis(50))) {
             NetPolicyStatus before = policy.status();
             assertEquals("nftables", before.backend());
             assertFalse(before.active());
             assertTrue(before.reason().contains("degraded, trying again every 50ms"), before.reason());
             assertEquals(1, before.blocked(), "the stored block is shown");
-            assertEquals(-1, policy.block(InetAddress.getByName("203.0.113.5"), ORIGIN).code());
+            assertEquals(
+                    -1,
+                    policy.block(InetAddress.getByName("203.0.113.5"), ORIGIN).code());
 
             Await.until("nftables works", 200, 50, () -> policy.status().active());
             assertEquals(3, tries.get());
             assertEquals("dry-run", policy.status().backend());
             assertEquals(1, policy.blocks().size(), "the stored block is restored");
-            assertEquals(0, policy.block(InetAddress.getByName("203.0.113.5"), ORIGIN).code());
+            assertEquals(
+                    0,
+                    policy.block(InetAddress.getByName("203.0.113.5"), ORIGIN).code());
             assertEquals(2, policy.status().blocked());
             Thread.sleep(200);
             assertEquals(3, tries.get(), "no more tries once it works");

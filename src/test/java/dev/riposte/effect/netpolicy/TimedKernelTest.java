@@ -20,7 +20,8 @@ class TimedKernelTest {
 
     final List<Told> told = new ArrayList<>();
     /** The ticker's readings: each write reads it twice, so the first takes 250 ns and the second 4,000 ns. */
-    final PrimitiveIterator.OfLong ticks = LongStream.of(1_000, 1_250, 5_000, 9_000, 20_000, 20_100).iterator();
+    final PrimitiveIterator.OfLong ticks =
+            LongStream.of(1_000, 1_250, 5_000, 9_000, 20_000, 20_100).iterator();
 
     private TimedKernel timed(Kernel kernel) {
         return new TimedKernel(kernel, (write, ok, nanos) -> told.add(new Told(write, ok, nanos)), ticks::nextLong);
@@ -36,8 +37,12 @@ class TimedKernelTest {
         kernel.apply(List.of(new Kernel.Element(a, Duration.ofMinutes(5))), List.of());
         kernel.list();
         kernel.present();
-        assertEquals(List.of(new Told(KernelWrites.Write.REPLACE, true, 250), new Told(KernelWrites.Write.UPDATE, true, 4_000)),
-                told, "reads and the set-up are not writes of the sets");
+        assertEquals(
+                List.of(
+                        new Told(KernelWrites.Write.REPLACE, true, 250),
+                        new Told(KernelWrites.Write.UPDATE, true, 4_000)),
+                told,
+                "reads and the set-up are not writes of the sets");
         assertEquals(List.of(a), List.copyOf(dry.list().keySet()), "the write reached the kernel underneath");
     }
 
@@ -76,16 +81,25 @@ class TimedKernelTest {
             public void remove() {}
         };
         TimedKernel kernel = timed(refusing);
-        assertEquals("nft: Error: No such file or directory",
-                assertThrows(Kernel.KernelException.class, () -> kernel.apply(List.of(), List.of())).getMessage());
-        assertEquals("nft did not finish within 10 s",
-                assertThrows(Kernel.KernelException.class, () -> kernel.replace(List.of())).getMessage());
-        assertEquals(List.of(new Told(KernelWrites.Write.UPDATE, false, 250), new Told(KernelWrites.Write.REPLACE, false, 4_000)),
+        assertEquals(
+                "nft: Error: No such file or directory",
+                assertThrows(Kernel.KernelException.class, () -> kernel.apply(List.of(), List.of()))
+                        .getMessage());
+        assertEquals(
+                "nft did not finish within 10 s",
+                assertThrows(Kernel.KernelException.class, () -> kernel.replace(List.of()))
+                        .getMessage());
+        assertEquals(
+                List.of(
+                        new Told(KernelWrites.Write.UPDATE, false, 250),
+                        new Told(KernelWrites.Write.REPLACE, false, 4_000)),
                 told);
     }
 
     @Test
     void theLabels_areThoseTheMetricsShow() {
-        assertEquals(List.of("update", "replace"), List.of(KernelWrites.Write.UPDATE.label(), KernelWrites.Write.REPLACE.label()));
+        assertEquals(
+                List.of("update", "replace"),
+                List.of(KernelWrites.Write.UPDATE.label(), KernelWrites.Write.REPLACE.label()));
     }
 }

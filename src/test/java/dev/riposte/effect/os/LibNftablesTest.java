@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class LibNftablesTest {
     /** A C library whose socket(2) fails as it does when the process is out of descriptors. */
     private static LibC outOfDescriptors() {
-        return (LibC) Proxy.newProxyInstance(LibC.class.getClassLoader(), new Class<?>[] {LibC.class},
-                (proxy, method, args) -> {
+        return (LibC) Proxy.newProxyInstance(
+                LibC.class.getClassLoader(), new Class<?>[] {LibC.class}, (proxy, method, args) -> {
                     if (method.getName().equals("socket")) {
                         throw new ErrnoException("socket", ErrnoException.EMFILE);
                     }
@@ -25,7 +25,12 @@ class LibNftablesTest {
     void withoutANetlinkSocket_theLibraryIsNotCalled_andTheReplySaysWhy() {
         LibNftables nftables = LibNftables.load(outOfDescriptors());
         LibNftables.Reply reply = nftables.run("list tables", true);
-        assertEquals(new LibNftables.Reply(-1, "", "cannot open a netlink socket for nftables (socket failed: EMFILE (too "
-                + "many open files)); libnftables was not called, as it would end the process"), reply);
+        assertEquals(
+                new LibNftables.Reply(
+                        -1,
+                        "",
+                        "cannot open a netlink socket for nftables (socket failed: EMFILE (too "
+                                + "many open files)); libnftables was not called, as it would end the process"),
+                reply);
     }
 }

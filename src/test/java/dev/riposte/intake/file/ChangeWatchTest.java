@@ -57,7 +57,8 @@ class ChangeWatchTest {
             long waited = System.nanoTime() - start;
             stop.set(true);
             writer.join();
-            assertTrue(waited >= timeout.toNanos(), "woken after " + waited / 1_000_000 + " ms by another file's writes");
+            assertTrue(
+                    waited >= timeout.toNanos(), "woken after " + waited / 1_000_000 + " ms by another file's writes");
         }
     }
 

@@ -33,7 +33,7 @@ class WatermarkTest {
         w.passed(105);
         assertEquals(105, w.handled());
         Runnable a = w.add(110);
-        w.passed(115);                 // garbage or white space after a
+        w.passed(115); // garbage or white space after a
         assertEquals(105, w.handled());
         assertEquals(List.of(), w.handledPast(10), "the gap is no value to skip");
         a.run();
