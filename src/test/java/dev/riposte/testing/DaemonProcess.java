@@ -103,6 +103,22 @@ public final class DaemonProcess implements AutoCloseable {
     static final String SHIPPED_LOGGING =
             "-Dlogback.configurationFile=" + DaemonProcess.class.getResource("/logback.xml");
 
+    /** The argv that runs riposte's Main from the tests' class path, with {@code jvmOptions} and the flags it needs. */
+    private static List<String> riposte(List<String> jvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
+                "-Dpolyglot.engine.WarnInterpreterOnly=false",
+                SHIPPED_LOGGING,
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.riposte.Main"));
+        return command;
+    }
+
     /** Starts {@code riposte run --config config} and returns at once (output appended to {@code log}). */
     public static Process launch(
             List<String> wrapper,
@@ -113,19 +129,8 @@ public final class DaemonProcess implements AutoCloseable {
             List<String> runArgs)
             throws IOException {
         List<String> command = new ArrayList<>(wrapper);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of(
-                "-Dpolyglot.engine.WarnInterpreterOnly=false",
-                SHIPPED_LOGGING,
-                "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.riposte.Main",
-                "run",
-                "--config",
-                config.toString()));
+        command.addAll(riposte(jvmOptions));
+        command.addAll(List.of("run", "--config", config.toString()));
         command.addAll(runArgs);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -170,17 +175,7 @@ public final class DaemonProcess implements AutoCloseable {
 
     /** Runs {@code riposte ARGS} in its own JVM with the launcher's options, as an operator would (up to 60 s). */
     public static Cli cli(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(LAUNCHER_JVM);
-        command.addAll(List.of(
-                "-Dpolyglot.engine.WarnInterpreterOnly=false",
-                SHIPPED_LOGGING,
-                "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.riposte.Main"));
+        List<String> command = new ArrayList<>(riposte(LAUNCHER_JVM));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
