@@ -103,19 +103,30 @@ public final class LibraryNftRunner implements NftRunner {
             libc.close(target);
             throw new NftUnavailableException("cannot enter network namespace " + namespace + ": " + e.getMessage());
         }
+        LibNftables.Reply reply = null;
+        RuntimeException failed = null;
         try {
-            return nftables.run(commands, json);
-        } finally {
-            try {
-                libc.setns(home, LibC.CLONE_NEWNET);
-            } catch (ErrnoException e) {
-                // The thread would go on in the wrong namespace: nothing it does after this can be trusted.
-                throw new IllegalStateException(
-                        "cannot return from network namespace " + namespace + ": " + e.getMessage());
-            } finally {
-                libc.close(home);
-                libc.close(target);
-            }
+            reply = nftables.run(commands, json);
+        } catch (RuntimeException e) {
+            failed = e;
         }
+        try {
+            libc.setns(home, LibC.CLONE_NEWNET);
+        } catch (ErrnoException e) {
+            // The thread would go on in the wrong namespace: nothing it does after this can be trusted.
+            IllegalStateException stuck = new IllegalStateException(
+                    "cannot return from network namespace " + namespace + ": " + e.getMessage());
+            if (failed != null) {
+                stuck.addSuppressed(failed);
+            }
+            throw stuck;
+        } finally {
+            libc.close(home);
+            libc.close(target);
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        return reply;
     }
 }
