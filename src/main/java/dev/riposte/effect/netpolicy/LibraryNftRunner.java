@@ -45,16 +45,8 @@ public final class LibraryNftRunner implements NftRunner {
 
     private synchronized Result call(String commands, boolean json) throws NftUnavailableException {
         LibNftables.Reply reply = namespace == null ? nftables.run(commands, json) : inNamespace(commands, json);
-        Result result = new Result(reply.code() == 0 ? 0 : 1, reply.output(), reply.error());
-        if (result.ok()) {
-            LOG.debug("libnftables ok: {}", commands.strip().replace('\n', ';'));
-        } else {
-            LOG.warn(
-                    "libnftables failed ({}): {}",
-                    result.firstError(),
-                    commands.strip().replace('\n', ';'));
-        }
-        return result;
+        return new Result(reply.code() == 0 ? 0 : 1, reply.output(), reply.error())
+                .logged(LOG, "libnftables", commands);
     }
 
     /**

@@ -23,10 +23,19 @@ public final class NetPolicies {
                 config, store, runner(config), new SystemResolver(config.resolveTimeout()), Clock.systemUTC(), writes);
     }
 
-    /** Loaded on first use, once per process; null when it cannot be (the reason is logged then). */
-    private static LibNftables library;
+    /** libnftables, loaded on first use, once per process; null when it cannot be (the reason is logged then). */
+    private static final class Library {
+        static final LibNftables LOADED = load();
 
-    private static boolean libraryTried;
+        private static LibNftables load() {
+            try {
+                return LibNftables.load();
+            } catch (IllegalStateException e) {
+                LOG.warn("netpolicy: {}; nft_command runs as a process for each batch instead", e.getMessage());
+                return null;
+            }
+        }
+    }
 
     /**
      * How {@code config} reaches nftables: libnftables in this process when {@code nft_in_process} is on,
@@ -36,24 +45,12 @@ public final class NetPolicies {
     static NftRunner runner(RiposteConfig.NetPolicy config) {
         NftCommand command = new NftCommand(config.nftCommand());
         if (config.nftInProcess() && command.plainNft()) {
-            LibNftables lib = library();
+            LibNftables lib = Library.LOADED;
             if (lib != null) {
                 return new LibraryNftRunner(lib, LibC.system(), command.namespace());
             }
         }
         return new ProcessNftRunner(config.nftCommand());
-    }
-
-    private static synchronized LibNftables library() {
-        if (!libraryTried) {
-            libraryTried = true;
-            try {
-                library = LibNftables.load();
-            } catch (IllegalStateException e) {
-                LOG.warn("netpolicy: {}; nft_command runs as a process for each batch instead", e.getMessage());
-            }
-        }
-        return library;
     }
 
     static NetPolicy create(

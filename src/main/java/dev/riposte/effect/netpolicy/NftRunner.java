@@ -1,5 +1,7 @@
 package dev.riposte.effect.netpolicy;
 
+import org.slf4j.Logger;
+
 /**
  * Reaches nftables: {@link ProcessNftRunner} starts {@code nft}, {@link LibraryNftRunner} calls the library
  * it is built on inside this process. Implementations are thread-safe.
@@ -25,6 +27,17 @@ public interface NftRunner {
         public String firstError() {
             String first = stderr.strip().lines().findFirst().orElse("");
             return first.isEmpty() ? "exit code " + exitCode : first;
+        }
+
+        /** Logs this result of {@code commands}, done by {@code what}: at DEBUG when ok, else at WARN; returns it. */
+        Result logged(Logger log, String what, String commands) {
+            String oneLine = commands.strip().replace('\n', ';');
+            if (ok()) {
+                log.debug("{} ok: {}", what, oneLine);
+            } else {
+                log.warn("{} failed ({}): {}", what, firstError(), oneLine);
+            }
+            return this;
         }
     }
 }

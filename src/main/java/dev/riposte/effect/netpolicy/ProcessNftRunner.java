@@ -56,17 +56,7 @@ public final class ProcessNftRunner implements NftRunner {
                 process.destroyForcibly();
                 return new Result(-1, "", "nft did not finish within " + TIMEOUT_SECONDS + " s");
             }
-            Result result = new Result(process.exitValue(), out.join(), err.join());
-            if (result.ok()) {
-                LOG.debug("nft {} ok: {}", args, script.strip().replace('\n', ';'));
-            } else {
-                LOG.warn(
-                        "nft {} failed ({}): {}",
-                        args,
-                        result.firstError(),
-                        script.strip().replace('\n', ';'));
-            }
-            return result;
+            return new Result(process.exitValue(), out.join(), err.join()).logged(LOG, "nft " + args, script);
         } catch (IOException e) {
             process.destroyForcibly();
             return new Result(-1, "", "talking to nft failed: " + e.getMessage());

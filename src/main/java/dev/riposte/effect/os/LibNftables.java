@@ -108,8 +108,9 @@ public final class LibNftables {
                 return new Reply(-1, "", "nft_ctx_new failed (out of memory?)");
             }
             try {
-                int unused = (int) bufferOutput.invokeExact(ctx);
-                unused = (int) bufferError.invokeExact(ctx);
+                if ((int) bufferOutput.invokeExact(ctx) != 0 || (int) bufferError.invokeExact(ctx) != 0) {
+                    return new Reply(-1, "", "libnftables could not buffer its output (out of memory?)");
+                }
                 if (json) {
                     setFlags.invokeExact(ctx, NFT_CTX_OUTPUT_JSON);
                 }
