@@ -48,6 +48,8 @@ import dev.riposte.state.StateStore;
 import dev.riposte.state.StoreException;
 import dev.riposte.state.UnavailableKeyValues;
 import dev.riposte.stats.Metrics;
+import dev.riposte.time.Durations;
+import dev.riposte.time.TimerScheduler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -58,9 +60,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +80,7 @@ public final class Daemon implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final Notifier notifier = Notifier.fromEnvironment(System.getenv());
     private final List<AutoCloseable> started = new ArrayList<>();
+    private final TimerScheduler scheduler = new TimerScheduler();
     private NetPolicy netPolicy;
     private Dispatcher dispatcher;
     private volatile ReactionSet reactions;
@@ -123,6 +123,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void startAll(List<RunListener> listeners, InputStream stdin) throws IOException {
+        started.add(scheduler); // closed last: every job that uses it has ended by then
         KeyValues keyValues = openStore();
         Path db = config.state().path().toAbsolutePath();
         LocalFiles files = new LocalFiles(
@@ -146,7 +147,7 @@ public final class Daemon implements AutoCloseable {
                 version());
         started.add(exposition);
         this.exposition = exposition;
-        netPolicy = NetPolicies.create(config.netpolicy(), blockStore, exposition);
+        netPolicy = NetPolicies.create(config.netpolicy(), blockStore, exposition, scheduler);
         if (netPolicy instanceof AutoCloseable closeable) {
             started.add(closeable);
         }
@@ -233,7 +234,8 @@ public final class Daemon implements AutoCloseable {
                 notifier,
                 System.getenv(),
                 this::status,
-                () -> dispatcher.stalled(HeaderParser.MAX_TIMEOUT.plus(STALL_GRACE))));
+                () -> dispatcher.stalled(HeaderParser.MAX_TIMEOUT.plus(STALL_GRACE)),
+                scheduler));
     }
 
     /**
@@ -316,7 +318,7 @@ public final class Daemon implements AutoCloseable {
             LOG.info(
                     "configuration: reactions.dir {} and reactions.default_timeout {} now apply",
                     liveReactions.dir(),
-                    ConfigLoader.format(liveReactions.defaultTimeout()));
+                    Durations.format(liveReactions.defaultTimeout()));
         }
         List<String> waiting = new ArrayList<>();
         waitIfChanged(
@@ -402,7 +404,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * The daemon's timer thread: sweeps the evidence directory at start and every {@link #RETENTION_PERIOD},
+     * The daemon's own periodic jobs: sweeps the evidence directory at start and every {@link #RETENTION_PERIOD},
      * and gives memory back after a burst of events ({@link IdleTrim}).
      */
     private void startTimer() {
@@ -410,33 +412,15 @@ public final class Daemon implements AutoCloseable {
                 config.evidence().dir(),
                 config.evidence().retention(),
                 config.evidence().maxBytes());
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-                r -> Thread.ofPlatform().name("riposte-timer").daemon().unstarted(r));
-        timer.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        retention.sweep(Instant.now());
-                    } catch (IOException | RuntimeException e) {
-                        LOG.warn("evidence retention: sweep failed: {}", e.getMessage());
-                    }
-                },
-                0,
-                RETENTION_PERIOD.toSeconds(),
-                TimeUnit.SECONDS);
+        scheduler.every("evidence-retention", Duration.ZERO, RETENTION_PERIOD, () -> {
+            try {
+                retention.sweep(Instant.now());
+            } catch (IOException e) {
+                LOG.warn("evidence retention: sweep failed: {}", e.getMessage());
+            }
+        });
         IdleTrim trim = new IdleTrim(metrics::eventsDone, System::gc);
-        long every = IdleTrim.EVERY.toMillis();
-        timer.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        trim.check();
-                    } catch (RuntimeException | OutOfMemoryError e) {
-                        LOG.warn("giving memory back after a burst failed: {}", e.toString());
-                    }
-                },
-                every,
-                every,
-                TimeUnit.MILLISECONDS);
-        started.add(timer::shutdownNow);
+        scheduler.every("idle-trim", IdleTrim.EVERY, IdleTrim.EVERY, trim::check);
     }
 
     /** The audit trail, or null when the state store could not be opened. */

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.riposte.audit.AuditQuery;
 import dev.riposte.audit.AuditRecord;
-import dev.riposte.config.ConfigLoader;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.helpers.HelperCall;
 import dev.riposte.state.StateStore;
 import dev.riposte.state.StoreException;
+import dev.riposte.time.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,7 +90,7 @@ public final class AuditCommand implements Callable<Integer> {
     }
 
     static Instant parseSince(String text) {
-        Duration ago = ConfigLoader.parseDuration(text);
+        Duration ago = Durations.parse(text);
         if (ago != null) {
             return Instant.now().minus(ago);
         }

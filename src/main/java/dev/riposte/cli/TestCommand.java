@@ -36,6 +36,7 @@ import dev.riposte.sandbox.ShellIsolation;
 import dev.riposte.sandbox.ShellRunner;
 import dev.riposte.state.SqliteKeyValues;
 import dev.riposte.state.StateStore;
+import dev.riposte.time.TimerScheduler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -130,6 +131,7 @@ public final class TestCommand implements Callable<Integer> {
         reactionLog.setLevel(ch.qos.logback.classic.Level.DEBUG);
         reactionLog.setAdditive(false);
         try (StateStore store = StateStore.open(work.resolve("state.db"));
+                TimerScheduler scheduler = new TimerScheduler();
                 Enforcer net = Enforcer.start(
                         new DryRunKernel(Clock.systemUTC()),
                         new MemoryBlockStore(),
@@ -140,7 +142,8 @@ public final class TestCommand implements Callable<Integer> {
                                 loaded.netpolicy().nftCommand()),
                         new SystemResolver(loaded.netpolicy().resolveTimeout()),
                         Enforcer.Settings.of(loaded.netpolicy()),
-                        Clock.systemUTC())) {
+                        Clock.systemUTC(),
+                        scheduler)) {
             LocalFiles files = new LocalFiles(
                     new RiposteConfig.Evidence(
                             work.resolve("evidence"),

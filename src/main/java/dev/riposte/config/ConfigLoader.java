@@ -1,6 +1,7 @@
 package dev.riposte.config;
 
 import dev.riposte.effect.netpolicy.Cidr;
+import dev.riposte.time.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -251,7 +251,6 @@ public final class ConfigLoader {
 
     /** One mapping of the file, with its key path; remembers which keys were read. */
     private static final class Section {
-        private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
         private final String path;
         private final Map<String, Object> values = new LinkedHashMap<>();
         private final List<String> problems;
@@ -346,28 +345,13 @@ public final class ConfigLoader {
                 return fallback;
             }
             if (v instanceof String s) {
-                Duration d = parseDuration(s);
+                Duration d = Durations.parse(s);
                 if (d != null && d.compareTo(min) >= 0) {
                     return d;
                 }
             }
-            problem(name, "must be a duration such as 500ms, 30s, 5m, 1h or 7d, at least " + format(min), v);
+            problem(name, "must be a duration such as 500ms, 30s, 5m, 1h or 7d, at least " + Durations.format(min), v);
             return fallback;
-        }
-
-        static Duration parseDuration(String text) {
-            Matcher m = DURATION.matcher(text.trim());
-            if (!m.matches() || m.group(1).length() > 9) {
-                return null;
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
         }
 
         <E extends Enum<E>> E choice(String name, E fallback, Class<E> type) {
@@ -522,18 +506,5 @@ public final class ConfigLoader {
             problem(name, "must be a list of numeric ids (0 or more)", v);
             return List.of();
         }
-    }
-
-    /** Formats a duration the way the configuration spells it. */
-    public static String format(Duration d) {
-        if (d.toMillis() % 1000 != 0 || d.isZero()) {
-            return d.toMillis() + "ms";
-        }
-        return d.toSeconds() + "s";
-    }
-
-    /** Parses a duration the way the configuration spells it ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}), or null. */
-    public static Duration parseDuration(String text) {
-        return Section.parseDuration(text);
     }
 }

@@ -1,7 +1,7 @@
 package dev.riposte.match;
 
-import dev.riposte.config.ConfigLoader;
 import dev.riposte.event.Importance;
+import dev.riposte.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -76,7 +76,7 @@ public final class HeaderParser {
                 }
                 case "timeout" -> {
                     requireOnce(timeout, "@timeout", lineNo);
-                    Duration d = ConfigLoader.parseDuration(value);
+                    Duration d = Durations.parse(value);
                     if (d == null || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
                         throw new ReactionException(
                                 lineNo,

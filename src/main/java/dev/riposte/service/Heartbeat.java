@@ -1,10 +1,10 @@
 package dev.riposte.service;
 
+import dev.riposte.time.Scheduler;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,45 +18,32 @@ public final class Heartbeat implements AutoCloseable {
     static final Duration STATUS_EVERY = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("riposte-heartbeat").daemon().unstarted(r));
+    private final List<Scheduler.Job> jobs = new ArrayList<>();
     private volatile String lastStall;
 
     /**
      * @param status the STATUS text now
      * @param stall why the dispatcher is not making progress now, or null
      */
-    public Heartbeat(Notifier notifier, Map<String, String> env, Supplier<String> status, Supplier<String> stall) {
+    public Heartbeat(
+            Notifier notifier,
+            Map<String, String> env,
+            Supplier<String> status,
+            Supplier<String> stall,
+            Scheduler scheduler) {
         if (!notifier.active()) {
             return;
         }
-        long statusMillis = STATUS_EVERY.toMillis();
-        timer.scheduleAtFixedRate(
-                surviving(() -> notifier.status(status.get())), statusMillis, statusMillis, TimeUnit.MILLISECONDS);
+        jobs.add(scheduler.every("heartbeat-status", STATUS_EVERY, STATUS_EVERY, () -> notifier.status(status.get())));
         Duration watchdog = watchdogInterval(env);
         if (watchdog != null) {
-            long every = Math.max(1, watchdog.toMillis() / 2);
-            timer.scheduleAtFixedRate(surviving(() -> ping(notifier, stall)), 0, every, TimeUnit.MILLISECONDS);
+            Duration every = Duration.ofMillis(Math.max(1, watchdog.toMillis() / 2));
+            jobs.add(scheduler.every("heartbeat-watchdog", Duration.ZERO, every, () -> ping(notifier, stall)));
             LOG.info(
                     "systemd watchdog: {} ms, pinging every {} ms while the dispatcher makes progress",
                     watchdog.toMillis(),
-                    every);
+                    every.toMillis());
         }
-    }
-
-    /**
-     * A task that a failure cannot cancel: a scheduled task that throws is never run again, and a heartbeat
-     * that stops pinging gets the daemon restarted. A moment without heap (a run that could not be stopped in
-     * time) is one such failure.
-     */
-    private static Runnable surviving(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException | OutOfMemoryError e) {
-                LOG.warn("heartbeat: {}; trying again at the next beat", e.toString());
-            }
-        };
     }
 
     private void ping(Notifier notifier, Supplier<String> stall) {
@@ -93,6 +80,6 @@ public final class Heartbeat implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        jobs.forEach(Scheduler.Job::cancel);
     }
 }

@@ -13,6 +13,7 @@ import dev.riposte.effect.netpolicy.SqliteBlockStore;
 import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.os.LibNftables;
 import dev.riposte.state.StateStore;
+import dev.riposte.testing.ManualScheduler;
 import dev.riposte.testing.NetNamespace;
 import dev.riposte.testing.TestNet;
 import java.net.InetAddress;
@@ -86,7 +87,8 @@ public class NetpolicyBenchmark {
                 new Guard(List.of(), Map::of),
                 new TestNet.FakeDns(),
                 TestNet.SETTINGS,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                new ManualScheduler());
     }
 
     private NftRunner runner(NetNamespace in) {
@@ -210,7 +212,8 @@ public class NetpolicyBenchmark {
                 new Guard(List.of(), Map::of),
                 new TestNet.FakeDns(),
                 TestNet.SETTINGS,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                new ManualScheduler());
         return s.restored;
     }
 }

@@ -32,7 +32,14 @@ public final class TestNet {
     }
 
     public static Enforcer dryRun(Clock clock, Resolver resolver) throws Kernel.KernelException {
-        return Enforcer.start(new DryRunKernel(clock), new MemoryBlockStore(), guard(), resolver, SETTINGS, clock);
+        return Enforcer.start(
+                new DryRunKernel(clock),
+                new MemoryBlockStore(),
+                guard(),
+                resolver,
+                SETTINGS,
+                clock,
+                new ManualScheduler());
     }
 
     /**
@@ -45,7 +52,7 @@ public final class TestNet {
         public List<InetAddress> resolve(String domain) throws ResolveException {
             try {
                 if (domain.equals("localhost.example")) {
-                    return List.of(InetAddress.getByName("127.0.0.1"));
+                    return List.of(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
                 }
                 if (domain.endsWith(".example")) {
                     int last = 1 + Math.floorMod(domain.hashCode(), 250);

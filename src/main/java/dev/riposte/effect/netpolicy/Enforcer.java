@@ -1,6 +1,7 @@
 package dev.riposte.effect.netpolicy;
 
 import dev.riposte.effect.EffectResult;
+import dev.riposte.time.Scheduler;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,9 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +72,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     private final AtomicLong repairs = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final Thread writer;
-    private final ScheduledExecutorService timers;
+    private final List<Scheduler.Job> jobs = new CopyOnWriteArrayList<>();
     /** Why the kernel refuses changes, or null while it accepts them. */
     private String failing;
     /** After a flush the table stays away until something is blocked again. */
@@ -89,8 +88,6 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.writer = Thread.ofPlatform().name("riposte-netpolicy").daemon().unstarted(this::writeLoop);
-        this.timers = Executors.newSingleThreadScheduledExecutor(
-                r -> Thread.ofPlatform().name("riposte-reconcile").daemon().unstarted(r));
     }
 
     /**
@@ -100,15 +97,21 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
      * @throws Kernel.KernelException when the kernel cannot be set up at all (the caller degrades to disabled)
      */
     public static Enforcer start(
-            Kernel kernel, BlockStore store, Guard guard, Resolver resolver, Settings settings, Clock clock)
+            Kernel kernel,
+            BlockStore store,
+            Guard guard,
+            Resolver resolver,
+            Settings settings,
+            Clock clock,
+            Scheduler scheduler)
             throws Kernel.KernelException {
         Enforcer e = new Enforcer(kernel, store, guard, resolver, settings, clock);
         e.restore();
         e.writer.start();
-        long reconcile = settings.reconcileInterval().toMillis();
-        e.timers.scheduleWithFixedDelay(e::reconcileQuietly, reconcile, reconcile, TimeUnit.MILLISECONDS);
-        long refresh = settings.domainRefresh().toMillis();
-        e.timers.scheduleWithFixedDelay(e::refreshDomains, refresh, refresh, TimeUnit.MILLISECONDS);
+        Duration reconcile = settings.reconcileInterval();
+        e.jobs.add(scheduler.every("netpolicy-reconcile", reconcile, reconcile, e::reconcileQuietly));
+        Duration refresh = settings.domainRefresh();
+        e.jobs.add(scheduler.every("netpolicy-domains", refresh, refresh, e::refreshDomains));
         return e;
     }
 
@@ -591,7 +594,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        timers.shutdownNow();
+        jobs.forEach(Scheduler.Job::cancel);
         synchronized (this) {
             notifyAll();
         }

@@ -3,6 +3,7 @@ package dev.riposte.effect.netpolicy;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.os.LibNftables;
+import dev.riposte.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -18,9 +19,16 @@ public final class NetPolicies {
      * The bridge for {@code config}, keeping its blocks in {@code store} and telling {@code writes} of every
      * write to the kernel's sets; logs one line saying which backend runs and why.
      */
-    public static NetPolicy create(RiposteConfig.NetPolicy config, BlockStore store, KernelWrites writes) {
+    public static NetPolicy create(
+            RiposteConfig.NetPolicy config, BlockStore store, KernelWrites writes, Scheduler scheduler) {
         return create(
-                config, store, runner(config), new SystemResolver(config.resolveTimeout()), Clock.systemUTC(), writes);
+                config,
+                store,
+                runner(config),
+                new SystemResolver(config.resolveTimeout()),
+                Clock.systemUTC(),
+                scheduler,
+                writes);
     }
 
     /** libnftables, loaded on first use, once per process; null when it cannot be (the reason is logged then). */
@@ -59,6 +67,7 @@ public final class NetPolicies {
             NftRunner nft,
             Resolver resolver,
             Clock clock,
+            Scheduler scheduler,
             KernelWrites writes) {
         Guard guard =
                 Guard.forHost(config.neverBlock().stream().map(Cidr::parse).toList(), config.nftCommand());
@@ -73,6 +82,7 @@ public final class NetPolicies {
                         resolver,
                         settings,
                         clock,
+                        scheduler,
                         config);
             case NFTABLES, AUTO ->
                 start(
@@ -82,6 +92,7 @@ public final class NetPolicies {
                         resolver,
                         settings,
                         clock,
+                        scheduler,
                         config);
         };
         NetPolicyStatus status = policy.status();
@@ -107,16 +118,18 @@ public final class NetPolicies {
             Resolver resolver,
             Enforcer.Settings settings,
             Clock clock,
+            Scheduler scheduler,
             RiposteConfig.NetPolicy config) {
         try {
-            return Enforcer.start(kernel, store, guard, resolver, settings, clock);
+            return Enforcer.start(kernel, store, guard, resolver, settings, clock, scheduler);
         } catch (Kernel.KernelException e) {
             if (config.backend() == RiposteConfig.Backend.NFTABLES) {
                 return new RetryingNetPolicy(
                         e.getMessage(),
-                        () -> Enforcer.start(kernel, store, guard, resolver, settings, clock),
+                        () -> Enforcer.start(kernel, store, guard, resolver, settings, clock, scheduler),
                         store,
-                        RETRY);
+                        RETRY,
+                        scheduler);
             }
             return new DisabledNetPolicy(
                     "netpolicy.backend is " + spelled(config.backend()) + " but nftables cannot be used: "

@@ -1,13 +1,11 @@
 package dev.riposte.effect.netpolicy;
 
-import dev.riposte.config.ConfigLoader;
 import dev.riposte.effect.EffectResult;
+import dev.riposte.time.Durations;
+import dev.riposte.time.Scheduler;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,35 +28,36 @@ final class RetryingNetPolicy implements NetPolicy, AutoCloseable {
     private final Attempt attempt;
     private final BlockStore store;
     private final Duration every;
-    private final ScheduledExecutorService timer;
+    private final Scheduler.Job retries;
     private volatile NetPolicy current;
     private volatile boolean working;
     private volatile String failure;
     private boolean closed;
 
-    RetryingNetPolicy(String failure, Attempt attempt, BlockStore store, Duration every) {
+    RetryingNetPolicy(String failure, Attempt attempt, BlockStore store, Duration every, Scheduler scheduler) {
         this.attempt = attempt;
         this.store = store;
         this.every = every;
         this.failure = failure;
         this.current = degraded(failure);
-        this.timer = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("riposte-netpolicy-retry").daemon().factory());
-        timer.scheduleWithFixedDelay(this::retry, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        this.retries = scheduler.every("netpolicy-retry", every, every, this::retry);
         LOG.warn(
                 "netpolicy: nftables cannot be used ({}); the network helpers refuse until it can, trying again every {}",
                 failure,
-                ConfigLoader.format(every));
+                Durations.format(every));
     }
 
     private DisabledNetPolicy degraded(String why) {
         return new DisabledNetPolicy(
                 "netpolicy.backend is nftables but nftables cannot be used: " + why + "; degraded, trying again every "
-                        + ConfigLoader.format(every),
+                        + Durations.format(every),
                 store);
     }
 
     private void retry() {
+        if (working) {
+            return;
+        }
         NetPolicy started;
         try {
             started = attempt.start();
@@ -81,7 +80,7 @@ final class RetryingNetPolicy implements NetPolicy, AutoCloseable {
             current = started;
             working = true;
         }
-        timer.shutdown();
+        retries.cancel();
         LOG.info(
                 "netpolicy: nftables works now ({}); the network helpers act again",
                 started.status().reason());
@@ -136,17 +135,13 @@ final class RetryingNetPolicy implements NetPolicy, AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        retries.cancel();
         NetPolicy last;
         synchronized (this) {
             closed = true;
             last = current;
         }
-        try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // A try in progress finds the bridge closed and closes what it started.
         closeQuietly(last);
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.riposte.effect.EffectResult;
 import dev.riposte.state.StateStore;
 import dev.riposte.testing.Await;
+import dev.riposte.testing.ManualScheduler;
 import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
 import dev.riposte.testing.TestNet;
@@ -82,7 +83,8 @@ class EnforcerNftTest {
                 new Guard(List.of(), java.util.Map::of),
                 new TestNet.FakeDns(),
                 TestNet.SETTINGS,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                new ManualScheduler());
         return enforcer;
     }
 
@@ -161,7 +163,7 @@ class EnforcerNftTest {
     void aRestart_keepsTheBlocks_withTheirRemainingTime_andDropsExpiredOnes() throws Exception {
         Enforcer e = start();
         e.block(ip("127.0.0.2"), ORIGIN);
-        e.blockFor(ip("fd00:beef::2"), Duration.ofSeconds(600), ORIGIN);
+        e.blockFor(ip("fd00:beef::2"), Duration.ofMinutes(10), ORIGIN);
         new SqliteBlockStore(db)
                 .save(new Block(
                         ip("127.0.0.4"),
@@ -184,7 +186,7 @@ class EnforcerNftTest {
     void reconcile_repairsADeletedTable_missingElements_foreignElements_andTimeouts() throws Exception {
         Enforcer e = start();
         e.block(ip("127.0.0.2"), ORIGIN);
-        e.blockFor(ip("127.0.0.3"), Duration.ofSeconds(600), ORIGIN);
+        e.blockFor(ip("127.0.0.3"), Duration.ofMinutes(10), ORIGIN);
         Await.until("applied", 250, 20, () -> !ns.reaches("127.0.0.2", PORT));
         assertEquals(0, e.reconcile(), "nothing to repair");
 
@@ -278,7 +280,8 @@ class EnforcerNftTest {
                 new Guard(List.of(), java.util.Map::of),
                 new TestNet.FakeDns(),
                 new Enforcer.Settings(2, 64, Duration.ofMinutes(5), Duration.ofSeconds(30)),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                new ManualScheduler());
         assertEquals(EffectResult.done(), enforcer.block(ip("127.0.0.2"), ORIGIN));
         assertEquals(EffectResult.done(), enforcer.block(ip("127.0.0.3"), ORIGIN));
         assertEquals(

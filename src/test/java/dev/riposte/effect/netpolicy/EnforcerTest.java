@@ -3,6 +3,7 @@ package dev.riposte.effect.netpolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.riposte.effect.EffectResult;
+import dev.riposte.testing.ManualScheduler;
 import dev.riposte.testing.TestNet;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -49,7 +50,13 @@ class EnforcerTest {
         ChangingDns dns = new ChangingDns();
         dns.answers.put("evil.example", List.of(IpLiteral.parse("203.0.113.1"), IpLiteral.parse("2001:db8::1")));
         enforcer = Enforcer.start(
-                kernel, new MemoryBlockStore(), TestNet.guard(), dns, TestNet.SETTINGS, Clock.systemUTC());
+                kernel,
+                new MemoryBlockStore(),
+                TestNet.guard(),
+                dns,
+                TestNet.SETTINGS,
+                Clock.systemUTC(),
+                new ManualScheduler());
         assertEquals(
                 EffectResult.done(), enforcer.blockDomain("evil.example", ORIGIN, java.time.Duration.ofSeconds(5)));
         assertEquals(
@@ -93,7 +100,8 @@ class EnforcerTest {
                 TestNet.guard(),
                 dns,
                 new Enforcer.Settings(65_536, 3, java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(30)),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                new ManualScheduler());
         assertEquals(
                 EffectResult.failed("hydra.example is followed, but 1 of its 4 addresses were not blocked: a domain "
                         + "keeps at most 3 (netpolicy.max_domain_addresses)"),
@@ -122,7 +130,13 @@ class EnforcerTest {
         ChangingDns dns = new ChangingDns();
         dns.answers.put("mixed.example", List.of(IpLiteral.parse("127.0.0.1"), IpLiteral.parse("203.0.113.9")));
         enforcer = Enforcer.start(
-                kernel, new MemoryBlockStore(), TestNet.guard(), dns, TestNet.SETTINGS, Clock.systemUTC());
+                kernel,
+                new MemoryBlockStore(),
+                TestNet.guard(),
+                dns,
+                TestNet.SETTINGS,
+                Clock.systemUTC(),
+                new ManualScheduler());
         assertEquals(
                 EffectResult.failed("mixed.example is followed, but refused 127.0.0.1: inside never_block 127.0.0.0/8"),
                 enforcer.blockDomain("mixed.example", ORIGIN, java.time.Duration.ofSeconds(5)));
@@ -135,7 +149,13 @@ class EnforcerTest {
                 new HashMap<>(Map.of(IpLiteral.parse("192.0.2.10"), "an address of this host (eth0)"));
         Guard guard = new Guard(List.of(), () -> new HashMap<>(host));
         enforcer = Enforcer.start(
-                kernel, new MemoryBlockStore(), guard, new ChangingDns(), TestNet.SETTINGS, Clock.systemUTC());
+                kernel,
+                new MemoryBlockStore(),
+                guard,
+                new ChangingDns(),
+                TestNet.SETTINGS,
+                Clock.systemUTC(),
+                new ManualScheduler());
         assertEquals(
                 EffectResult.failed("refused 192.0.2.10: an address of this host (eth0)"),
                 enforcer.block(IpLiteral.parse("192.0.2.10"), ORIGIN));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.effect.EffectResult;
 import dev.riposte.testing.Await;
+import dev.riposte.testing.ManualScheduler;
 import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
 import dev.riposte.testing.TestNet;
@@ -58,7 +59,8 @@ class ForwardAndInputTest {
                 new Guard(List.of(), Map::of),
                 new TestNet.FakeDns(),
                 TestNet.SETTINGS,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                new ManualScheduler());
     }
 
     @AfterEach

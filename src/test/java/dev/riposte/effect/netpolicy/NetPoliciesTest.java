@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.config.ConfigLoader;
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.testing.ManualScheduler;
 import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
 import java.util.ArrayList;
@@ -35,7 +36,8 @@ class NetPoliciesTest {
     }
 
     private static NetPolicyStatus status(RiposteConfig.Backend backend, List<String> nft) throws Exception {
-        NetPolicy policy = NetPolicies.create(config(backend, nft), new MemoryBlockStore(), KernelWrites.NONE);
+        NetPolicy policy = NetPolicies.create(
+                config(backend, nft), new MemoryBlockStore(), KernelWrites.NONE, new ManualScheduler());
         try {
             return policy.status();
         } finally {
