@@ -28,7 +28,7 @@ public final class RunLog implements RunListener {
             return "[" + shown + "]";
         }
         HelperCall last = calls.getLast();
-        long more = calls.size() - LOGGED_CALLS;
+        long more = (long) calls.size() - LOGGED_CALLS;
         if (last.helper().equals("...")) {
             more += Long.parseLong(last.args().substring(0, last.args().indexOf(' '))) - 1;
         }
@@ -48,7 +48,7 @@ public final class RunLog implements RunListener {
                 : record.event().name();
         return Text.forLog("run of " + record.reaction().name() + " on " + name + " "
                 + record.event().uuid() + ": " + outcome.label() + detail + ", "
-                + record.result().durationNanos() / 1000 / 1000.0 + " ms");
+                + Math.floorDiv(record.result().durationNanos(), 1000) / 1000.0 + " ms");
     }
 
     @Override

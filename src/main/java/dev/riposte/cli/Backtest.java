@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -143,7 +144,7 @@ final class Backtest {
         }
     }
 
-    private void add(TreeSet<String> list, String target) {
+    private void add(Set<String> list, String target) {
         if (list.size() < MAX_LISTED || list.contains(target)) {
             list.add(target);
         } else {

@@ -109,8 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (long i = 0; i < count; i++) {
                 if (interval > 0) {
                     long due = start + i * interval;
-                    long wait;
-                    while ((wait = due - System.nanoTime()) > 0) {
+                    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
                         LockSupport.parkNanos(wait);
                     }
                 }
@@ -125,15 +124,15 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        JsonNode stats;
-        long left;
-        while ((left = count - (finished(stats = StatsCommand.fetch(loaded, "stats")) - baseline)) > 0) {
+        JsonNode stats = StatsCommand.fetch(loaded, "stats");
+        for (long left = count - (finished(stats) - baseline); left > 0; left = count - (finished(stats) - baseline)) {
             if (System.nanoTime() > deadline) {
                 System.err.println("riposte: the daemon finished " + (count - left) + " of " + count + " events within "
                         + timeoutSeconds + " s");
                 return 1;
             }
             Thread.sleep(left > NEAR_EVENTS ? POLL_FAR_MILLIS : POLL_NEAR_MILLIS);
+            stats = StatsCommand.fetch(loaded, "stats");
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         ObjectNode result = JSON.createObjectNode();

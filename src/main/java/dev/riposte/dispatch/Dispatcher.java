@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-    private static final Runnable NOTHING = () -> {};
     /** How long {@link #close} waits for the workers once their runs are cancelled. */
     static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
@@ -87,8 +86,10 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Offers an event. Never blocks. */
     public Admission submit(Event event) {
-        return submit(event, NOTHING);
+        return submit(event, Dispatcher::nothing);
     }
+
+    private static void nothing() {}
 
     /**
      * Offers an event; {@code whenDone} runs once every run it caused has ended (on the worker that ended

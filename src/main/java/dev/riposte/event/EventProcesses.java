@@ -25,7 +25,7 @@ public final class EventProcesses {
     /** What the kill helpers may act on. */
     public sealed interface Target {
         /** A process of the event; {@code start} is null when the event gives no usable start time. */
-        record Process(long pid, Instant start) implements Target {}
+        record Found(long pid, Instant start) implements Target {}
 
         /** The event names no such process; {@code reason} says so in a sentence. */
         record None(String reason) implements Target {}
@@ -41,13 +41,13 @@ public final class EventProcesses {
             case JIBRIL -> {
                 JsonNode process = jibrilProcess(root);
                 yield hasPid(process)
-                        ? new Target.Process(process.path("pid").asLong(), start(process.path("start")))
+                        ? new Target.Found(process.path("pid").asLong(), start(process.path("start")))
                         : new Target.None("the event names no process");
             }
             case FALCO -> {
                 JsonNode fields = root.path("output_fields");
                 yield hasPid(fields, "proc.pid")
-                        ? new Target.Process(fields.path("proc.pid").asLong(), nanos(fields.path("proc.pid.ts")))
+                        ? new Target.Found(fields.path("proc.pid").asLong(), nanos(fields.path("proc.pid.ts")))
                         : new Target.None("the alert names no process (proc.pid is not in its output_fields; "
                                 + "docs/installation.md shows the append_output that adds it)");
             }
@@ -61,7 +61,7 @@ public final class EventProcesses {
                 if (action.equals("KPROBE_ACTION_SIGKILL")) {
                     yield new Target.AlreadyKilled(pid, "Tetragon enforced this event (action " + action + ")");
                 }
-                yield new Target.Process(pid, tetragonStart(chain, 0));
+                yield new Target.Found(pid, tetragonStart(chain, 0));
             }
         };
     }
@@ -74,18 +74,18 @@ public final class EventProcesses {
                 JsonNode printerParent = root.path("data").path("body").path("parent");
                 if (root.path("data").has("head")) {
                     yield hasPid(printerParent)
-                            ? new Target.Process(printerParent.path("pid").asLong(), start(printerParent.path("start")))
+                            ? new Target.Found(printerParent.path("pid").asLong(), start(printerParent.path("start")))
                             : new Target.None("the event names no parent process");
                 }
                 JsonNode ppid = root.path("process").path("ppid");
                 yield ppid.canConvertToLong()
-                        ? new Target.Process(ppid.asLong(), startInAncestry(root, ppid.asLong()))
+                        ? new Target.Found(ppid.asLong(), startInAncestry(root, ppid.asLong()))
                         : new Target.None("the event names no parent process");
             }
             case FALCO -> {
                 JsonNode fields = root.path("output_fields");
                 yield hasPid(fields, "proc.ppid")
-                        ? new Target.Process(fields.path("proc.ppid").asLong(), nanos(fields.path("proc.ppid.ts")))
+                        ? new Target.Found(fields.path("proc.ppid").asLong(), nanos(fields.path("proc.ppid.ts")))
                         : new Target.None("the alert names no parent process (proc.ppid is not in its output_fields)");
             }
             case TETRAGON -> {
@@ -98,7 +98,7 @@ public final class EventProcesses {
                     yield new Target.None("the event's parent is pid " + pid + " itself (a program exec'd in place "
                             + "of another): killing it would kill the process, not its parent");
                 }
-                yield new Target.Process(chain.get(1).path("pid").asLong(), tetragonStart(chain, 1));
+                yield new Target.Found(chain.get(1).path("pid").asLong(), tetragonStart(chain, 1));
             }
         };
     }

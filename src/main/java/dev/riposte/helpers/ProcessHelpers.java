@@ -59,11 +59,11 @@ final class ProcessHelpers {
                 yield EffectResult.unchanged()
                         .withTargets(List.of("pid " + killed.pid() + ": not signalled (" + killed.by() + ")"));
             }
-            case EventProcesses.Target.Process p
+            case EventProcesses.Target.Found p
             when p.start() == null ->
                 EffectResult.failed("the event gives no start time for " + what + " " + p.pid()
                         + ", so pid reuse cannot be ruled out");
-            case EventProcesses.Target.Process p -> {
+            case EventProcesses.Target.Found p -> {
                 EffectResult r = processes.kill(p.pid(), p.start());
                 yield r.withTargets(List.of("pid " + p.pid() + ": "
                         + switch (r.code()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
@@ -34,7 +35,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
             response = error("not JSON: " + e.getOriginalMessage());
         }
         byte[] bytes = (JSON.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8);
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
     static ObjectNode error(String message) {
@@ -48,10 +49,11 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             ctx.writeAndFlush(
-                    Unpooled.copiedBuffer(error("request too long").toString() + "\n", StandardCharsets.UTF_8));
+                            Unpooled.copiedBuffer(error("request too long").toString() + "\n", StandardCharsets.UTF_8))
+                    .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             return;
         }
         LOG.debug("control: connection ended: {}", cause.toString());
-        ctx.close();
+        Connections.close(ctx);
     }
 }

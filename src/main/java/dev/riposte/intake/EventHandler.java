@@ -36,7 +36,7 @@ final class EventHandler extends SimpleChannelInboundHandler<Event> {
             waiting.addLast(event);
             if (waiting.size() == 1) {
                 ctx.channel().config().setAutoRead(false);
-                ctx.executor().schedule(() -> retry(ctx), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                retryLater(ctx);
             }
         }
     }
@@ -48,8 +48,29 @@ final class EventHandler extends SimpleChannelInboundHandler<Event> {
         if (waiting.isEmpty()) {
             ctx.channel().config().setAutoRead(true);
         } else {
-            ctx.executor().schedule(() -> retry(ctx), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            retryLater(ctx);
         }
+    }
+
+    /**
+     * Offers the waiting events again in {@link #RETRY_MILLIS} on the connection's event loop. Should that
+     * fail (the loop is shutting down, or the dispatcher threw), the connection is closed: it must not sit
+     * with reading off and its events unoffered.
+     */
+    private void retryLater(ChannelHandlerContext ctx) {
+        ctx.executor()
+                .schedule(() -> retry(ctx), RETRY_MILLIS, TimeUnit.MILLISECONDS)
+                .addListener(done -> {
+                    if (!done.isSuccess()) {
+                        metrics.connectionError();
+                        LOG.warn(
+                                "intake: closing connection from {}: offering its {} waiting events again failed",
+                                ctx.channel().attr(PeerCheck.PEER).get(),
+                                waiting.size(),
+                                done.cause());
+                        Connections.close(ctx);
+                    }
+                });
     }
 
     @Override
@@ -61,14 +82,14 @@ final class EventHandler extends SimpleChannelInboundHandler<Event> {
                     "intake: connection from {} ended: {}",
                     ctx.channel().attr(PeerCheck.PEER).get(),
                     cause.toString());
-            ctx.close();
+            Connections.close(ctx);
         } else {
             metrics.connectionError();
             LOG.warn(
                     "intake: closing connection from {} after an unexpected error",
                     ctx.channel().attr(PeerCheck.PEER).get(),
                     cause);
-            ctx.close();
+            Connections.close(ctx);
         }
     }
 }

@@ -35,7 +35,7 @@ final class PeerCheck extends ChannelInboundHandlerAdapter {
             peer = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials();
         } catch (IOException e) {
             LOG.warn("{}: cannot read the peer's credentials, closing: {}", socketName, e.getMessage());
-            ctx.close();
+            Connections.close(ctx);
             return;
         }
         String who = PeerPolicy.describe(peer);
@@ -50,7 +50,7 @@ final class PeerCheck extends ChannelInboundHandlerAdapter {
                         who,
                         held > 0 ? " (" + held + " more refusals not logged)" : "");
             }
-            ctx.close();
+            Connections.close(ctx);
             return;
         }
         ctx.channel().attr(PEER).set(who);

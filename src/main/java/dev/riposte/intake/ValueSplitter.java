@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <p>Garbage is anything else: bytes between values that are not white space (a log line, a top-level
  * array), a value longer than the limit, and an unfinished value. After garbage the splitter resumes at
- * the next <em>{@code {} at the start of a line</em>: every producer riposte reads (jq, Jibril, Falco,
+ * the next <em>an opening brace at the start of a line</em>: every producer riposte reads (jq, Jibril, Falco,
  * Tetragon, one value per line) starts each top-level value there and no nested one, and a JSON string
  * cannot hold a raw newline, so such a brace always begins a value. For the same reason it also ends a
  * value left unfinished before it (a writer that died mid-line), which is reported as garbage. Each

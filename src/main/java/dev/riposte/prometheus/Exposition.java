@@ -94,11 +94,11 @@ public final class Exposition implements RunListener, KernelWrites, AutoCloseabl
                 .labelNames("state")
                 .callback(cb -> {
                     Metrics.Snapshot s = metrics.snapshot();
-                    cb.call(s.received(), "received");
-                    cb.call(s.rejected(), "rejected");
-                    cb.call(s.dropped(), "dropped");
-                    cb.call(s.deduplicated(), "deduplicated");
-                    cb.call(s.eventsDone(), "done");
+                    cb.call((double) s.received(), "received");
+                    cb.call((double) s.rejected(), "rejected");
+                    cb.call((double) s.dropped(), "dropped");
+                    cb.call((double) s.deduplicated(), "deduplicated");
+                    cb.call((double) s.eventsDone(), "done");
                 })
                 .register(registry);
         CounterWithCallback.builder()
@@ -110,9 +110,9 @@ public final class Exposition implements RunListener, KernelWrites, AutoCloseabl
                 .callback(cb -> {
                     for (SourceStatus s : sources.get()) {
                         String name = s.source(); // the configured path: one series across rotations
-                        cb.call(s.events(), name, "events");
-                        cb.call(s.rejected(), name, "rejected");
-                        cb.call(s.refused(), name, "refused");
+                        cb.call((double) s.events(), name, "events");
+                        cb.call((double) s.rejected(), name, "rejected");
+                        cb.call((double) s.refused(), name, "refused");
                     }
                 })
                 .register(registry);
@@ -166,14 +166,14 @@ public final class Exposition implements RunListener, KernelWrites, AutoCloseabl
         CounterWithCallback.builder()
                 .name("riposte_netpolicy_repairs_total")
                 .help("Times the kernel's table was " + "found changed and put back")
-                .callback(cb -> cb.call(netpolicy.get().repairs()))
+                .callback(cb -> cb.call((double) netpolicy.get().repairs()))
                 .register(registry);
         CounterWithCallback.builder()
                 .name("riposte_store_errors_total")
                 .help(
                         "State store transactions that failed "
                                 + "on an SQLite error (a full disk, a damaged file): audit records, blocks or reaction data not stored")
-                .callback(cb -> cb.call(storeErrors.getAsLong()))
+                .callback(cb -> cb.call((double) storeErrors.getAsLong()))
                 .register(registry);
         Info info = Info.builder()
                 .name("riposte_build_info")

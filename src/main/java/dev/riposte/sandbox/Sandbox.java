@@ -86,7 +86,10 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
     private final Duration checkTimeout;
     private final AllocationLimits limits;
     private final RunWatchdog watchdog;
+    // One per sandbox and worker: a sandbox replaced on reload takes its prepared contexts with it.
+    @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<Prepared> prepared = new ThreadLocal<>();
+
     private final Set<Prepared> unused = ConcurrentHashMap.newKeySet();
 
     /**

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,18 +32,25 @@ public final class Warmup implements AutoCloseable {
 
     private final Thread thread;
     private volatile boolean stopping;
-    private volatile int ran;
-    private volatile int notOk;
+    private final AtomicInteger ran = new AtomicInteger();
+    private final AtomicInteger notOk = new AtomicInteger();
 
     private Warmup(Duration timeout, long maxAllocBytes, RunLimits limits, int runs) {
         thread = Thread.ofPlatform()
                 .name("riposte-warmup")
                 .daemon()
                 .unstarted(() -> run(timeout, maxAllocBytes, limits, runs));
-        thread.setPriority(Thread.MIN_PRIORITY);
+        // It shares the processors with real events for a few seconds: theirs come first where the scheduler
+        // honours priorities, which is all that is asked of it (nothing depends on it).
+        setLowPriority(thread);
     }
 
     /** Starts {@code runs} warm-up runs with the daemon's run limits. */
+    @SuppressWarnings("ThreadPriorityCheck")
+    private static void setLowPriority(Thread thread) {
+        thread.setPriority(Thread.MIN_PRIORITY);
+    }
+
     public static Warmup start(Duration timeout, long maxAllocBytes, RunLimits limits, int runs) {
         Warmup w = new Warmup(timeout, maxAllocBytes, limits, runs);
         w.thread.start();
@@ -67,15 +75,19 @@ public final class Warmup implements AutoCloseable {
                 // Parsed at every run, as every detection is: the JSON reader is the path's other hot part.
                 Event event = parser.parse(eventText, System.nanoTime());
                 if (!(sandbox.run(reaction, event).outcome() instanceof Outcome.Ok)) {
-                    notOk++;
+                    notOk.incrementAndGet();
                 }
-                ran++;
+                ran.incrementAndGet();
             }
         } catch (ReactionException | BadEventException | RuntimeException e) {
             LOG.warn("warm-up stopped: {}", e.toString());
             return;
         }
-        LOG.debug("warm-up: {} runs in {} ms, {} not ok", ran, (System.nanoTime() - start) / 1_000_000, notOk);
+        LOG.debug(
+                "warm-up: {} runs in {} ms, {} not ok",
+                ran.get(),
+                (System.nanoTime() - start) / 1_000_000,
+                notOk.get());
     }
 
     private static String resource(String name) {
@@ -95,7 +107,7 @@ public final class Warmup implements AutoCloseable {
     /** Waits until it has finished (or {@code timeout} has passed). */
     Progress await(Duration timeout) throws InterruptedException {
         thread.join(timeout);
-        return new Progress(ran, notOk);
+        return new Progress(ran.get(), notOk.get());
     }
 
     /** Whether its thread is still running. */

@@ -114,10 +114,10 @@ class EventFormatsTest {
     void falco_processesComeFromTheExtraFields_withExactNanosecondStarts() {
         Event e = falco("03");
         assertEquals(
-                new EventProcesses.Target.Process(418802, Instant.ofEpochSecond(1794908472L, 860915377)),
+                new EventProcesses.Target.Found(418802, Instant.ofEpochSecond(1794908472L, 860915377)),
                 EventProcesses.current(e));
         assertEquals(
-                new EventProcesses.Target.Process(415870, Instant.ofEpochSecond(1794643897L, 352208114)),
+                new EventProcesses.Target.Found(415870, Instant.ofEpochSecond(1794643897L, 352208114)),
                 EventProcesses.parent(e));
         assertEquals(Instant.ofEpochSecond(1794643897L, 352208114), EventProcesses.startOf(e, 415870));
         assertEquals(null, EventProcesses.startOf(e, 1));
@@ -167,7 +167,7 @@ class EventFormatsTest {
     void tetragon_processStartsWhenTheFirstImageOfItsPidDid_andAParentOfTheSamePidIsRefused() {
         Event connect = tetragon("04");
         assertEquals(
-                new EventProcesses.Target.Process(418802, Instant.parse("2026-11-17T09:41:12.861337204Z")),
+                new EventProcesses.Target.Found(418802, Instant.parse("2026-11-17T09:41:12.861337204Z")),
                 EventProcesses.current(connect),
                 "nc was exec'd in place of sh: the pid started with sh");
         EventProcesses.Target parent = EventProcesses.parent(connect);
@@ -177,15 +177,15 @@ class EventFormatsTest {
                 parent.toString());
         Event exit = tetragon("03");
         assertEquals(
-                new EventProcesses.Target.Process(418802, Instant.parse("2026-11-17T09:41:12.861337204Z")),
+                new EventProcesses.Target.Found(418802, Instant.parse("2026-11-17T09:41:12.861337204Z")),
                 EventProcesses.current(exit),
                 "the chain through ancestors");
         Event xmrig = tetragon("02");
         assertEquals(
-                new EventProcesses.Target.Process(902117, Instant.parse("2026-11-19T03:15:27.772911846Z")),
+                new EventProcesses.Target.Found(902117, Instant.parse("2026-11-19T03:15:27.772911846Z")),
                 EventProcesses.current(xmrig));
         assertEquals(
-                new EventProcesses.Target.Process(902098, Instant.parse("2026-11-19T03:15:27.699410226Z")),
+                new EventProcesses.Target.Found(902098, Instant.parse("2026-11-19T03:15:27.699410226Z")),
                 EventProcesses.parent(xmrig));
         assertEquals(Instant.parse("2026-11-14T08:11:37.348203771Z"), EventProcesses.startOf(tetragon("01"), 415870));
     }
@@ -222,11 +222,10 @@ class EventFormatsTest {
         assertEquals("0b0c7c7e-52a4-4a3f-9a63-29a1c0f9a6de", e.uuid());
         assertEquals(text, e.json());
         assertEquals(
-                new EventProcesses.Target.Process(4242, Instant.parse("2026-11-17T09:41:12Z")),
+                new EventProcesses.Target.Found(4242, Instant.parse("2026-11-17T09:41:12Z")),
                 EventProcesses.current(e));
         assertEquals(
-                new EventProcesses.Target.Process(4200, Instant.parse("2026-11-17T09:40:00Z")),
-                EventProcesses.parent(e));
+                new EventProcesses.Target.Found(4200, Instant.parse("2026-11-17T09:40:00Z")), EventProcesses.parent(e));
         assertEquals(List.of("203.0.113.80"), RemotePeers.addresses(e));
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.riposte.audit.AuditRecord;
 import dev.riposte.testing.DaemonProcess;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -43,7 +44,7 @@ class JibrilFileDemoTest {
             Process demo = new ProcessBuilder("examples/jibril-file-demo.sh", file.toString())
                     .redirectErrorStream(true)
                     .start();
-            String said = new String(demo.getInputStream().readAllBytes());
+            String said = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(demo.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, demo.exitValue(), said);
             assertTrue(said.contains("rotated " + file + " to " + file + ".1"), said);

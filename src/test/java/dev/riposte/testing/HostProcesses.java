@@ -1,5 +1,6 @@
 package dev.riposte.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,7 @@ public final class HostProcesses {
             return procs.filter(p -> p.getFileName().toString().matches("[0-9]+"))
                     .filter(p -> {
                         try {
-                            return new String(Files.readAllBytes(p.resolve("cmdline")))
+                            return new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
                                     .replace('\0', ' ')
                                     .contains(marker);
                         } catch (Exception e) {

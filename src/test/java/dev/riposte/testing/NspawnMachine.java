@@ -26,6 +26,9 @@ import java.util.stream.Stream;
  * cgroup made for it on the host, removed with everything under it by {@link #close}. Needs root.
  */
 public final class NspawnMachine implements AutoCloseable {
+    /** Held while a distribution's base is looked at or made: one debootstrap per base at a time. */
+    private static final Object BASES = new Object();
+
     /** A file in a cached root marks it complete (a debootstrap cut short is made again). */
     private static final String COMPLETE = ".riposte-root-complete";
 
@@ -160,7 +163,7 @@ public final class NspawnMachine implements AutoCloseable {
 
     /** The root of {@code distro}, made with debootstrap the first time (about 35-45 s), then kept. */
     static Path base(Distro distro) throws Exception {
-        synchronized (Distro.class) {
+        synchronized (BASES) {
             Path base = distro.base();
             if (Files.exists(base.resolve(COMPLETE))) {
                 return base;

@@ -165,7 +165,7 @@ public final class LocalFiles implements FileEffects {
                 return EffectResult.failed("\"" + path + "\" is " + stat.kind() + ", not a regular file");
             }
             readPolicy.checkOpened(path, stat);
-            return EffectResult.done(new String(readAtMost(fd, path), StandardCharsets.UTF_8));
+            return EffectResult.done(new String(readAtMost(fd), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             return EffectResult.failed("refused: " + e.getMessage());
         } catch (TooLarge e) {
@@ -185,7 +185,7 @@ public final class LocalFiles implements FileEffects {
     }
 
     /** Reads to the end, refusing at one byte past the limit: /proc files report size 0, so the size cannot be trusted. */
-    private byte[] readAtMost(int fd, Path path) throws ErrnoException, TooLarge {
+    private byte[] readAtMost(int fd) throws ErrnoException, TooLarge {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[65536];
         int n;

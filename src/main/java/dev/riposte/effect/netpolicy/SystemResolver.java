@@ -24,7 +24,8 @@ public final class SystemResolver implements Resolver {
 
     @Override
     public List<InetAddress> resolve(String domain, Duration within) throws ResolveException {
-        Duration bound = within.compareTo(timeout) < 0 ? within : timeout;
+        boolean cut = within.compareTo(timeout) < 0;
+        Duration bound = cut ? within : timeout;
         CompletableFuture<List<InetAddress>> lookup = CompletableFuture.supplyAsync(
                 () -> {
                     try {
@@ -39,7 +40,7 @@ public final class SystemResolver implements Resolver {
         } catch (TimeoutException e) {
             lookup.cancel(true);
             throw new ResolveException(domain + " did not resolve within " + Math.max(0, bound.toMillis()) + " ms"
-                    + (bound == within ? " (what was left of the run's deadline)" : ""));
+                    + (cut ? " (what was left of the run's deadline)" : ""));
         } catch (ExecutionException e) {
             throw new ResolveException(
                     domain + " does not resolve (" + e.getCause().getMessage() + ")");

@@ -67,7 +67,7 @@ final class ChangeWatch implements AutoCloseable {
                 boolean relevant = false;
                 for (WatchEvent<?> event : ready.pollEvents()) {
                     relevant |= event.kind() == StandardWatchEventKinds.OVERFLOW
-                            || event.context() instanceof Path changed && concerns(name, changed.toString());
+                            || (event.context() instanceof Path changed && concerns(name, changed.toString()));
                 }
                 ready.reset();
                 if (relevant) {

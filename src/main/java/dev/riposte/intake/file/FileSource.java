@@ -372,6 +372,7 @@ public final class FileSource implements AutoCloseable {
      * Closes files that are done: read to their end with every event handled, and either deleted or
      * (for a rotated one) quiet for {@link #DRAIN_QUIET} while the file at the name has data.
      */
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // segments is a CopyOnWriteArrayList
     private boolean letGo(long now) throws IOException {
         boolean any = false;
         Segment newest = segments.isEmpty() ? null : segments.getLast();

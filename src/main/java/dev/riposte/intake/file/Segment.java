@@ -130,6 +130,7 @@ final class Segment implements AutoCloseable {
      *
      * @return what happened: whether anything was read, and whether the file was truncated
      */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one reader thread writes readTo and size; others only read them
     Read readAvailable(long now) throws IOException {
         LogFiles.FileId at = file.id();
         boolean truncated = at.size() < readTo;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.effect.EffectResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -105,7 +106,9 @@ class LocalFilesTest {
         AtomicInteger written = new AtomicInteger();
         racing(dir, () -> {
             for (int i = 0; i < 20000 && (i < 3000 || written.get() < 100); i++) {
-                if (files.writeFile(dir + "/f" + i, "x".getBytes()).code() == 0) {
+                if (files.writeFile(dir + "/f" + i, "x".getBytes(StandardCharsets.UTF_8))
+                                .code()
+                        == 0) {
                     written.incrementAndGet();
                 }
             }
@@ -121,7 +124,7 @@ class LocalFilesTest {
         racing(dir, () -> {
             for (int i = 0; i < 2000; i++) {
                 files.createTempDir("x*");
-                files.writeFile(dir + "/f", "f".getBytes());
+                files.writeFile(dir + "/f", "f".getBytes(StandardCharsets.UTF_8));
                 files.removeDir(dir.toString());
             }
         });
@@ -207,14 +210,15 @@ class LocalFilesTest {
         assertEquals(
                 "refused: \"" + evidence + "/linked\": it has 1 other hard links; replacing its content would change "
                         + "them too",
-                files.writeFile(evidence + "/linked", "new".getBytes()).error());
+                files.writeFile(evidence + "/linked", "new".getBytes(StandardCharsets.UTF_8))
+                        .error());
         assertEquals("keep", Files.readString(target));
         assertEquals(
                 0,
                 new ProcessBuilder("mkfifo", evidence.resolve("fifo").toString())
                         .start()
                         .waitFor());
-        EffectResult fifo = files.writeFile(evidence + "/fifo", "x".getBytes());
+        EffectResult fifo = files.writeFile(evidence + "/fifo", "x".getBytes(StandardCharsets.UTF_8));
         assertEquals(-1, fifo.code());
         assertFalse(fifo.error().isEmpty());
     }
