@@ -1,7 +1,7 @@
 package dev.riposte.cli;
 
 import dev.riposte.config.RiposteConfig;
-import dev.riposte.effect.Effects;
+import dev.riposte.daemon.Components;
 import dev.riposte.effect.netpolicy.NetPolicies;
 import dev.riposte.match.Code;
 import dev.riposte.match.FieldPathLint;
@@ -9,9 +9,6 @@ import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
 import dev.riposte.match.Rejection;
-import dev.riposte.sandbox.Sandbox;
-import dev.riposte.sandbox.ShellIsolation;
-import dev.riposte.sandbox.ShellRunner;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,13 +60,8 @@ public final class CheckCommand implements Callable<Integer> {
         }
         out.println("configuration " + config.source() + ": valid");
         ReactionSet set;
-        try (Sandbox sandbox = Sandbox.withEffects(
-                Effects.refusing("riposte check runs nothing"),
-                loaded.reactions().defaultTimeout(),
-                loaded.reactions().maxAllocBytes())) {
-            ShellRunner shell = ShellRunner.inTempDir(ShellIsolation.of(loaded.shell()));
-            ReactionLoader loader =
-                    new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout());
+        try (Components.Engine engine = Components.forCheck(loaded)) {
+            ReactionLoader loader = engine.loader(loaded.reactions().defaultTimeout());
             set = paths.isEmpty() ? loader.loadDirectory(loaded.reactions().dir()) : loader.loadFiles(expand(paths));
         }
         out.println("reactions in "

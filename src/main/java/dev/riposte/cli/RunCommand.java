@@ -1,7 +1,7 @@
 package dev.riposte.cli;
 
-import dev.riposte.Daemon;
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.daemon.Daemon;
 import dev.riposte.service.Hangup;
 import dev.riposte.service.LogTarget;
 import java.io.IOException;
@@ -67,8 +67,10 @@ public final class RunCommand implements Callable<Integer> {
         Daemon daemon;
         try {
             daemon = Daemon.start(
-                    loaded, List.of(), stdin ? new java.io.FileInputStream(java.io.FileDescriptor.in) : null);
-            daemon.configFile(config.file);
+                    loaded,
+                    config.file,
+                    List.of(),
+                    stdin ? new java.io.FileInputStream(java.io.FileDescriptor.in) : null);
             running.set(daemon);
         } catch (IOException e) {
             System.err.println("riposte: cannot start: " + e.getMessage());

@@ -7,42 +7,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.daemon.Components;
 import dev.riposte.dispatch.RunResult;
-import dev.riposte.effect.EffectResult;
-import dev.riposte.effect.Effects;
-import dev.riposte.effect.emergency.Emergency;
-import dev.riposte.effect.emergency.RefusingEmergency;
-import dev.riposte.effect.files.LocalFiles;
-import dev.riposte.effect.files.RelocatedFiles;
 import dev.riposte.effect.files.Tree;
-import dev.riposte.effect.netpolicy.Cidr;
-import dev.riposte.effect.netpolicy.DryRunKernel;
-import dev.riposte.effect.netpolicy.Enforcer;
-import dev.riposte.effect.netpolicy.Guard;
-import dev.riposte.effect.netpolicy.MemoryBlockStore;
-import dev.riposte.effect.netpolicy.SystemResolver;
-import dev.riposte.effect.process.LocalProcesses;
 import dev.riposte.event.BadEventException;
 import dev.riposte.event.Event;
 import dev.riposte.event.EventParser;
 import dev.riposte.helpers.HelperCall;
-import dev.riposte.helpers.RunLimits;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
-import dev.riposte.sandbox.Runners;
-import dev.riposte.sandbox.Sandbox;
 import dev.riposte.sandbox.ShellIsolation;
-import dev.riposte.sandbox.ShellRunner;
-import dev.riposte.state.SqliteKeyValues;
-import dev.riposte.state.StateStore;
-import dev.riposte.time.TimerScheduler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
@@ -130,104 +110,58 @@ public final class TestCommand implements Callable<Integer> {
         boolean additive = reactionLog.isAdditive();
         reactionLog.setLevel(ch.qos.logback.classic.Level.DEBUG);
         reactionLog.setAdditive(false);
-        try (StateStore store = StateStore.open(work.resolve("state.db"));
-                TimerScheduler scheduler = new TimerScheduler();
-                Enforcer net = Enforcer.start(
-                        new DryRunKernel(Clock.systemUTC()),
-                        new MemoryBlockStore(),
-                        Guard.forHost(
-                                loaded.netpolicy().neverBlock().stream()
-                                        .map(Cidr::parse)
-                                        .toList(),
-                                loaded.netpolicy().nftCommand()),
-                        new SystemResolver(loaded.netpolicy().resolveTimeout()),
-                        Enforcer.Settings.of(loaded.netpolicy()),
-                        Clock.systemUTC(),
-                        scheduler)) {
-            LocalFiles files = new LocalFiles(
-                    new RiposteConfig.Evidence(
-                            work.resolve("evidence"),
-                            loaded.evidence().maxFileBytes(),
-                            loaded.evidence().retention(),
-                            loaded.evidence().maxBytes()),
-                    new RiposteConfig.Files(
-                            List.of(),
-                            loaded.files().readRoots(),
-                            loaded.files().readDeny(),
-                            loaded.files().maxReadBytes()),
-                    List.of(loaded.state().path().toAbsolutePath()));
-            files.prepare();
-            Emergency emergency = loaded.emergency().enabled()
-                    ? new RecordedEmergency()
-                    : new RefusingEmergency("emergency helpers are disabled (emergency.enabled is false)");
-            // Evidence is written into the throwaway directory, but shown at evidence.dir, as in the daemon.
-            Effects effects = new Effects(
-                    new RelocatedFiles(files, loaded.evidence().dir(), work.resolve("evidence")),
-                    net,
-                    LocalProcesses.dryRun(loaded.kill().minPid()),
-                    new SqliteKeyValues(
-                            store,
-                            loaded.state().maxKeysPerReaction(),
-                            loaded.state().maxResultBytes()),
-                    emergency);
-            try (Sandbox sandbox = Sandbox.withEffects(
-                    effects,
-                    loaded.reactions().defaultTimeout(),
-                    loaded.reactions().maxAllocBytes(),
-                    RunLimits.of(loaded))) {
-                ShellRunner shell = new ShellRunner(work, ShellIsolation.forTest(loaded.shell()));
-                ReactionLoader loader =
-                        new ReactionLoader(sandbox, shell, loaded.reactions().defaultTimeout());
-                Path given = Path.of(reactionName);
-                boolean byPath = Files.exists(given);
-                ReactionSet set = !byPath
-                        ? loader.loadDirectory(loaded.reactions().dir())
-                        : Files.isDirectory(given) ? loader.loadDirectory(given) : loader.loadFiles(List.of(given));
-                List<Reaction> chosen = byPath
-                        ? set.loaded()
-                        : set.loaded().stream()
-                                .filter(r -> r.name().equals(reactionName))
-                                .toList();
-                set.rejected().stream()
-                        .filter(r -> byPath || r.toString().contains(reactionName))
-                        .forEach(r -> System.err.println("error: " + r));
-                if (chosen.isEmpty()) {
-                    System.err.println(
-                            byPath
-                                    ? "riposte test: no reaction loaded from " + given
-                                    : "riposte test: no loaded reaction named " + reactionName + " in "
-                                            + loaded.reactions().dir() + " (loaded: "
-                                            + set.loaded().stream()
-                                                    .map(Reaction::name)
-                                                    .toList() + ")");
-                    return 2;
-                }
-                if (eventsFile != null) {
-                    List<Reaction> running =
-                            chosen.stream().filter(r -> r.enabled() || force).toList();
-                    chosen.stream()
-                            .filter(r -> !running.contains(r))
-                            .forEach(r -> System.err.println("riposte test: " + r.name()
-                                    + " is disabled (enabled: false): not run (--force runs it)"));
-                    Backtest backtest = new Backtest(running, new Runners(sandbox, shell));
-                    long started = System.nanoTime();
-                    backtest.run(eventsFile);
-                    backtest.print(System.out, json, eventsFile, (System.nanoTime() - started) / 1e9);
-                    return backtest.allOk() ? 0 : 1;
-                }
-                boolean allOk = true;
-                for (Reaction reaction : chosen) {
-                    if (!reaction.enabled() && !force) {
-                        printDisabled(reaction, System.out);
-                        continue;
-                    }
-                    logs.list.clear();
-                    RunResult result = new Runners(sandbox, shell).run(reaction, event);
-                    print(reaction, event, result, List.copyOf(logs.list), System.out);
-                    allOk &= result.outcome() instanceof dev.riposte.dispatch.Outcome.Ok;
-                }
-                return allOk ? 0 : 1;
+        try (Components.DryRun dryRun = Components.forTest(loaded, work)) {
+            Components.Engine engine = dryRun.engine();
+            ReactionLoader loader = engine.loader(loaded.reactions().defaultTimeout());
+            Path given = Path.of(reactionName);
+            boolean byPath = Files.exists(given);
+            ReactionSet set = !byPath
+                    ? loader.loadDirectory(loaded.reactions().dir())
+                    : Files.isDirectory(given) ? loader.loadDirectory(given) : loader.loadFiles(List.of(given));
+            List<Reaction> chosen = byPath
+                    ? set.loaded()
+                    : set.loaded().stream()
+                            .filter(r -> r.name().equals(reactionName))
+                            .toList();
+            set.rejected().stream()
+                    .filter(r -> byPath || r.toString().contains(reactionName))
+                    .forEach(r -> System.err.println("error: " + r));
+            if (chosen.isEmpty()) {
+                System.err.println(
+                        byPath
+                                ? "riposte test: no reaction loaded from " + given
+                                : "riposte test: no loaded reaction named " + reactionName + " in "
+                                        + loaded.reactions().dir() + " (loaded: "
+                                        + set.loaded().stream()
+                                                .map(Reaction::name)
+                                                .toList() + ")");
+                return 2;
             }
+            if (eventsFile != null) {
+                List<Reaction> running =
+                        chosen.stream().filter(r -> r.enabled() || force).toList();
+                chosen.stream()
+                        .filter(r -> !running.contains(r))
+                        .forEach(r -> System.err.println("riposte test: " + r.name()
+                                + " is disabled (enabled: false): not run (--force runs it)"));
+                Backtest backtest = new Backtest(running, engine.runners());
+                long started = System.nanoTime();
+                backtest.run(eventsFile);
+                backtest.print(System.out, json, eventsFile, (System.nanoTime() - started) / 1e9);
+                return backtest.allOk() ? 0 : 1;
+            }
+            boolean allOk = true;
+            for (Reaction reaction : chosen) {
+                if (!reaction.enabled() && !force) {
+                    printDisabled(reaction, System.out);
+                    continue;
+                }
+                logs.list.clear();
+                RunResult result = engine.runners().run(reaction, event);
+                print(reaction, event, result, List.copyOf(logs.list), System.out);
+                allOk &= result.outcome() instanceof dev.riposte.dispatch.Outcome.Ok;
+            }
+            return allOk ? 0 : 1;
         } finally {
             reactionLog.detachAppender(logs);
             reactionLog.setLevel(reactionLevel);
@@ -299,20 +233,5 @@ public final class TestCommand implements Callable<Integer> {
                 reaction.code() instanceof dev.riposte.match.Code.Shell
                         ? "(the shell ran in bubblewrap: the system read-only, no network, no privileges; what it wrote is gone)"
                         : "(effects were recorded, not applied: nothing was blocked, killed or written outside a throwaway directory)");
-    }
-
-    /** The emergency helpers when they are enabled: they answer as if done and do nothing. */
-    private static final class RecordedEmergency implements Emergency {
-        @Override
-        public EffectResult powerOff() {
-            LoggerFactory.getLogger("riposte.reaction").warn("dry run: would power the machine off");
-            return EffectResult.done();
-        }
-
-        @Override
-        public EffectResult panic() {
-            LoggerFactory.getLogger("riposte.reaction").warn("dry run: would crash the kernel");
-            return EffectResult.done();
-        }
     }
 }

@@ -2,9 +2,9 @@ package dev.riposte.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.riposte.Daemon;
 import dev.riposte.config.ConfigLoader;
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.daemon.Daemon;
 import dev.riposte.dispatch.RunRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -69,8 +69,7 @@ public final class TestDaemon implements AutoCloseable {
                 + extraYaml;
         Files.writeString(configFile(), yaml);
         RiposteConfig config = ConfigLoader.load(configFile());
-        daemon = Daemon.start(config, List.of(runs::add));
-        daemon.configFile(configFile());
+        daemon = Daemon.start(config, configFile(), List.of(runs::add), null);
     }
 
     public Path dir() {

@@ -31,6 +31,26 @@ public final class NetPolicies {
                 writes);
     }
 
+    /**
+     * A bridge over a dry-run kernel, with the real rails and an empty store of its own, whatever the
+     * configured backend: what {@code riposte test} blocks with.
+     */
+    public static Enforcer dryRun(RiposteConfig.NetPolicy config, Scheduler scheduler) throws Kernel.KernelException {
+        return Enforcer.start(
+                new DryRunKernel(Clock.systemUTC()),
+                new MemoryBlockStore(),
+                guard(config),
+                new SystemResolver(config.resolveTimeout()),
+                Enforcer.Settings.of(config),
+                Clock.systemUTC(),
+                scheduler);
+    }
+
+    /** The addresses {@code never_block} and the host's own network keep from being blocked. */
+    private static Guard guard(RiposteConfig.NetPolicy config) {
+        return Guard.forHost(config.neverBlock().stream().map(Cidr::parse).toList(), config.nftCommand());
+    }
+
     /** libnftables, loaded on first use, once per process; null when it cannot be (the reason is logged then). */
     private static final class Library {
         static final LibNftables LOADED = load();
@@ -69,8 +89,7 @@ public final class NetPolicies {
             Clock clock,
             Scheduler scheduler,
             KernelWrites writes) {
-        Guard guard =
-                Guard.forHost(config.neverBlock().stream().map(Cidr::parse).toList(), config.nftCommand());
+        Guard guard = guard(config);
         Enforcer.Settings settings = Enforcer.Settings.of(config);
         NetPolicy policy = switch (config.backend()) {
             case DISABLED -> new DisabledNetPolicy("netpolicy.backend is disabled in the configuration", store);

@@ -1,4 +1,4 @@
-package dev.riposte;
+package dev.riposte.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,54 +1,29 @@
-package dev.riposte;
+package dev.riposte.daemon;
 
 import dev.riposte.audit.AuditTrail;
 import dev.riposte.audit.RunLog;
-import dev.riposte.config.ConfigException;
-import dev.riposte.config.ConfigLoader;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.dispatch.Dispatcher;
 import dev.riposte.dispatch.RunListener;
 import dev.riposte.effect.Effects;
-import dev.riposte.effect.emergency.Emergency;
-import dev.riposte.effect.emergency.HostEmergency;
-import dev.riposte.effect.emergency.RefusingEmergency;
-import dev.riposte.effect.files.EvidenceRetention;
 import dev.riposte.effect.files.LocalFiles;
-import dev.riposte.effect.netpolicy.BlockStore;
-import dev.riposte.effect.netpolicy.MemoryBlockStore;
 import dev.riposte.effect.netpolicy.NetPolicies;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.effect.netpolicy.NetPolicyStatus;
-import dev.riposte.effect.netpolicy.SqliteBlockStore;
-import dev.riposte.effect.process.LocalProcesses;
-import dev.riposte.event.FormatChoice;
-import dev.riposte.helpers.RunLimits;
 import dev.riposte.intake.IntakeServer;
 import dev.riposte.intake.SourceStatus;
 import dev.riposte.intake.StdinSource;
-import dev.riposte.intake.StreamIntake;
 import dev.riposte.intake.file.FollowedFiles;
-import dev.riposte.match.Code;
 import dev.riposte.match.HeaderParser;
 import dev.riposte.match.ReactionIndex;
-import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
 import dev.riposte.prometheus.Exposition;
-import dev.riposte.sandbox.Runners;
-import dev.riposte.sandbox.Sandbox;
 import dev.riposte.sandbox.ShellIsolation;
 import dev.riposte.sandbox.ShellRunner;
-import dev.riposte.sandbox.Warmup;
-import dev.riposte.service.DirectoryWatch;
 import dev.riposte.service.Heartbeat;
-import dev.riposte.service.IdleTrim;
 import dev.riposte.service.Notifier;
-import dev.riposte.state.KeyValues;
-import dev.riposte.state.SqliteKeyValues;
 import dev.riposte.state.StateStore;
-import dev.riposte.state.StoreException;
-import dev.riposte.state.UnavailableKeyValues;
 import dev.riposte.stats.Metrics;
-import dev.riposte.time.Durations;
 import dev.riposte.time.TimerScheduler;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +32,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -70,13 +44,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
     static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
-    static final Duration RETENTION_PERIOD = Duration.ofMinutes(10);
     /** A worker silent for the longest deadline plus this is stalled (the watchdog stops pinging). */
     static final Duration STALL_GRACE = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final RiposteConfig config;
+    private final Path configFile;
     private final Metrics metrics = new Metrics();
     private final Notifier notifier = Notifier.fromEnvironment(System.getenv());
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -84,35 +58,29 @@ public final class Daemon implements AutoCloseable {
     private NetPolicy netPolicy;
     private Dispatcher dispatcher;
     private volatile ReactionSet reactions;
-    private ReactionLoader loader;
-    private Sandbox sandbox;
-    private ShellRunner shell;
-    /** The reactions settings that change on reload (dir, default timeout). */
-    private RiposteConfig.Reactions liveReactions;
+    private Components.Engine engine;
 
-    private DirectoryWatch watch;
+    private Reloader reloader;
     private StateStore store;
     private AuditTrail auditTrail;
     private FollowedFiles followedFiles;
     private StdinSource stdin;
     private Exposition exposition;
 
-    private Daemon(RiposteConfig config) {
+    private Daemon(RiposteConfig config, Path configFile) {
         this.config = config;
-    }
-
-    /** Starts a daemon; {@code listeners} receive every run record besides the run log. */
-    public static Daemon start(RiposteConfig config, List<RunListener> listeners) throws IOException {
-        return start(config, listeners, null);
+        this.configFile = configFile;
     }
 
     /**
-     * Starts a daemon that also reads {@code stdin} as a source of events ({@code riposte run --stdin});
-     * null for none.
+     * Starts a daemon. {@code configFile} is where {@code config} was read from, read again at each reload
+     * (null: the built-in defaults, nothing to read again); {@code listeners} receive every run record
+     * besides the run log; {@code stdin}, when not null, is read as a source of events ({@code riposte run
+     * --stdin}).
      */
-    public static Daemon start(RiposteConfig config, List<RunListener> listeners, InputStream stdin)
+    public static Daemon start(RiposteConfig config, Path configFile, List<RunListener> listeners, InputStream stdin)
             throws IOException {
-        Daemon daemon = new Daemon(config);
+        Daemon daemon = new Daemon(config, configFile);
         try {
             daemon.startAll(listeners, stdin);
         } catch (IOException | RuntimeException e) {
@@ -124,18 +92,13 @@ public final class Daemon implements AutoCloseable {
 
     private void startAll(List<RunListener> listeners, InputStream stdin) throws IOException {
         started.add(scheduler); // closed last: every job that uses it has ended by then
-        KeyValues keyValues = openStore();
-        Path db = config.state().path().toAbsolutePath();
-        LocalFiles files = new LocalFiles(
-                config.evidence(),
-                config.files(),
-                List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"), Path.of(db + "-journal")));
-        files.prepare();
-        startTimer();
-        BlockStore blockStore = store != null ? new SqliteBlockStore(store) : new MemoryBlockStore();
-        if (store == null && config.netpolicy().backend() != RiposteConfig.Backend.DISABLED) {
-            LOG.warn("netpolicy: blocks are kept in memory only while the state store is unavailable");
+        Components.Store opened = Components.openStore(config);
+        store = opened.store();
+        if (store != null) {
+            started.add(store);
         }
+        LocalFiles files = Components.hostFiles(config);
+        Components.housekeeping(config, scheduler, metrics);
         // Always kept (riposte stats --prometheus reads it); served over HTTP when metrics.listen is set.
         Exposition exposition = new Exposition(
                 metrics,
@@ -147,31 +110,21 @@ public final class Daemon implements AutoCloseable {
                 version());
         started.add(exposition);
         this.exposition = exposition;
-        netPolicy = NetPolicies.create(config.netpolicy(), blockStore, exposition, scheduler);
+        netPolicy = NetPolicies.create(config.netpolicy(), opened.blocks(config), exposition, scheduler);
         if (netPolicy instanceof AutoCloseable closeable) {
             started.add(closeable);
         }
-        Emergency emergency = config.emergency().enabled()
-                ? new HostEmergency()
-                : new RefusingEmergency("emergency helpers are disabled (emergency.enabled is false)");
-        Effects effects =
-                new Effects(files, netPolicy, new LocalProcesses(config.kill().minPid()), keyValues, emergency);
-        Sandbox sandbox = Sandbox.withEffects(
-                effects, config.reactions().defaultTimeout(), config.reactions().maxAllocBytes(), RunLimits.of(config));
-        started.add(sandbox);
+        Effects effects = Components.daemon(config, files, netPolicy, opened.keyValues());
         ShellIsolation isolation = ShellIsolation.of(config.shell());
         // Not a warning: most hosts have no shell reactions; a shell reaction that is refused is an error of its own.
         LOG.info(
                 "{}{}",
                 isolation.mode() == ShellIsolation.Mode.REFUSED ? "shell reactions are refused: " : "",
                 isolation.reason());
-        shell = ShellRunner.inTempDir(isolation);
-        this.sandbox = sandbox;
-        liveReactions = config.reactions();
-        loader = new ReactionLoader(sandbox, shell, liveReactions.defaultTimeout());
-        // Watched before it is read: a file copied in while riposte starts is loaded by the first reload.
-        watch = DirectoryWatch.watch(liveReactions.dir());
-        reactions = loader.loadDirectory(liveReactions.dir());
+        engine = Components.engine(config, effects, ShellRunner.inTempDir(isolation));
+        started.add(engine);
+        reloader = new Reloader(config, configFile, engine);
+        reactions = reloader.load();
         List<RunListener> all = new ArrayList<>();
         all.add(new RunLog());
         if (store != null) {
@@ -186,7 +139,7 @@ public final class Daemon implements AutoCloseable {
         FollowedFiles followed = FollowedFiles.create(config.intake(), store);
         // Closed after the dispatcher has drained: the last positions include the last events handled.
         started.add(followed::savePositions);
-        dispatcher = new Dispatcher(config.dispatch(), new Runners(sandbox, shell), all, metrics, Clock.systemUTC());
+        dispatcher = new Dispatcher(config.dispatch(), engine.runners(), all, metrics, Clock.systemUTC());
         dispatcher.setReactions(new ReactionIndex(reactions.loaded()));
         dispatcher.start();
         started.add(dispatcher);
@@ -199,10 +152,7 @@ public final class Daemon implements AutoCloseable {
         started.add(intake);
         intake.start();
         if (stdin != null) {
-            StdinSource source = new StdinSource(
-                    stdin,
-                    new StreamIntake("standard input", FormatChoice.AUTO, dispatcher, metrics),
-                    config.intake().maxEventBytes());
+            StdinSource source = Components.stdin(config, stdin, dispatcher, metrics);
             started.add(source);
             source.start();
             this.stdin = source;
@@ -219,17 +169,10 @@ public final class Daemon implements AutoCloseable {
                 reactions.rejected().size(),
                 netPolicy.status().backend(),
                 sinceJvmStart);
-        watch.start(this::reload);
+        reloader.watch(this::reload);
         notifier.ready(status());
         // After READY (it takes seconds): the first detections then find the sandbox's path compiled.
-        if (config.reactions().warmupRuns() > 0
-                && reactions.loaded().stream().anyMatch(r -> r.code() instanceof Code.Js)) {
-            started.add(Warmup.start(
-                    config.reactions().defaultTimeout(),
-                    config.reactions().maxAllocBytes(),
-                    RunLimits.of(config),
-                    config.reactions().warmupRuns()));
-        }
+        Components.warmup(config, reactions).ifPresent(started::add);
         started.add(new Heartbeat(
                 notifier,
                 System.getenv(),
@@ -244,8 +187,7 @@ public final class Daemon implements AutoCloseable {
      */
     public synchronized ReactionSet reload() {
         notifier.reloading();
-        applyConfigurationFile();
-        ReactionSet fresh = loader.loadDirectory(liveReactions.dir()).keepingGoodVersionsOf(reactions);
+        ReactionSet fresh = reloader.reload(reactions);
         dispatcher.setReactions(new ReactionIndex(fresh.loaded()));
         reactions = fresh;
         LOG.info(
@@ -255,9 +197,6 @@ public final class Daemon implements AutoCloseable {
         notifier.ready(status());
         return fresh;
     }
-
-    /** Where the configuration came from (for reloads), or null. */
-    private Path configFile;
 
     /** riposte's version, from its jar ("dev" when run from classes). */
     static String version() {
@@ -273,96 +212,6 @@ public final class Daemon implements AutoCloseable {
     /** The series as /metrics serves them (Prometheus text format), for riposte stats --prometheus. */
     public String prometheusText() {
         return exposition.text();
-    }
-
-    /** Remembers the configuration file, so that a reload can say whether it changed. */
-    public void configFile(Path file) {
-        this.configFile = file;
-    }
-
-    /**
-     * Reads the configuration file again. {@code reactions.dir} and {@code reactions.default_timeout}
-     * change live (the directory watch follows a new directory); every other section is built into the
-     * running daemon (sockets, store, bridge, pool, sandbox), so a change there is logged as waiting for a
-     * restart. An invalid file is reported and changes nothing.
-     */
-    private void applyConfigurationFile() {
-        if (configFile == null) {
-            return;
-        }
-        RiposteConfig now;
-        try {
-            now = ConfigLoader.load(configFile);
-        } catch (ConfigException e) {
-            LOG.error(
-                    "{} is now invalid ({}); the daemon keeps running with the configuration it started with",
-                    configFile,
-                    String.join("; ", e.problems()));
-            return;
-        }
-        RiposteConfig.Reactions wanted = now.reactions();
-        if (!wanted.dir().equals(liveReactions.dir())
-                || !wanted.defaultTimeout().equals(liveReactions.defaultTimeout())) {
-            if (!wanted.dir().equals(liveReactions.dir())) {
-                closeQuietly(watch);
-                watch = DirectoryWatch.start(wanted.dir(), this::reload);
-            }
-            liveReactions = new RiposteConfig.Reactions(
-                    wanted.dir(),
-                    wanted.defaultTimeout(),
-                    liveReactions.maxAllocBytes(),
-                    liveReactions.maxLogLines(),
-                    liveReactions.maxLogBytes(),
-                    liveReactions.warmupRuns());
-            loader = new ReactionLoader(sandbox, shell, liveReactions.defaultTimeout());
-            LOG.info(
-                    "configuration: reactions.dir {} and reactions.default_timeout {} now apply",
-                    liveReactions.dir(),
-                    Durations.format(liveReactions.defaultTimeout()));
-        }
-        List<String> waiting = new ArrayList<>();
-        waitIfChanged(
-                waiting,
-                "reactions.max_alloc_bytes",
-                config.reactions().maxAllocBytes(),
-                now.reactions().maxAllocBytes());
-        waitIfChanged(
-                waiting,
-                "reactions.max_log_lines",
-                config.reactions().maxLogLines(),
-                now.reactions().maxLogLines());
-        waitIfChanged(
-                waiting,
-                "reactions.max_log_bytes",
-                config.reactions().maxLogBytes(),
-                now.reactions().maxLogBytes());
-        waitIfChanged(
-                waiting,
-                "reactions.warmup_runs",
-                config.reactions().warmupRuns(),
-                now.reactions().warmupRuns());
-        waitIfChanged(waiting, "intake", config.intake(), now.intake());
-        waitIfChanged(waiting, "dispatch", config.dispatch(), now.dispatch());
-        waitIfChanged(waiting, "shell", config.shell(), now.shell());
-        waitIfChanged(waiting, "evidence", config.evidence(), now.evidence());
-        waitIfChanged(waiting, "files", config.files(), now.files());
-        waitIfChanged(waiting, "netpolicy", config.netpolicy(), now.netpolicy());
-        waitIfChanged(waiting, "state", config.state(), now.state());
-        waitIfChanged(waiting, "kill", config.kill(), now.kill());
-        waitIfChanged(waiting, "emergency", config.emergency(), now.emergency());
-        waitIfChanged(waiting, "log", config.log(), now.log());
-        if (!waiting.isEmpty()) {
-            LOG.warn(
-                    "{} has changed in {}; that takes effect at the next restart",
-                    configFile,
-                    String.join(", ", waiting));
-        }
-    }
-
-    private static void waitIfChanged(List<String> waiting, String name, Object running, Object inFile) {
-        if (!running.equals(inFile)) {
-            waiting.add(name);
-        }
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -384,43 +233,6 @@ public final class Daemon implements AutoCloseable {
                 + " error "
                 + s.runsError() + " timed_out " + s.runsTimedOut() + "; netpolicy " + net.backend()
                 + (net.active() ? "" : " (inactive)") + ", " + net.blocked() + " blocked";
-    }
-
-    /**
-     * Opens the state store. If it cannot be opened (damaged, unreadable), the daemon still runs: the
-     * store helpers fail with the reason, which is logged here once.
-     */
-    private KeyValues openStore() {
-        try {
-            StateStore opened = StateStore.open(config.state().path());
-            started.add(opened);
-            store = opened;
-            return new SqliteKeyValues(
-                    opened, config.state().maxKeysPerReaction(), config.state().maxResultBytes());
-        } catch (StoreException e) {
-            LOG.error("state store unavailable, the Data* helpers will fail until it is repaired: {}", e.getMessage());
-            return new UnavailableKeyValues(e.getMessage());
-        }
-    }
-
-    /**
-     * The daemon's own periodic jobs: sweeps the evidence directory at start and every {@link #RETENTION_PERIOD},
-     * and gives memory back after a burst of events ({@link IdleTrim}).
-     */
-    private void startTimer() {
-        EvidenceRetention retention = new EvidenceRetention(
-                config.evidence().dir(),
-                config.evidence().retention(),
-                config.evidence().maxBytes());
-        scheduler.every("evidence-retention", Duration.ZERO, RETENTION_PERIOD, () -> {
-            try {
-                retention.sweep(Instant.now());
-            } catch (IOException e) {
-                LOG.warn("evidence retention: sweep failed: {}", e.getMessage());
-            }
-        });
-        IdleTrim trim = new IdleTrim(metrics::eventsDone, System::gc);
-        scheduler.every("idle-trim", IdleTrim.EVERY, IdleTrim.EVERY, trim::check);
     }
 
     /** The audit trail, or null when the state store could not be opened. */
@@ -468,7 +280,7 @@ public final class Daemon implements AutoCloseable {
         if (!started.isEmpty()) {
             notifier.stopping();
         }
-        closeQuietly(watch);
+        closeQuietly(reloader);
         // Reverse start order: intake first (no new events), then the dispatcher drains, then the sandbox.
         for (int i = started.size() - 1; i >= 0; i--) {
             AutoCloseable c = started.get(i);
