@@ -2,13 +2,13 @@ package dev.riposte.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.riposte.core.HelperCall;
+import dev.riposte.core.LogLimiter;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunListener;
 import dev.riposte.dispatch.RunRecord;
-import dev.riposte.helpers.HelperCall;
 import dev.riposte.state.StateStore;
 import dev.riposte.state.StoreException;
-import dev.riposte.stats.LogLimiter;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;

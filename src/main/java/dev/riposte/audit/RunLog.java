@@ -1,10 +1,10 @@
 package dev.riposte.audit;
 
+import dev.riposte.core.HelperCall;
+import dev.riposte.core.Text;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunListener;
 import dev.riposte.dispatch.RunRecord;
-import dev.riposte.helpers.HelperCall;
-import dev.riposte.helpers.Text;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.riposte.audit.AuditQuery;
 import dev.riposte.audit.AuditRecord;
 import dev.riposte.config.RiposteConfig;
-import dev.riposte.helpers.HelperCall;
+import dev.riposte.core.HelperCall;
 import dev.riposte.state.StateStore;
 import dev.riposte.state.StoreException;
 import dev.riposte.time.Durations;

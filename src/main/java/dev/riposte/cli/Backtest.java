@@ -2,12 +2,12 @@ package dev.riposte.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.riposte.core.HelperCall;
 import dev.riposte.dispatch.RunResult;
 import dev.riposte.event.BadEventException;
 import dev.riposte.event.Event;
 import dev.riposte.event.EventParser;
 import dev.riposte.event.FormatChoice;
-import dev.riposte.helpers.HelperCall;
 import dev.riposte.intake.ValueSplitter;
 import dev.riposte.match.Reaction;
 import dev.riposte.sandbox.Runners;

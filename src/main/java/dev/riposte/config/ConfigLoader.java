@@ -1,6 +1,6 @@
 package dev.riposte.config;
 
-import dev.riposte.effect.netpolicy.Cidr;
+import dev.riposte.core.Cidr;
 import dev.riposte.time.Durations;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.riposte.daemon;
 
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.core.EffectResult;
 import dev.riposte.dispatch.Dispatcher;
-import dev.riposte.effect.EffectResult;
 import dev.riposte.effect.Effects;
 import dev.riposte.effect.emergency.Emergency;
 import dev.riposte.effect.emergency.HostEmergency;

@@ -1,10 +1,10 @@
 package dev.riposte.dispatch;
 
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.core.LogLimiter;
 import dev.riposte.event.Event;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionIndex;
-import dev.riposte.stats.LogLimiter;
 import dev.riposte.stats.Metrics;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.riposte.dispatch;
 
-import dev.riposte.helpers.HelperCall;
+import dev.riposte.core.HelperCall;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,6 +1,7 @@
 package dev.riposte.helpers;
 
-import dev.riposte.effect.EffectResult;
+import dev.riposte.core.EffectResult;
+import dev.riposte.core.Text;
 import dev.riposte.effect.Effects;
 import dev.riposte.event.Event;
 import java.util.ArrayList;

@@ -1,13 +1,13 @@
 package dev.riposte.intake;
 
+import dev.riposte.core.LogLimiter;
+import dev.riposte.core.Text;
 import dev.riposte.dispatch.Admission;
 import dev.riposte.dispatch.Dispatcher;
 import dev.riposte.event.BadEventException;
 import dev.riposte.event.Event;
 import dev.riposte.event.EventParser;
 import dev.riposte.event.FormatChoice;
-import dev.riposte.helpers.Text;
-import dev.riposte.stats.LogLimiter;
 import dev.riposte.stats.Metrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

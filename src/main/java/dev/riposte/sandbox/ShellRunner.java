@@ -1,5 +1,6 @@
 package dev.riposte.sandbox;
 
+import dev.riposte.core.Text;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.ReactionRunner;
 import dev.riposte.dispatch.RunResult;
@@ -8,7 +9,6 @@ import dev.riposte.effect.os.ErrnoException;
 import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.process.ProcStat;
 import dev.riposte.event.Event;
-import dev.riposte.helpers.Text;
 import dev.riposte.match.Code;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionException;

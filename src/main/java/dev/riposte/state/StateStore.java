@@ -1,6 +1,6 @@
 package dev.riposte.state;
 
-import dev.riposte.stats.LogLimiter;
+import dev.riposte.core.LogLimiter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

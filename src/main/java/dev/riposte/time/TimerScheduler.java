@@ -1,6 +1,6 @@
 package dev.riposte.time;
 
-import dev.riposte.stats.LogLimiter;
+import dev.riposte.core.LogLimiter;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

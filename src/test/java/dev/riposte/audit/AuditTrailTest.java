@@ -2,10 +2,10 @@ package dev.riposte.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.riposte.core.HelperCall;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunRecord;
 import dev.riposte.dispatch.RunResult;
-import dev.riposte.helpers.HelperCall;
 import dev.riposte.match.Reaction;
 import dev.riposte.sandbox.Sandbox;
 import dev.riposte.state.StateStore;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.riposte.core.EffectResult;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunResult;
-import dev.riposte.effect.EffectResult;
 import dev.riposte.effect.Effects;
 import dev.riposte.effect.emergency.Emergency;
 import dev.riposte.effect.emergency.RefusingEmergency;

@@ -1,6 +1,6 @@
 package dev.riposte.effect.emergency;
 
-import dev.riposte.effect.EffectResult;
+import dev.riposte.core.EffectResult;
 
 /** The last resorts: stop the whole machine. Implementations are thread-safe. */
 public interface Emergency {

@@ -1,6 +1,6 @@
 package dev.riposte.effect.files;
 
-import dev.riposte.effect.EffectResult;
+import dev.riposte.core.EffectResult;
 
 /** Refuses every file effect, saying why. Thread-safe (immutable). */
 public final class DisabledFiles implements FileEffects {

@@ -1,6 +1,6 @@
 package dev.riposte.effect.files;
 
-import dev.riposte.effect.EffectResult;
+import dev.riposte.core.EffectResult;
 import java.nio.file.Path;
 
 /**

@@ -1,6 +1,7 @@
 package dev.riposte.effect.netpolicy;
 
-import dev.riposte.effect.EffectResult;
+import dev.riposte.core.EffectResult;
+import dev.riposte.core.IpLiteral;
 import dev.riposte.time.Scheduler;
 import java.net.InetAddress;
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package dev.riposte.effect.netpolicy;
 
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.core.Cidr;
 import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.os.LibNftables;
 import dev.riposte.time.Scheduler;

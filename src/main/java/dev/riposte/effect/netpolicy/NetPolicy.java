@@ -1,6 +1,6 @@
 package dev.riposte.effect.netpolicy;
 
-import dev.riposte.effect.EffectResult;
+import dev.riposte.core.EffectResult;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;

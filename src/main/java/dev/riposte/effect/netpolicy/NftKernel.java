@@ -2,6 +2,7 @@ package dev.riposte.effect.netpolicy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.riposte.core.IpLiteral;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;

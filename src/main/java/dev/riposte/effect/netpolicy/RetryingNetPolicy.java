@@ -1,6 +1,6 @@
 package dev.riposte.effect.netpolicy;
 
-import dev.riposte.effect.EffectResult;
+import dev.riposte.core.EffectResult;
 import dev.riposte.time.Durations;
 import dev.riposte.time.Scheduler;
 import java.net.InetAddress;

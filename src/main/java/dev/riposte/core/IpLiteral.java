@@ -1,4 +1,4 @@
-package dev.riposte.effect.netpolicy;
+package dev.riposte.core;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

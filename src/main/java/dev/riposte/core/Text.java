@@ -1,4 +1,4 @@
-package dev.riposte.helpers;
+package dev.riposte.core;
 
 /** Making guest text safe for one log line. */
 public final class Text {

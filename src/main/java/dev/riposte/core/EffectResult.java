@@ -1,4 +1,4 @@
-package dev.riposte.effect;
+package dev.riposte.core;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.riposte.helpers;
+package dev.riposte.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;

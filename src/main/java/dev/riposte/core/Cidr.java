@@ -1,4 +1,4 @@
-package dev.riposte.effect.netpolicy;
+package dev.riposte.core;
 
 import java.net.InetAddress;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.riposte.stats;
+package dev.riposte.core;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;

@@ -1,4 +1,4 @@
-package dev.riposte.effect.netpolicy;
+package dev.riposte.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
