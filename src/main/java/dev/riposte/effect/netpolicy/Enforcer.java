@@ -10,12 +10,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,22 +21,21 @@ import org.slf4j.LoggerFactory;
  * and enforced through a {@link Kernel}.
  *
  * <ul>
- *   <li>A block is decided here (the {@link Guard}, {@code max_blocks}, the store) and the helper gets
- *       its answer at once; the kernel change is queued and applied by one writer thread, which puts
- *       every change waiting at that moment into one batch (a burst of blocks becomes few batches).</li>
+ *   <li>A block is decided here, in the block book (the {@link Guard}, {@code max_blocks}, the store), and
+ *       the helper gets its answer at once; the kernel change is queued for the {@link KernelWriter}, whose
+ *       one thread puts every change waiting at that moment into one batch.</li>
  *   <li>At start, what is still due is restored in one batch with its remaining time; what has expired
  *       is dropped.</li>
- *   <li>Every {@code reconcile_interval} (and whenever a batch fails) the kernel's sets are compared with
- *       the blocks: a missing table, missing elements, timeouts that differ and elements riposte did not
- *       put there are repaired, logged and counted. While the kernel refuses changes, blocks fail with
- *       the reason; enforcement resumes by itself once a repair succeeds.</li>
- *   <li>Followed domains are resolved again every {@code domain_refresh}; new addresses are blocked.</li>
+ *   <li>Every {@code reconcile_interval} (and whenever a batch fails) the {@link Reconciler} repairs the
+ *       kernel's set to match the book. While the kernel refuses changes, blocks fail with the reason;
+ *       enforcement resumes by itself once a repair succeeds.</li>
+ *   <li>Followed domains are the {@link DomainFollower}'s, resolved again every {@code domain_refresh}.</li>
  * </ul>
- * Thread-safe: the state is guarded by this object's monitor; kernel calls happen outside it.
+ * Thread-safe: the book and the followed domains are guarded by this object's monitor; kernel calls and
+ * name resolution happen outside it. Store writes still happen under it (a block is answered only once
+ * stored).
  */
 public final class Enforcer implements NetPolicy, AutoCloseable {
-    /** How far the kernel's time left may be from riposte's before reconcile re-sets it. */
-    static final Duration TIMEOUT_TOLERANCE = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(Enforcer.class);
 
@@ -61,34 +57,28 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     private final Kernel kernel;
     private final BlockStore store;
     private final Guard guard;
-    private final Resolver resolver;
     private final Settings settings;
     private final Clock clock;
     private final Map<InetAddress, Block> blocks = new LinkedHashMap<>();
-    private final Map<String, FollowedDomain> domains = new LinkedHashMap<>();
-    /** Kernel changes not yet applied: additions (the latest wins) and deletions. */
-    private final Map<InetAddress, Block> pendingAdd = new LinkedHashMap<>();
-
-    private final Set<InetAddress> pendingDelete = new LinkedHashSet<>();
-    private final AtomicLong repairs = new AtomicLong();
-    private final AtomicLong batches = new AtomicLong();
-    private final Thread writer;
+    private final DomainFollower domains;
+    private final Reconciler reconciler;
+    private final KernelWriter writer;
     private final List<Scheduler.Job> jobs = new CopyOnWriteArrayList<>();
     /** Why the kernel refuses changes, or null while it accepts them. */
     private String failing;
     /** After a flush the table stays away until something is blocked again. */
     private boolean flushed;
 
-    private volatile boolean closed;
-
     private Enforcer(Kernel kernel, BlockStore store, Guard guard, Resolver resolver, Settings settings, Clock clock) {
         this.kernel = kernel;
         this.store = store;
         this.guard = guard;
-        this.resolver = resolver;
         this.settings = settings;
         this.clock = clock;
-        this.writer = Thread.ofPlatform().name("riposte-netpolicy").daemon().unstarted(this::writeLoop);
+        this.reconciler = new Reconciler(kernel);
+        this.domains =
+                new DomainFollower(this, new BookKeeping(), store, resolver, settings.maxDomainAddresses(), clock);
+        this.writer = new KernelWriter(kernel, clock, this::healthy, this::reconcileQuietly);
     }
 
     /**
@@ -137,7 +127,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
                 expired.add(b.address());
             }
         }
-        followed.forEach(d -> domains.put(d.domain(), d));
+        domains.restore(followed);
         if (!expired.isEmpty()) {
             try {
                 store.deleteAll(expired);
@@ -145,7 +135,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
                 LOG.warn("netpolicy: cannot drop {} expired blocks from the store: {}", expired.size(), e.getMessage());
             }
         }
-        kernel.replace(elements(blocks.values(), now));
+        kernel.replace(Reconciler.elements(blocks.values(), now));
         LOG.info(
                 "netpolicy: {} ready, {} blocks restored ({} expired dropped), {} domains followed, in {} ms",
                 kernel.name(),
@@ -153,14 +143,6 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
                 expired.size(),
                 domains.size(),
                 (System.nanoTime() - start) / 1_000_000);
-    }
-
-    private static List<Kernel.Element> elements(java.util.Collection<Block> bs, Instant now) {
-        List<Kernel.Element> out = new ArrayList<>();
-        for (Block b : bs) {
-            out.add(new Kernel.Element(b.address(), b.remaining(now)));
-        }
-        return out;
     }
 
     // ---- the helpers' side ----
@@ -202,10 +184,8 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
             return EffectResult.failed("cannot record the block in the state store: " + e.getMessage());
         }
         blocks.put(address, block);
-        pendingDelete.remove(address);
-        pendingAdd.put(address, block);
+        writer.add(block);
         flushed = false;
-        notifyAll();
         LOG.info(
                 "netpolicy: block {}{} ({}, reaction {}, event {})",
                 IpLiteral.format(address),
@@ -238,133 +218,49 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
             return EffectResult.failed("cannot remove the block from the state store: " + e.getMessage());
         }
         blocks.remove(address);
-        pendingAdd.remove(address);
-        pendingDelete.add(address);
-        notifyAll();
+        writer.delete(address);
         LOG.info("netpolicy: unblock {}", IpLiteral.format(address));
         return EffectResult.done();
     }
 
     @Override
     public EffectResult blockDomain(String domain, Origin origin, Duration within) {
-        synchronized (this) {
-            if (domains.containsKey(domain)) {
-                return EffectResult.unchanged();
-            }
-        }
-        List<InetAddress> addresses;
-        try {
-            addresses = resolver.resolve(domain, within);
-        } catch (Resolver.ResolveException e) {
-            return EffectResult.failed("cannot follow " + domain + ": " + e.getMessage());
-        }
-        synchronized (this) {
-            FollowedDomain followed = new FollowedDomain(domain, origin, clock.instant());
-            try {
-                store.save(followed);
-            } catch (BlockStore.BlockStoreException e) {
-                return EffectResult.failed("cannot record the domain in the state store: " + e.getMessage());
-            }
-            domains.put(domain, followed);
-            LOG.info("netpolicy: following {} ({} addresses)", domain, addresses.size());
-            List<String> refused = blockAll(domain, addresses, origin);
-            return refused.isEmpty()
-                    ? EffectResult.done()
-                    : EffectResult.failed(domain + " is followed, but " + String.join("; ", refused));
-        }
-    }
-
-    /**
-     * Blocks what a domain resolved to; returns the refusals. A domain keeps at most
-     * {@code max_domain_addresses} blocked: of one answer, the first ones; when a later answer brings new
-     * addresses, the domain's oldest blocks are lifted to make room, so a domain that answers something new
-     * at every refresh cannot grow the set without end.
-     */
-    private List<String> blockAll(String domain, List<InetAddress> addresses, Origin origin) {
-        List<String> refused = new ArrayList<>();
-        String reason = "domain " + domain;
-        List<InetAddress> answer = addresses.size() > settings.maxDomainAddresses()
-                ? addresses.subList(0, settings.maxDomainAddresses())
-                : addresses;
-        if (answer.size() < addresses.size()) {
-            refused.add((addresses.size() - answer.size()) + " of its " + addresses.size()
-                    + " addresses were not blocked: " + "a domain keeps at most " + settings.maxDomainAddresses()
-                    + " (netpolicy.max_domain_addresses)");
-        }
-        Instant now = clock.instant();
-        for (InetAddress a : answer) {
-            Block existing = blocks.get(a);
-            if (existing != null && existing.activeAt(now)) {
-                continue;
-            }
-            List<Block> own = new ArrayList<>(blocks.values().stream()
-                    .filter(b -> b.activeAt(now) && b.origin().reason().equals(reason) && !answer.contains(b.address()))
-                    .toList());
-            long kept = blocks.values().stream()
-                    .filter(b -> b.activeAt(now) && b.origin().reason().equals(reason))
-                    .count();
-            if (kept >= settings.maxDomainAddresses() && !own.isEmpty()) {
-                Block oldest = own.getFirst();
-                unblock(oldest.address());
-                LOG.info(
-                        "netpolicy: {} keeps at most {} addresses (netpolicy.max_domain_addresses): unblocked {}, its oldest",
-                        domain,
-                        settings.maxDomainAddresses(),
-                        IpLiteral.format(oldest.address()));
-            }
-            EffectResult r = blockUntil(a, null, origin.withReason(reason));
-            if (r.failed()) {
-                refused.add(r.error());
-            }
-        }
-        return refused;
+        return domains.follow(domain, origin, within);
     }
 
     @Override
-    public synchronized EffectResult unblockDomain(String domain) {
-        if (!domains.containsKey(domain)) {
-            return EffectResult.unchanged();
-        }
-        try {
-            store.deleteDomain(domain);
-        } catch (BlockStore.BlockStoreException e) {
-            return EffectResult.failed("cannot remove the domain from the state store: " + e.getMessage());
-        }
-        domains.remove(domain);
-        String reason = "domain " + domain;
-        for (Block b : List.copyOf(blocks.values())) {
-            if (b.origin().reason().equals(reason)) {
-                unblock(b.address());
-            }
-        }
-        LOG.info("netpolicy: stopped following {}", domain);
-        return EffectResult.done();
+    public EffectResult unblockDomain(String domain) {
+        return domains.unfollow(domain);
     }
 
     /** Resolves every followed domain again and blocks the addresses that are new. */
     void refreshDomains() {
-        List<FollowedDomain> followed;
-        synchronized (this) {
-            followed = List.copyOf(domains.values());
+        domains.refresh();
+    }
+
+    /** The block book as the domain follower sees it; called with this bridge's lock held. */
+    private final class BookKeeping implements DomainFollower.Blocks {
+        @Override
+        public Block active(InetAddress address, Instant now) {
+            Block b = blocks.get(address);
+            return b != null && b.activeAt(now) ? b : null;
         }
-        for (FollowedDomain d : followed) {
-            try {
-                List<InetAddress> addresses = resolver.resolve(d.domain());
-                synchronized (this) {
-                    if (domains.containsKey(d.domain())) {
-                        for (String refusal : blockAll(d.domain(), addresses, d.origin())) {
-                            LOG.warn("netpolicy: {}: {}", d.domain(), refusal);
-                        }
-                    }
-                }
-            } catch (Resolver.ResolveException e) {
-                LOG.warn(
-                        "netpolicy: cannot resolve followed domain {} again (its blocks stay): {}",
-                        d.domain(),
-                        e.getMessage());
-            } catch (RuntimeException | OutOfMemoryError e) {
-                LOG.error("netpolicy: refreshing {} failed", d.domain(), e);
-            }
+
+        @Override
+        public List<Block> activeWithReason(String reason, Instant now) {
+            return blocks.values().stream()
+                    .filter(b -> b.activeAt(now) && b.origin().reason().equals(reason))
+                    .toList();
+        }
+
+        @Override
+        public EffectResult block(InetAddress address, Origin origin) {
+            return blockUntil(address, null, origin);
+        }
+
+        @Override
+        public EffectResult unblock(InetAddress address) {
+            return Enforcer.this.unblock(address);
         }
     }
 
@@ -378,8 +274,8 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     }
 
     @Override
-    public synchronized List<FollowedDomain> domains() {
-        return List.copyOf(domains.values());
+    public List<FollowedDomain> domains() {
+        return domains.list();
     }
 
     @Override
@@ -392,8 +288,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
             }
             blocks.clear();
             domains.clear();
-            pendingAdd.clear();
-            pendingDelete.clear();
+            writer.clear();
             flushed = true;
         }
         try {
@@ -415,57 +310,15 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
                         ? "netpolicy.backend is dry-run: blocks are logged, not applied"
                         : "table inet riposte is managed with nft")
                 : "nftables refuses changes: " + failing;
-        return new NetPolicyStatus(kernel.name(), ok, reason, activeCount(now), domains.size(), repairs.get());
+        return new NetPolicyStatus(kernel.name(), ok, reason, activeCount(now), domains.size(), reconciler.repairs());
     }
 
     /** Kernel batches applied since start (for tests and benchmarks). */
     public long batches() {
-        return batches.get();
+        return writer.batches();
     }
 
     // ---- the kernel's side ----
-
-    private void writeLoop() {
-        while (true) {
-            List<Kernel.Element> add = new ArrayList<>();
-            List<InetAddress> delete;
-            synchronized (this) {
-                while (pendingAdd.isEmpty() && pendingDelete.isEmpty()) {
-                    if (closed) {
-                        return;
-                    }
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                Instant now = clock.instant();
-                for (Block b : pendingAdd.values()) {
-                    if (b.activeAt(now)) {
-                        add.add(new Kernel.Element(b.address(), b.remaining(now)));
-                    }
-                }
-                delete = List.copyOf(pendingDelete);
-                pendingAdd.clear();
-                pendingDelete.clear();
-            }
-            try {
-                kernel.apply(add, delete);
-                batches.incrementAndGet();
-                healthy();
-            } catch (Kernel.KernelException | OutOfMemoryError e) {
-                // A delete of an element whose timer ran out, a deleted table, a lost capability, a moment
-                // without heap: reconcile works out what the kernel lacks from riposte's own state and repairs it.
-                LOG.warn(
-                        "netpolicy: a batch of {} additions and {} deletions failed ({}); reconciling",
-                        add.size(),
-                        delete.size(),
-                        e.getMessage());
-                reconcileQuietly();
-            }
-        }
-    }
 
     private void reconcileQuietly() {
         try {
@@ -494,52 +347,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
             return 0;
         }
         try {
-            if (!kernel.present()) {
-                kernel.replace(elements(wanted, now));
-                count(wanted.size() + 1);
-                LOG.warn("netpolicy: repair: table inet riposte was missing; re-created with {} blocks", wanted.size());
-                healthy();
-                return wanted.size() + 1;
-            }
-            Map<InetAddress, Duration> actual = kernel.list();
-            List<Kernel.Element> add = new ArrayList<>();
-            List<InetAddress> delete = new ArrayList<>();
-            for (Block b : wanted) {
-                boolean there = actual.containsKey(b.address());
-                Duration left = actual.get(b.address());
-                Duration want = b.remaining(now);
-                if (!there) {
-                    LOG.warn("netpolicy: repair: {} was missing from the kernel's set", IpLiteral.format(b.address()));
-                    add.add(new Kernel.Element(b.address(), want));
-                } else if (!sameTimeout(want, left)) {
-                    LOG.warn(
-                            "netpolicy: repair: {} had {} left in the kernel, riposte has {}",
-                            IpLiteral.format(b.address()),
-                            left == null ? "no limit" : left.toSeconds() + " s",
-                            want == null ? "no limit" : want.toSeconds() + " s");
-                    delete.add(b.address());
-                    add.add(new Kernel.Element(b.address(), want));
-                }
-            }
-            Set<InetAddress> known = new java.util.HashSet<>();
-            wanted.forEach(b -> known.add(b.address()));
-            for (InetAddress a : actual.keySet()) {
-                if (!known.contains(a)) {
-                    LOG.warn(
-                            "netpolicy: repair: {} was in the kernel's set but is not blocked by riposte; removed",
-                            IpLiteral.format(a));
-                    delete.add(a);
-                }
-            }
-            int fixed = add.size()
-                    + delete.size()
-                    - (int) add.stream()
-                            .filter(e -> delete.contains(e.address()))
-                            .count();
-            if (!add.isEmpty() || !delete.isEmpty()) {
-                kernel.apply(add, delete);
-                count(fixed);
-            }
+            int fixed = reconciler.repair(wanted, now);
             healthy();
             return fixed;
         } catch (Kernel.KernelException e) {
@@ -553,17 +361,6 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
             }
             return 0;
         }
-    }
-
-    private static boolean sameTimeout(Duration want, Duration left) {
-        if (want == null || left == null) {
-            return want == null && left == null;
-        }
-        return want.minus(left).abs().compareTo(TIMEOUT_TOLERANCE) <= 0;
-    }
-
-    private void count(int n) {
-        repairs.addAndGet(n);
     }
 
     private synchronized void healthy() {
@@ -594,15 +391,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     /** Applies what is pending, then stops the threads; the table and its blocks stay in force. */
     @Override
     public void close() {
-        closed = true;
         jobs.forEach(Scheduler.Job::cancel);
-        synchronized (this) {
-            notifyAll();
-        }
-        try {
-            writer.join(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.close();
     }
 }

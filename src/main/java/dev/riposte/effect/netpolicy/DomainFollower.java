@@ -1,0 +1,201 @@
+package dev.riposte.effect.netpolicy;
+
+import dev.riposte.core.EffectResult;
+import dev.riposte.core.IpLiteral;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The domains the bridge follows ({@code NetBlockDomain}): each is resolved when it is first blocked and
+ * again at every {@link #refresh}, and what it resolves to is blocked with the reason {@code domain NAME}.
+ * A domain keeps at most {@code max_domain_addresses} blocked: of one answer, the first ones; when a later
+ * answer brings new addresses, the domain's oldest blocks are lifted to make room, so a domain that answers
+ * something new at every refresh cannot grow the set without end.
+ *
+ * <p>It shares the bridge's lock, {@code lock}: its state changes with the blocks it makes, atomically.
+ * Names are resolved outside the lock.
+ */
+final class DomainFollower {
+    private static final Logger LOG = LoggerFactory.getLogger(DomainFollower.class);
+
+    /** What the follower asks of the bridge's blocks; called with the lock held. */
+    interface Blocks {
+        /** The block of {@code address} in force at {@code now}, or null. */
+        Block active(InetAddress address, Instant now);
+
+        /** The blocks in force at {@code now} whose reason is {@code reason}, in the order they were first made. */
+        List<Block> activeWithReason(String reason, Instant now);
+
+        /** Blocks {@code address} with no end. */
+        EffectResult block(InetAddress address, Origin origin);
+
+        EffectResult unblock(InetAddress address);
+    }
+
+    private final Object lock;
+    private final Blocks blocks;
+    private final BlockStore store;
+    private final Resolver resolver;
+    private final int maxAddresses;
+    private final Clock clock;
+    private final Map<String, FollowedDomain> domains = new LinkedHashMap<>();
+
+    DomainFollower(Object lock, Blocks blocks, BlockStore store, Resolver resolver, int maxAddresses, Clock clock) {
+        this.lock = lock;
+        this.blocks = blocks;
+        this.store = store;
+        this.resolver = resolver;
+        this.maxAddresses = maxAddresses;
+        this.clock = clock;
+    }
+
+    /** Follows the stored domains again, as they were (their blocks are restored with the others). */
+    void restore(List<FollowedDomain> followed) {
+        synchronized (lock) {
+            followed.forEach(d -> domains.put(d.domain(), d));
+        }
+    }
+
+    /** Resolves {@code domain} within {@code within}, blocks what it resolves to, and follows it. */
+    EffectResult follow(String domain, Origin origin, Duration within) {
+        synchronized (lock) {
+            if (domains.containsKey(domain)) {
+                return EffectResult.unchanged();
+            }
+        }
+        List<InetAddress> addresses;
+        try {
+            addresses = resolver.resolve(domain, within);
+        } catch (Resolver.ResolveException e) {
+            return EffectResult.failed("cannot follow " + domain + ": " + e.getMessage());
+        }
+        synchronized (lock) {
+            FollowedDomain followed = new FollowedDomain(domain, origin, clock.instant());
+            try {
+                store.save(followed);
+            } catch (BlockStore.BlockStoreException e) {
+                return EffectResult.failed("cannot record the domain in the state store: " + e.getMessage());
+            }
+            domains.put(domain, followed);
+            LOG.info("netpolicy: following {} ({} addresses)", domain, addresses.size());
+            List<String> refused = blockAll(domain, addresses, origin);
+            return refused.isEmpty()
+                    ? EffectResult.done()
+                    : EffectResult.failed(domain + " is followed, but " + String.join("; ", refused));
+        }
+    }
+
+    /** Stops following {@code domain} and lifts its blocks. */
+    EffectResult unfollow(String domain) {
+        synchronized (lock) {
+            if (!domains.containsKey(domain)) {
+                return EffectResult.unchanged();
+            }
+            try {
+                store.deleteDomain(domain);
+            } catch (BlockStore.BlockStoreException e) {
+                return EffectResult.failed("cannot remove the domain from the state store: " + e.getMessage());
+            }
+            domains.remove(domain);
+            for (Block b : blocks.activeWithReason(reason(domain), clock.instant())) {
+                blocks.unblock(b.address());
+            }
+            LOG.info("netpolicy: stopped following {}", domain);
+            return EffectResult.done();
+        }
+    }
+
+    /** Resolves every followed domain again and blocks the addresses that are new. */
+    void refresh() {
+        List<FollowedDomain> followed;
+        synchronized (lock) {
+            followed = List.copyOf(domains.values());
+        }
+        for (FollowedDomain d : followed) {
+            try {
+                List<InetAddress> addresses = resolver.resolve(d.domain());
+                synchronized (lock) {
+                    if (domains.containsKey(d.domain())) {
+                        for (String refusal : blockAll(d.domain(), addresses, d.origin())) {
+                            LOG.warn("netpolicy: {}: {}", d.domain(), refusal);
+                        }
+                    }
+                }
+            } catch (Resolver.ResolveException e) {
+                LOG.warn(
+                        "netpolicy: cannot resolve followed domain {} again (its blocks stay): {}",
+                        d.domain(),
+                        e.getMessage());
+            } catch (RuntimeException | OutOfMemoryError e) {
+                LOG.error("netpolicy: refreshing {} failed", d.domain(), e);
+            }
+        }
+    }
+
+    /** The domains followed, in the order they were first blocked. */
+    List<FollowedDomain> list() {
+        synchronized (lock) {
+            return List.copyOf(domains.values());
+        }
+    }
+
+    int size() {
+        synchronized (lock) {
+            return domains.size();
+        }
+    }
+
+    /** Forgets every domain (the store is cleared by the caller). */
+    void clear() {
+        synchronized (lock) {
+            domains.clear();
+        }
+    }
+
+    /** Blocks what {@code domain} resolved to; returns the refusals. Called with the lock held. */
+    private List<String> blockAll(String domain, List<InetAddress> addresses, Origin origin) {
+        List<String> refused = new ArrayList<>();
+        String reason = reason(domain);
+        List<InetAddress> answer = addresses.size() > maxAddresses ? addresses.subList(0, maxAddresses) : addresses;
+        if (answer.size() < addresses.size()) {
+            refused.add((addresses.size() - answer.size()) + " of its " + addresses.size()
+                    + " addresses were not blocked: " + "a domain keeps at most " + maxAddresses
+                    + " (netpolicy.max_domain_addresses)");
+        }
+        Instant now = clock.instant();
+        for (InetAddress a : answer) {
+            if (blocks.active(a, now) != null) {
+                continue;
+            }
+            List<Block> kept = blocks.activeWithReason(reason, now);
+            List<Block> notInAnswer =
+                    kept.stream().filter(b -> !answer.contains(b.address())).toList();
+            if (kept.size() >= maxAddresses && !notInAnswer.isEmpty()) {
+                Block oldest = notInAnswer.getFirst();
+                blocks.unblock(oldest.address());
+                LOG.info(
+                        "netpolicy: {} keeps at most {} addresses (netpolicy.max_domain_addresses): unblocked {}, its oldest",
+                        domain,
+                        maxAddresses,
+                        IpLiteral.format(oldest.address()));
+            }
+            EffectResult r = blocks.block(a, origin.withReason(reason));
+            if (r.failed()) {
+                refused.add(r.error());
+            }
+        }
+        return refused;
+    }
+
+    private static String reason(String domain) {
+        return "domain " + domain;
+    }
+}
