@@ -29,10 +29,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void theNeutralPackages_dependOnNoOtherPartOfRiposte() {
+    void theNeutralPackage_dependsOnNoOtherPartOfRiposte() {
         noClasses()
                 .that()
-                .resideInAnyPackage("dev.riposte.core", "dev.riposte.time")
+                .resideInAPackage("dev.riposte.base")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(

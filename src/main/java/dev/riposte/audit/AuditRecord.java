@@ -1,6 +1,6 @@
 package dev.riposte.audit;
 
-import dev.riposte.core.HelperCall;
+import dev.riposte.base.HelperCall;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -2,8 +2,8 @@ package dev.riposte.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.riposte.core.HelperCall;
-import dev.riposte.core.LogLimiter;
+import dev.riposte.base.HelperCall;
+import dev.riposte.base.LogLimiter;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunListener;
 import dev.riposte.dispatch.RunRecord;

@@ -1,7 +1,7 @@
 package dev.riposte.audit;
 
-import dev.riposte.core.HelperCall;
-import dev.riposte.core.Text;
+import dev.riposte.base.HelperCall;
+import dev.riposte.base.Text;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunListener;
 import dev.riposte.dispatch.RunRecord;

@@ -2,7 +2,7 @@ package dev.riposte.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.riposte.core.HelperCall;
+import dev.riposte.base.HelperCall;
 import dev.riposte.dispatch.RunResult;
 import dev.riposte.event.BadEventException;
 import dev.riposte.event.Event;

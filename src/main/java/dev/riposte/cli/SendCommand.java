@@ -1,7 +1,7 @@
 package dev.riposte.cli;
 
+import dev.riposte.base.Text;
 import dev.riposte.config.RiposteConfig;
-import dev.riposte.core.Text;
 import dev.riposte.intake.ValueSplitter;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;

@@ -1,7 +1,7 @@
 package dev.riposte.config;
 
-import dev.riposte.core.Cidr;
-import dev.riposte.time.Durations;
+import dev.riposte.base.Cidr;
+import dev.riposte.base.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,9 @@
 package dev.riposte.daemon;
 
+import dev.riposte.base.EffectResult;
+import dev.riposte.base.Scheduler;
+import dev.riposte.base.TimerScheduler;
 import dev.riposte.config.RiposteConfig;
-import dev.riposte.core.EffectResult;
 import dev.riposte.dispatch.Dispatcher;
 import dev.riposte.effect.Effects;
 import dev.riposte.effect.emergency.Emergency;
@@ -37,8 +39,6 @@ import dev.riposte.state.StateStore;
 import dev.riposte.state.StoreException;
 import dev.riposte.state.UnavailableKeyValues;
 import dev.riposte.stats.Metrics;
-import dev.riposte.time.Scheduler;
-import dev.riposte.time.TimerScheduler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.riposte.daemon;
 
 import dev.riposte.audit.AuditTrail;
 import dev.riposte.audit.RunLog;
+import dev.riposte.base.TimerScheduler;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.dispatch.Dispatcher;
 import dev.riposte.dispatch.RunListener;
@@ -24,7 +25,6 @@ import dev.riposte.service.Heartbeat;
 import dev.riposte.service.Notifier;
 import dev.riposte.state.StateStore;
 import dev.riposte.stats.Metrics;
-import dev.riposte.time.TimerScheduler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;

@@ -1,12 +1,12 @@
 package dev.riposte.daemon;
 
+import dev.riposte.base.Durations;
 import dev.riposte.config.ConfigException;
 import dev.riposte.config.ConfigLoader;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
 import dev.riposte.service.DirectoryWatch;
-import dev.riposte.time.Durations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.riposte.dispatch;
 
+import dev.riposte.base.LogLimiter;
 import dev.riposte.config.RiposteConfig;
-import dev.riposte.core.LogLimiter;
 import dev.riposte.event.Event;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionIndex;

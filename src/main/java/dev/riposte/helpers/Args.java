@@ -1,6 +1,6 @@
 package dev.riposte.helpers;
 
-import dev.riposte.core.Text;
+import dev.riposte.base.Text;
 import org.graalvm.polyglot.Value;
 
 /** Reading helper arguments with messages that say what was expected. */

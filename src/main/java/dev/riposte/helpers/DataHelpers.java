@@ -1,6 +1,6 @@
 package dev.riposte.helpers;
 
-import dev.riposte.core.EffectResult;
+import dev.riposte.base.EffectResult;
 import dev.riposte.state.KeyValues;
 import dev.riposte.state.SqliteKeyValues;
 import java.util.List;

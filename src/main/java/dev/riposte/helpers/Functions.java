@@ -1,7 +1,7 @@
 package dev.riposte.helpers;
 
-import dev.riposte.core.EffectResult;
-import dev.riposte.core.HelperCall;
+import dev.riposte.base.EffectResult;
+import dev.riposte.base.HelperCall;
 import dev.riposte.state.StoreException;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;

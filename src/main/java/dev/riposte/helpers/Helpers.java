@@ -1,7 +1,7 @@
 package dev.riposte.helpers;
 
-import dev.riposte.core.EffectResult;
-import dev.riposte.core.Text;
+import dev.riposte.base.EffectResult;
+import dev.riposte.base.Text;
 import dev.riposte.effect.Effects;
 import dev.riposte.event.Event;
 import java.util.ArrayList;

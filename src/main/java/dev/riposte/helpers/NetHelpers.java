@@ -1,7 +1,7 @@
 package dev.riposte.helpers;
 
-import dev.riposte.core.EffectResult;
-import dev.riposte.core.IpLiteral;
+import dev.riposte.base.EffectResult;
+import dev.riposte.base.IpLiteral;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.effect.netpolicy.Origin;
 import dev.riposte.event.Event;

@@ -1,6 +1,6 @@
 package dev.riposte.helpers;
 
-import dev.riposte.core.EffectResult;
+import dev.riposte.base.EffectResult;
 import dev.riposte.effect.emergency.Emergency;
 import dev.riposte.effect.process.Processes;
 import dev.riposte.event.Event;

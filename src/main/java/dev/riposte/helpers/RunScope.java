@@ -1,6 +1,6 @@
 package dev.riposte.helpers;
 
-import dev.riposte.core.HelperCall;
+import dev.riposte.base.HelperCall;
 import dev.riposte.event.Event;
 import java.util.ArrayList;
 import java.util.List;

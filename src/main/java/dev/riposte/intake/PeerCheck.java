@@ -1,6 +1,6 @@
 package dev.riposte.intake;
 
-import dev.riposte.core.LogLimiter;
+import dev.riposte.base.LogLimiter;
 import dev.riposte.stats.Metrics;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,7 +1,7 @@
 package dev.riposte.intake;
 
-import dev.riposte.core.LogLimiter;
-import dev.riposte.core.Text;
+import dev.riposte.base.LogLimiter;
+import dev.riposte.base.Text;
 import dev.riposte.dispatch.Admission;
 import dev.riposte.dispatch.Dispatcher;
 import dev.riposte.event.BadEventException;

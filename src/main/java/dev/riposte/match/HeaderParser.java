@@ -1,7 +1,7 @@
 package dev.riposte.match;
 
+import dev.riposte.base.Durations;
 import dev.riposte.event.Importance;
-import dev.riposte.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

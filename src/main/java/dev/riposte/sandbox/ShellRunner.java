@@ -1,6 +1,6 @@
 package dev.riposte.sandbox;
 
-import dev.riposte.core.Text;
+import dev.riposte.base.Text;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.ReactionRunner;
 import dev.riposte.dispatch.RunResult;

@@ -2,7 +2,7 @@ package dev.riposte.service;
 
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import dev.riposte.core.Text;
+import dev.riposte.base.Text;
 import org.slf4j.event.KeyValuePair;
 
 /**

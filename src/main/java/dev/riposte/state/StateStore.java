@@ -1,6 +1,6 @@
 package dev.riposte.state;
 
-import dev.riposte.core.LogLimiter;
+import dev.riposte.base.LogLimiter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

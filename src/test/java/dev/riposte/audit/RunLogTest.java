@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.riposte.core.HelperCall;
+import dev.riposte.base.HelperCall;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunRecord;
 import dev.riposte.dispatch.RunResult;

@@ -1,6 +1,6 @@
 package dev.riposte.bench;
 
-import dev.riposte.core.EffectResult;
+import dev.riposte.base.EffectResult;
 import dev.riposte.effect.netpolicy.Block;
 import dev.riposte.effect.netpolicy.Enforcer;
 import dev.riposte.effect.netpolicy.Guard;

@@ -2,7 +2,7 @@ package dev.riposte.helpers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.riposte.core.HelperCall;
+import dev.riposte.base.HelperCall;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunResult;
 import dev.riposte.effect.Effects;

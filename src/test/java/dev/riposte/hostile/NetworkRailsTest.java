@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.audit.AuditRecord;
-import dev.riposte.core.IpLiteral;
+import dev.riposte.base.IpLiteral;
 import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;

@@ -1,6 +1,6 @@
 package dev.riposte.testing;
 
-import dev.riposte.time.Scheduler;
+import dev.riposte.base.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,7 +1,7 @@
 package dev.riposte.testing;
 
+import dev.riposte.base.Cidr;
 import dev.riposte.config.ConfigLoader;
-import dev.riposte.core.Cidr;
 import dev.riposte.effect.netpolicy.DryRunKernel;
 import dev.riposte.effect.netpolicy.Enforcer;
 import dev.riposte.effect.netpolicy.Guard;

@@ -53,7 +53,7 @@ public final class TestSandboxes {
     }
 
     /** A run's helper calls as {@code Helper(args)=result}, with {@code errno=...} after a failure. */
-    public static List<String> calls(List<dev.riposte.core.HelperCall> calls) {
+    public static List<String> calls(List<dev.riposte.base.HelperCall> calls) {
         return calls.stream()
                 .map(c -> c + (c.errno().isEmpty() ? "" : " errno=" + c.errno()))
                 .toList();

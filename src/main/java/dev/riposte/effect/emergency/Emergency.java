@@ -1,6 +1,6 @@
 package dev.riposte.effect.emergency;
 
-import dev.riposte.core.EffectResult;
+import dev.riposte.base.EffectResult;
 
 /** The last resorts: stop the whole machine. Implementations are thread-safe. */
 public interface Emergency {

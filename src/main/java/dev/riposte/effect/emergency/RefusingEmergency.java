@@ -1,6 +1,6 @@
 package dev.riposte.effect.emergency;
 
-import dev.riposte.core.EffectResult;
+import dev.riposte.base.EffectResult;
 
 /** What the emergency helpers get unless {@code emergency.enabled} is true: a refusal with the reason. */
 public record RefusingEmergency(String reason) implements Emergency {

@@ -1,6 +1,6 @@
 package dev.riposte.effect.files;
 
-import dev.riposte.core.EffectResult;
+import dev.riposte.base.EffectResult;
 
 /** Refuses every file effect, saying why. Thread-safe (immutable). */
 public final class DisabledFiles implements FileEffects {

@@ -1,6 +1,6 @@
 package dev.riposte.effect.files;
 
-import dev.riposte.core.EffectResult;
+import dev.riposte.base.EffectResult;
 
 /** The file effects reactions may have. Implementations are thread-safe. */
 public interface FileEffects {

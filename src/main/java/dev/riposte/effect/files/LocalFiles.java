@@ -1,7 +1,7 @@
 package dev.riposte.effect.files;
 
+import dev.riposte.base.EffectResult;
 import dev.riposte.config.RiposteConfig;
-import dev.riposte.core.EffectResult;
 import dev.riposte.effect.os.ErrnoException;
 import dev.riposte.effect.os.FileStat;
 import dev.riposte.effect.os.LibC;

@@ -1,6 +1,6 @@
 package dev.riposte.effect.netpolicy;
 
-import dev.riposte.core.EffectResult;
+import dev.riposte.base.EffectResult;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;

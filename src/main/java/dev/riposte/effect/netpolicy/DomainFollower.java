@@ -1,7 +1,7 @@
 package dev.riposte.effect.netpolicy;
 
-import dev.riposte.core.EffectResult;
-import dev.riposte.core.IpLiteral;
+import dev.riposte.base.EffectResult;
+import dev.riposte.base.IpLiteral;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.riposte.effect.netpolicy;
 
-import dev.riposte.core.EffectResult;
-import dev.riposte.core.IpLiteral;
-import dev.riposte.time.Scheduler;
+import dev.riposte.base.EffectResult;
+import dev.riposte.base.IpLiteral;
+import dev.riposte.base.Scheduler;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.riposte.effect.netpolicy;
 
-import dev.riposte.core.Cidr;
-import dev.riposte.core.IpLiteral;
+import dev.riposte.base.Cidr;
+import dev.riposte.base.IpLiteral;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.riposte.effect.netpolicy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.riposte.core.IpLiteral;
+import dev.riposte.base.IpLiteral;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InterfaceAddress;

@@ -1,10 +1,10 @@
 package dev.riposte.effect.netpolicy;
 
+import dev.riposte.base.Cidr;
+import dev.riposte.base.Scheduler;
 import dev.riposte.config.RiposteConfig;
-import dev.riposte.core.Cidr;
 import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.os.LibNftables;
-import dev.riposte.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;

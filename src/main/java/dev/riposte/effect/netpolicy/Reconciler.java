@@ -1,6 +1,6 @@
 package dev.riposte.effect.netpolicy;
 
-import dev.riposte.core.IpLiteral;
+import dev.riposte.base.IpLiteral;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;

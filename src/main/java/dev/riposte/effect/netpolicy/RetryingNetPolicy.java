@@ -1,8 +1,8 @@
 package dev.riposte.effect.netpolicy;
 
-import dev.riposte.core.EffectResult;
-import dev.riposte.time.Durations;
-import dev.riposte.time.Scheduler;
+import dev.riposte.base.Durations;
+import dev.riposte.base.EffectResult;
+import dev.riposte.base.Scheduler;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;

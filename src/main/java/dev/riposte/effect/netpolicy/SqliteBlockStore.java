@@ -1,6 +1,6 @@
 package dev.riposte.effect.netpolicy;
 
-import dev.riposte.core.IpLiteral;
+import dev.riposte.base.IpLiteral;
 import dev.riposte.state.StateStore;
 import dev.riposte.state.StoreException;
 import java.net.InetAddress;

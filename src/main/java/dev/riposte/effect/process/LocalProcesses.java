@@ -1,6 +1,6 @@
 package dev.riposte.effect.process;
 
-import dev.riposte.core.EffectResult;
+import dev.riposte.base.EffectResult;
 import dev.riposte.effect.os.ErrnoException;
 import dev.riposte.effect.os.LibC;
 import java.io.IOException;

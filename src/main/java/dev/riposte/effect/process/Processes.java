@@ -1,6 +1,6 @@
 package dev.riposte.effect.process;
 
-import dev.riposte.core.EffectResult;
+import dev.riposte.base.EffectResult;
 import java.time.Instant;
 
 /** Kills processes. Implementations are thread-safe. */

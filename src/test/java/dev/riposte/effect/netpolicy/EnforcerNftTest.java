@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.riposte.core.EffectResult;
-import dev.riposte.core.IpLiteral;
+import dev.riposte.base.EffectResult;
+import dev.riposte.base.IpLiteral;
 import dev.riposte.state.StateStore;
 import dev.riposte.testing.Await;
 import dev.riposte.testing.ManualScheduler;

@@ -2,8 +2,8 @@ package dev.riposte.effect.netpolicy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.riposte.core.EffectResult;
-import dev.riposte.core.IpLiteral;
+import dev.riposte.base.EffectResult;
+import dev.riposte.base.IpLiteral;
 import dev.riposte.testing.ManualScheduler;
 import dev.riposte.testing.TestNet;
 import java.net.InetAddress;

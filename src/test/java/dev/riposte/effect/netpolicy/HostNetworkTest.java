@@ -3,7 +3,7 @@ package dev.riposte.effect.netpolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.riposte.core.IpLiteral;
+import dev.riposte.base.IpLiteral;
 import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
 import java.net.InetAddress;

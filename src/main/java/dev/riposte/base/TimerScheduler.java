@@ -1,6 +1,5 @@
-package dev.riposte.time;
+package dev.riposte.base;
 
-import dev.riposte.core.LogLimiter;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

@@ -1,4 +1,4 @@
-package dev.riposte.core;
+package dev.riposte.base;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;

@@ -1,4 +1,4 @@
-package dev.riposte.time;
+package dev.riposte.base;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

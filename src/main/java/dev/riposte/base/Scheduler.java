@@ -1,4 +1,4 @@
-package dev.riposte.time;
+package dev.riposte.base;
 
 import java.time.Duration;
 

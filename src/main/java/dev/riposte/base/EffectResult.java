@@ -1,4 +1,4 @@
-package dev.riposte.core;
+package dev.riposte.base;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.riposte.core;
+package dev.riposte.base;
 
 import java.net.InetAddress;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.riposte.core;
+package dev.riposte.base;
 
 /** Making guest text safe for one log line. */
 public final class Text {

@@ -1,4 +1,4 @@
-package dev.riposte.core;
+package dev.riposte.base;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

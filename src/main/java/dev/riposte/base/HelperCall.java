@@ -1,4 +1,4 @@
-package dev.riposte.core;
+package dev.riposte.base;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
