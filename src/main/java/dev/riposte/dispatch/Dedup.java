@@ -1,47 +1,43 @@
 package dev.riposte.dispatch;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * Remembers which (reaction, uuid) pairs ran within the window, so that Jibril's re-sends of one
- * detection run each reaction once. Expired entries are swept every {@link #SWEEP_EVERY} claims.
- * Thread-safe.
+ * detection run each reaction once. A Caffeine cache whose entries expire a window after they were
+ * written; expired ones are dropped as the cache is used (its upkeep runs on the claiming thread, no
+ * thread of its own). Thread-safe.
  */
 final class Dedup {
-    static final int SWEEP_EVERY = 8192;
-    private final long windowNanos;
-    private final LongSupplier nanoClock;
-    private final ConcurrentHashMap<Object, Long> seen = new ConcurrentHashMap<>();
-    private final AtomicLong claims = new AtomicLong();
+    private final boolean off;
+    private final Cache<Object, Boolean> seen;
 
+    /** @param nanoClock nanoseconds from an arbitrary origin, as {@link System#nanoTime()} */
     Dedup(Duration window, LongSupplier nanoClock) {
-        this.windowNanos = window.toNanos();
-        this.nanoClock = nanoClock;
+        this.off = window.isZero();
+        this.seen = Caffeine.newBuilder()
+                .expireAfterWrite(off ? Duration.ofNanos(1) : window)
+                .ticker(nanoClock::getAsLong)
+                .executor(Runnable::run)
+                .build();
     }
 
     /** True for the first claim of the pair within the window (and always for events without a uuid). */
     boolean claim(String reaction, String uuid) {
-        if (windowNanos == 0 || uuid.isEmpty()) {
+        if (off || uuid.isEmpty()) {
             return true;
         }
-        long now = nanoClock.getAsLong();
-        if (claims.incrementAndGet() % SWEEP_EVERY == 0) {
-            seen.values().removeIf(expires -> expires - now <= 0);
-        }
-        Object key = key(reaction, uuid);
-        Long expires = seen.putIfAbsent(key, now + windowNanos);
-        if (expires == null) {
-            return true;
-        }
-        return expires - now <= 0 && seen.replace(key, expires, now + windowNanos);
+        return seen.asMap().putIfAbsent(key(reaction, uuid), Boolean.TRUE) == null;
     }
 
-    int size() {
-        return seen.size();
+    /** Pairs remembered now. */
+    long size() {
+        seen.cleanUp();
+        return seen.estimatedSize();
     }
 
     /**

@@ -241,8 +241,20 @@ class DispatcherTest {
         assertTrue(dedup.claim("b", "u"), "per reaction");
         assertTrue(dedup.claim("a", ""), "no uuid, no dedup");
         assertTrue(dedup.claim("a", ""));
+        now[0] = Duration.ofSeconds(59).toNanos();
+        assertTrue(!dedup.claim("a", "u"), "still within the window");
         now[0] = Duration.ofSeconds(61).toNanos();
         assertTrue(dedup.claim("a", "u"));
+        assertTrue(!dedup.claim("a", "u"), "remembered again for a new window");
+        assertEquals(1, dedup.size(), "the expired pairs of b are gone");
+    }
+
+    @Test
+    void dedup_withAWindowOfZero_remembersNothing() {
+        Dedup dedup = new Dedup(Duration.ZERO, () -> 0);
+        assertTrue(dedup.claim("a", "u"));
+        assertTrue(dedup.claim("a", "u"));
+        assertEquals(0, dedup.size());
     }
 
     @Test
