@@ -6,6 +6,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -23,13 +24,20 @@ public final class Guard {
 
     private final List<Cidr> neverBlock;
     private final Supplier<Map<InetAddress, String>> hostAddresses;
+    private final LongSupplier ticker;
     private volatile Map<InetAddress, String> own;
     private volatile long readAt;
 
     /** @param hostAddresses the host's protected addresses, each with why it is protected ("a default gateway ...") */
     public Guard(List<Cidr> neverBlock, Supplier<Map<InetAddress, String>> hostAddresses) {
+        this(neverBlock, hostAddresses, System::nanoTime);
+    }
+
+    /** @param ticker nanoseconds from an arbitrary origin, as {@link System#nanoTime()}: the readings' age */
+    Guard(List<Cidr> neverBlock, Supplier<Map<InetAddress, String>> hostAddresses, LongSupplier ticker) {
         this.neverBlock = List.copyOf(neverBlock);
         this.hostAddresses = hostAddresses;
+        this.ticker = ticker;
         refreshHostAddresses();
     }
 
@@ -41,7 +49,7 @@ public final class Guard {
     /** Reads the host's addresses again (they change: DHCP, new interfaces). */
     public void refreshHostAddresses() {
         own = hostAddresses.get();
-        readAt = System.nanoTime();
+        readAt = ticker.getAsLong();
     }
 
     /** Why {@code address} must not be blocked, or null when it may be. */
@@ -55,7 +63,7 @@ public final class Guard {
                 return "refused " + text + ": inside never_block " + range;
             }
         }
-        if (System.nanoTime() - readAt > HOST_ADDRESS_AGE.toNanos()) {
+        if (ticker.getAsLong() - readAt > HOST_ADDRESS_AGE.toNanos()) {
             refreshHostAddresses();
         }
         String why = own.get(withoutScope(address));

@@ -148,7 +148,8 @@ class EnforcerTest {
     void theHostsOwnAddresses_areRefused_andReadAgainWhenTheyMayHaveChanged() throws Exception {
         Map<InetAddress, String> host =
                 new HashMap<>(Map.of(IpLiteral.parse("192.0.2.10"), "an address of this host (eth0)"));
-        Guard guard = new Guard(List.of(), () -> new HashMap<>(host));
+        long[] ticks = {0};
+        Guard guard = new Guard(List.of(), () -> new HashMap<>(host), () -> ticks[0]);
         enforcer = Enforcer.start(
                 kernel,
                 new MemoryBlockStore(),
@@ -167,7 +168,7 @@ class EnforcerTest {
                 enforcer.block(IpLiteral.parse("2001:db8::10"), ORIGIN),
                 "read again at reconcile");
         host.put(IpLiteral.parse("192.0.2.11"), "an address of this host (eth1)");
-        Thread.sleep(Guard.HOST_ADDRESS_AGE.toMillis() + 100);
+        ticks[0] += Guard.HOST_ADDRESS_AGE.toNanos() + 1;
         assertEquals(
                 EffectResult.failed("refused 192.0.2.11: an address of this host (eth1)"),
                 enforcer.block(IpLiteral.parse("192.0.2.11"), ORIGIN),
