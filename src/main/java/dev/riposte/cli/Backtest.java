@@ -13,7 +13,7 @@ import dev.riposte.match.Reaction;
 import dev.riposte.sandbox.Runners;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,7 +166,7 @@ final class Backtest {
         return s.startsWith("\"") && s.endsWith("\"") && s.length() >= 2 ? s.substring(1, s.length() - 1) : s;
     }
 
-    void print(PrintStream out, boolean json, Path file, double seconds) throws IOException {
+    void print(PrintWriter out, boolean json, Path file, double seconds) throws IOException {
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode()

@@ -1,9 +1,9 @@
 package dev.riposte.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.daemon.Control;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -84,19 +84,20 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             templates = BenchEvent.all(Files.readAllLines(events));
         } catch (IOException e) {
-            System.err.println("riposte: " + events + ": " + e.getMessage());
+            config.err().println("riposte: " + events + ": " + e.getMessage());
             return 2;
         }
         if (templates.isEmpty()) {
-            System.err.println("riposte: no events in " + events);
+            config.err().println("riposte: no events in " + events);
             return 2;
         }
         StatsCommand.fetch(loaded, "latency-reset");
-        JsonNode before = StatsCommand.fetch(loaded, "stats");
+        Control.Stats before = StatsCommand.stats(loaded);
         if (file != null && !followed(before, file)) {
-            System.err.println("riposte: the daemon does not follow "
-                    + file.toAbsolutePath().normalize()
-                    + "; add it to intake.files (riposte stats lists the files it follows)");
+            config.err()
+                    .println("riposte: the daemon does not follow "
+                            + file.toAbsolutePath().normalize()
+                            + "; add it to intake.files (riposte stats lists the files it follows)");
             return 2;
         }
         long baseline = finished(before);
@@ -124,15 +125,16 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        JsonNode stats = StatsCommand.fetch(loaded, "stats");
+        Control.Stats stats = StatsCommand.stats(loaded);
         for (long left = count - (finished(stats) - baseline); left > 0; left = count - (finished(stats) - baseline)) {
             if (System.nanoTime() > deadline) {
-                System.err.println("riposte: the daemon finished " + (count - left) + " of " + count + " events within "
-                        + timeoutSeconds + " s");
+                config.err()
+                        .println("riposte: the daemon finished " + (count - left) + " of " + count + " events within "
+                                + timeoutSeconds + " s");
                 return 1;
             }
             Thread.sleep(left > NEAR_EVENTS ? POLL_FAR_MILLIS : POLL_NEAR_MILLIS);
-            stats = StatsCommand.fetch(loaded, "stats");
+            stats = StatsCommand.stats(loaded);
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         ObjectNode result = JSON.createObjectNode();
@@ -145,35 +147,29 @@ public final class BenchCommand implements Callable<Integer> {
         }
         result.put("elapsed_s", Math.round(elapsed * 1000) / 1000.0);
         result.put("throughput_per_s", Math.round(count / elapsed));
-        result.set("latency_us", percentiles(stats.path("latency_us")));
-        result.set("write_to_done_us", percentiles(stats.path("since_detection_us")));
-        result.put("rss_kb", stats.path("rss_kb").asLong());
-        System.out.println(result);
+        result.set("latency_us", percentiles(stats.latencyUs()));
+        result.set("write_to_done_us", percentiles(stats.sinceDetectionUs()));
+        result.put("rss_kb", stats.rssKb());
+        config.out().println(result);
         return 0;
     }
 
-    private static ObjectNode percentiles(JsonNode l) {
+    private static ObjectNode percentiles(Control.Latency l) {
         return JSON.createObjectNode()
-                .put("p50", l.path("p50").asLong())
-                .put("p90", l.path("p90").asLong())
-                .put("p99", l.path("p99").asLong())
-                .put("max", l.path("max").asLong());
+                .put("p50", l.p50())
+                .put("p90", l.p90())
+                .put("p99", l.p99())
+                .put("max", l.max());
     }
 
-    private static boolean followed(JsonNode stats, Path file) {
+    private static boolean followed(Control.Stats stats, Path file) {
         String wanted = file.toAbsolutePath().normalize().toString();
-        for (JsonNode source : stats.path("sources")) {
-            if (source.path("source").asText().equals(wanted)) {
-                return true;
-            }
-        }
-        return false;
+        return stats.sources().stream().anyMatch(s -> s.source().equals(wanted));
     }
 
     /** Events that left the daemon, one way or the other. */
-    private static long finished(JsonNode stats) {
-        return stats.path("events").path("done").asLong()
-                + stats.path("events").path("dropped").asLong();
+    private static long finished(Control.Stats stats) {
+        return stats.events().done() + stats.events().dropped();
     }
 
     /** Where the events go: the intake socket, or the end of a followed file; closing it closes that. */

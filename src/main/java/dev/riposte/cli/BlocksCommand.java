@@ -1,6 +1,7 @@
 package dev.riposte.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.riposte.daemon.Control;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,36 +27,30 @@ public final class BlocksCommand implements Callable<Integer> {
 
     private int print(JsonNode answer) {
         if (json) {
-            System.out.println(answer);
+            config.out().println(answer);
             return 0;
         }
-        if (!answer.path("active").asBoolean(true)) {
-            System.out.println("netpolicy is off: " + answer.path("reason").asText());
-            System.out.println();
+        Control.Blocks blocks = Control.read(answer, Control.Blocks.class);
+        if (!blocks.active()) {
+            config.out().println("netpolicy is off: " + blocks.reason());
+            config.out().println();
         }
-        System.out.printf("%-40s %-10s %-28s %-24s %s%n", "ADDRESS", "REMAINING", "REASON", "REACTION", "EVENT");
-        for (JsonNode b : answer.path("blocks")) {
-            String remaining =
-                    b.path("remaining_s").isNull() ? "-" : b.path("remaining_s").asLong() + "s";
-            System.out.printf(
-                    "%-40s %-10s %-28s %-24s %s%n",
-                    b.path("address").asText(),
-                    remaining,
-                    b.path("reason").asText(),
-                    b.path("reaction").asText(),
-                    b.path("event_uuid").asText());
+        config.out().printf("%-40s %-10s %-28s %-24s %s%n", "ADDRESS", "REMAINING", "REASON", "REACTION", "EVENT");
+        for (Control.Block b : blocks.blocks()) {
+            String remaining = b.remainingS() == null ? "-" : b.remainingS() + "s";
+            config.out()
+                    .printf(
+                            "%-40s %-10s %-28s %-24s %s%n",
+                            b.address(), remaining, b.reason(), b.reaction(), b.eventUuid());
         }
-        if (!answer.path("domains").isEmpty()) {
-            System.out.println();
-            System.out.printf("%-40s %-10s %-28s %-24s %s%n", "DOMAIN (followed)", "", "REASON", "REACTION", "EVENT");
-            for (JsonNode d : answer.path("domains")) {
-                System.out.printf(
-                        "%-40s %-10s %-28s %-24s %s%n",
-                        d.path("domain").asText(),
-                        "",
-                        d.path("reason").asText(),
-                        d.path("reaction").asText(),
-                        d.path("event_uuid").asText());
+        if (!blocks.domains().isEmpty()) {
+            config.out().println();
+            config.out().printf("%-40s %-10s %-28s %-24s %s%n", "DOMAIN (followed)", "", "REASON", "REACTION", "EVENT");
+            for (Control.Domain d : blocks.domains()) {
+                config.out()
+                        .printf(
+                                "%-40s %-10s %-28s %-24s %s%n",
+                                d.domain(), "", d.reason(), d.reaction(), d.eventUuid());
             }
         }
         return 0;
@@ -75,8 +70,13 @@ public final class BlocksCommand implements Callable<Integer> {
         public Integer call() {
             return ControlRequest.send(
                     config, ControlRequest.command("blocks-remove").put("target", target), answer -> {
-                        System.out.println(
-                                answer.path("code").asInt() == 0 ? "removed " + target : target + " was not blocked");
+                        config.out()
+                                .println(
+                                        Control.read(answer, Control.Result.class)
+                                                                .code()
+                                                        == 0
+                                                ? "removed " + target
+                                                : target + " was not blocked");
                         return 0;
                     });
         }

@@ -4,10 +4,13 @@ import dev.riposte.config.ConfigException;
 import dev.riposte.config.ConfigLoader;
 import dev.riposte.config.HeapBudget;
 import dev.riposte.config.RiposteConfig;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The {@code --config} option every subcommand shares. */
 public final class ConfigOption {
@@ -17,6 +20,19 @@ public final class ConfigOption {
             defaultValue = "/etc/riposte/riposte.yaml",
             description = "configuration file (default: ${DEFAULT-VALUE})")
     Path file;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    /** Where the command prints its results: picocli's {@code getOut()}, standard output unless set otherwise. */
+    PrintWriter out() {
+        return mixee.commandLine().getOut();
+    }
+
+    /** Where the command prints its errors: picocli's {@code getErr()}. */
+    PrintWriter err() {
+        return mixee.commandLine().getErr();
+    }
 
     /** Whether the file is the default one and it is not there (a laptop without riposte installed). */
     private boolean defaultMissing(picocli.CommandLine.Model.CommandSpec spec) {
@@ -31,7 +47,7 @@ public final class ConfigOption {
     RiposteConfig loadOrDefaults(picocli.CommandLine.Model.CommandSpec spec, boolean forDaemon) {
         if (defaultMissing(spec)) {
             usedDefaults = true;
-            System.err.println("riposte: no " + file + ": using the built-in defaults (docs/configuration.md)");
+            err().println("riposte: no " + file + ": using the built-in defaults (docs/configuration.md)");
             try {
                 return ConfigLoader.parse("", "the built-in defaults");
             } catch (ConfigException e) {
@@ -73,7 +89,7 @@ public final class ConfigOption {
     }
 
     private void report(List<String> problems) {
-        System.err.println("riposte: invalid configuration " + file + ":");
-        problems.forEach(p -> System.err.println("  " + p));
+        err().println("riposte: invalid configuration " + file + ":");
+        problems.forEach(p -> err().println("  " + p));
     }
 }

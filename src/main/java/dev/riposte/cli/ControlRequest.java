@@ -28,7 +28,7 @@ final class ControlRequest {
         try {
             reply = StatsCommand.fetch(loaded, request);
         } catch (IOException e) {
-            System.err.println("riposte: " + e.getMessage());
+            config.err().println("riposte: " + e.getMessage());
             return 1;
         }
         return answer.handle(reply);

@@ -1,6 +1,6 @@
 package dev.riposte.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.riposte.daemon.Control;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,11 +13,9 @@ import picocli.CommandLine.Option;
         subcommands = {NetpolicyCommand.Status.class, NetpolicyCommand.Flush.class})
 public final class NetpolicyCommand {
     /** One line: backend, state, reason and counts. */
-    static String line(JsonNode n) {
-        return n.path("backend").asText() + " (" + (n.path("active").asBoolean() ? "active" : "inactive") + "): "
-                + n.path("reason").asText() + "; " + n.path("blocked").asLong() + " blocked, "
-                + n.path("domains").asLong()
-                + " domains followed, " + n.path("repairs").asLong() + " repairs";
+    static String line(Control.Netpolicy n) {
+        return n.backend() + " (" + (n.active() ? "active" : "inactive") + "): " + n.reason() + "; " + n.blocked()
+                + " blocked, " + n.domains() + " domains followed, " + n.repairs() + " repairs";
     }
 
     @Command(name = "status", description = "Backend, why it is or is not active, and counts.")
@@ -31,9 +29,10 @@ public final class NetpolicyCommand {
         @Override
         public Integer call() {
             return ControlRequest.send(config, ControlRequest.command("netpolicy-status"), answer -> {
-                System.out.println(
-                        json ? answer.path("netpolicy").toString() : "netpolicy " + line(answer.path("netpolicy")));
-                return answer.path("netpolicy").path("active").asBoolean() ? 0 : 3;
+                Control.Netpolicy net =
+                        Control.read(answer, Control.NetpolicyStatus.class).netpolicy();
+                config.out().println(json ? answer.path("netpolicy").toString() : "netpolicy " + line(net));
+                return net.active() ? 0 : 3;
             });
         }
     }
@@ -48,8 +47,9 @@ public final class NetpolicyCommand {
         @Override
         public Integer call() {
             return ControlRequest.send(config, ControlRequest.command("netpolicy-flush"), answer -> {
-                System.out.println(
-                        "netpolicy flushed: no address is blocked, no domain followed, table inet riposte removed");
+                config.out()
+                        .println(
+                                "netpolicy flushed: no address is blocked, no domain followed, table inet riposte removed");
                 return 0;
             });
         }

@@ -1,6 +1,6 @@
 package dev.riposte.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.riposte.daemon.Control;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,12 +16,14 @@ public final class ReloadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return ControlRequest.send(config, ControlRequest.command("reload"), answer -> {
-            System.out.println("reloaded: " + answer.path("loaded").asInt() + " reactions running, "
-                    + answer.path("rejected").size() + " files rejected");
-            for (JsonNode r : answer.path("rejected")) {
-                System.out.println("error: " + r.asText());
+            Control.Reload reload = Control.read(answer, Control.Reload.class);
+            config.out()
+                    .println("reloaded: " + reload.loaded() + " reactions running, "
+                            + reload.rejected().size() + " files rejected");
+            for (String r : reload.rejected()) {
+                config.out().println("error: " + r);
             }
-            return answer.path("rejected").isEmpty() ? 0 : 1;
+            return reload.rejected().isEmpty() ? 0 : 1;
         });
     }
 }

@@ -73,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
                     stdin ? new java.io.FileInputStream(java.io.FileDescriptor.in) : null);
             running.set(daemon);
         } catch (IOException e) {
-            System.err.println("riposte: cannot start: " + e.getMessage());
+            config.err().println("riposte: cannot start: " + e.getMessage());
             return 1;
         } finally {
             started.countDown();

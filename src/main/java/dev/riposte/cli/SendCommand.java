@@ -8,6 +8,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ public final class SendCommand implements Callable<Integer> {
             return 2;
         }
         Path socket = loaded.intake().socket();
-        Counting counted = new Counting();
+        Counting counted = new Counting(config.err());
         try (InputStream source = file.equals("-")
                         ? new FileInputStream(FileDescriptor.in)
                         : Files.newInputStream(Path.of(file));
@@ -63,24 +64,30 @@ public final class SendCommand implements Callable<Integer> {
             }
             counted.out.flush();
         } catch (IOException e) {
-            System.err.println("riposte: send failed after " + counted.events + " events: " + e.getMessage());
+            config.err().println("riposte: send failed after " + counted.events + " events: " + e.getMessage());
             return 1;
         }
-        System.out.println("sent " + counted.events + (counted.events == 1 ? " event (" : " events (") + counted.bytes
-                + " bytes) to " + socket
-                + (counted.skipped > 0
-                        ? "; skipped " + counted.skipped + " pieces of input that " + "were not JSON objects"
-                        : ""));
+        config.out()
+                .println("sent " + counted.events + (counted.events == 1 ? " event (" : " events (") + counted.bytes
+                        + " bytes) to " + socket
+                        + (counted.skipped > 0
+                                ? "; skipped " + counted.skipped + " pieces of input that " + "were not JSON objects"
+                                : ""));
         return counted.skipped > 0 ? 1 : 0;
     }
 
     /** Writes each value as one line (a JSON string holds no raw newline, so the value's own are white space). */
     private static final class Counting implements ValueSplitter.Sink {
+        final PrintWriter err;
         OutputStream out;
         long events;
         long bytes;
         long skipped;
         IOException failure;
+
+        Counting(PrintWriter err) {
+            this.err = err;
+        }
 
         @Override
         public void value(byte[] value, int length, long start, long end) {
@@ -105,7 +112,7 @@ public final class SendCommand implements Callable<Integer> {
         @Override
         public void garbage(long start, String reason, byte[] quoted) {
             skipped++;
-            System.err.println("riposte: skipped input at byte " + start + ": " + reason + "; it starts with \""
+            err.println("riposte: skipped input at byte " + start + ": " + reason + "; it starts with \""
                     + Text.escape(new String(quoted, StandardCharsets.UTF_8)) + "\"");
         }
     }

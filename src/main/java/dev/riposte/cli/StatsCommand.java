@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.daemon.Control;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,18 +38,18 @@ public final class StatsCommand implements Callable<Integer> {
         JsonNode stats;
         try {
             if (prometheus) {
-                System.out.print(fetch(loaded, "prometheus").path("text").asText());
+                config.out().print(fetch(loaded, "prometheus").path("text").asText());
                 return 0;
             }
             stats = fetch(loaded, "stats");
         } catch (IOException e) {
-            System.err.println("riposte: " + e.getMessage());
+            config.err().println("riposte: " + e.getMessage());
             return 1;
         }
         if (json) {
-            System.out.println(stats);
+            config.out().println(stats);
         } else {
-            print(stats, System.out);
+            print(Control.read(stats, Control.Stats.class), config.out());
         }
         return 0;
     }
@@ -70,86 +71,62 @@ public final class StatsCommand implements Callable<Integer> {
         }
     }
 
-    static void print(JsonNode s, PrintStream out) {
-        JsonNode e = s.path("events");
-        JsonNode r = s.path("runs");
-        JsonNode l = s.path("latency_us");
-        JsonNode n = s.path("netpolicy");
-        out.printf(
-                "riposte pid %d, up %d s, rss %d kB%n",
-                s.path("pid").asLong(),
-                s.path("uptime_s").asLong(),
-                s.path("rss_kb").asLong());
+    /** The daemon's {@code stats} answer. */
+    static Control.Stats stats(RiposteConfig config) throws IOException {
+        return Control.read(fetch(config, "stats"), Control.Stats.class);
+    }
+
+    static void print(Control.Stats s, PrintWriter out) {
+        Control.Events e = s.events();
+        Control.Runs r = s.runs();
+        Control.Latency l = s.latencyUs();
+        out.printf("riposte pid %d, up %d s, rss %d kB%n", s.pid(), s.uptimeS(), s.rssKb());
         out.printf(
                 "events    received %d  rejected %d  dropped %d  deduplicated %d  done %d  queue %d%n",
-                e.path("received").asLong(),
-                e.path("rejected").asLong(),
-                e.path("dropped").asLong(),
-                e.path("deduplicated").asLong(),
-                e.path("done").asLong(),
-                e.path("queue_depth").asLong());
-        JsonNode i = s.path("intake");
+                e.received(), e.rejected(), e.dropped(), e.deduplicated(), e.done(), e.queueDepth());
+        Control.Intake i = s.intake();
         out.printf(
                 "intake    refused peers %d  lines dropped for memory %d  connection errors %d  journal refused %d%n",
-                i.path("refused_peers").asLong(),
-                i.path("lines_dropped_for_memory").asLong(),
-                i.path("connection_errors").asLong(),
-                s.path("log").path("journal_refused").asLong());
-        for (JsonNode src : s.path("sources")) {
+                i.refusedPeers(),
+                i.linesDroppedForMemory(),
+                i.connectionErrors(),
+                s.log().journalRefused());
+        for (Control.Source src : s.sources()) {
             out.printf(
                     "source    %s (%s): %s; %d events, %d rejected, %d of another format; %d rotations, %d truncations%n",
-                    src.path("source").asText(),
-                    src.path("format").asText(),
-                    src.path("state").asText(),
-                    src.path("events").asLong(),
-                    src.path("rejected").asLong(),
-                    src.path("refused_other_format").asLong(),
-                    src.path("rotations").asLong(),
-                    src.path("truncations").asLong());
-            if (!src.path("file").asText().isEmpty()) {
+                    src.source(),
+                    src.format(),
+                    src.state(),
+                    src.events(),
+                    src.rejected(),
+                    src.refusedOtherFormat(),
+                    src.rotations(),
+                    src.truncations());
+            if (!src.file().isEmpty()) {
                 out.printf(
                         "          %s: read to byte %d, handled to byte %d, lag %d bytes%n",
-                        src.path("file").asText(),
-                        src.path("position").asLong(),
-                        src.path("handled").asLong(),
-                        src.path("lag_bytes").asLong());
+                        src.file(), src.position(), src.handled(), src.lagBytes());
             }
         }
         out.printf(
-                "runs      ok %d  error %d  timed_out %d  skipped %d%n",
-                r.path("ok").asLong(),
-                r.path("error").asLong(),
-                r.path("timed_out").asLong(),
-                r.path("skipped").asLong());
+                "runs      ok %d  error %d  timed_out %d  skipped %d%n", r.ok(), r.error(), r.timedOut(), r.skipped());
         out.printf(
                 "latency   ingest->done over %d events: p50 %d us  p90 %d us  p99 %d us  max %d us%n",
-                l.path("count").asLong(),
-                l.path("p50").asLong(),
-                l.path("p90").asLong(),
-                l.path("p99").asLong(),
-                l.path("max").asLong());
-        JsonNode d = s.path("since_detection_us");
+                l.count(), l.p50(), l.p90(), l.p99(), l.max());
+        Control.Latency d = s.sinceDetectionUs();
         out.printf(
                 "          detection->done over %d events (from each event's own time): p50 %d us  p90 %d us  p99 %d us  max %d us%n",
-                d.path("count").asLong(),
-                d.path("p50").asLong(),
-                d.path("p90").asLong(),
-                d.path("p99").asLong(),
-                d.path("max").asLong());
-        out.printf("netpolicy %s%n", NetpolicyCommand.line(n));
-        JsonNode reactions = s.path("reactions");
+                d.count(), d.p50(), d.p90(), d.p99(), d.max());
+        out.printf("netpolicy %s%n", NetpolicyCommand.line(s.netpolicy()));
+        Control.Reactions reactions = s.reactions();
         out.printf(
                 "reactions %d loaded, %d rejected%n",
-                reactions.path("loaded").size(), reactions.path("rejected").size());
-        for (JsonNode loaded : reactions.path("loaded")) {
-            out.printf(
-                    "  %-24s %s%s%n",
-                    loaded.path("name").asText(),
-                    loaded.path("file").asText(),
-                    loaded.path("enabled").asBoolean() ? "" : " (disabled)");
+                reactions.loaded().size(), reactions.rejected().size());
+        for (Control.Reaction loaded : reactions.loaded()) {
+            out.printf("  %-24s %s%s%n", loaded.name(), loaded.file(), loaded.enabled() ? "" : " (disabled)");
         }
-        for (JsonNode rejected : reactions.path("rejected")) {
-            out.printf("  rejected: %s%n", rejected.asText());
+        for (String rejected : reactions.rejected()) {
+            out.printf("  rejected: %s%n", rejected);
         }
     }
 }

@@ -19,7 +19,7 @@ import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
 import dev.riposte.sandbox.ShellIsolation;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -81,11 +81,11 @@ public final class TestCommand implements Callable<Integer> {
             return 2;
         }
         if ((eventFile == null) == (eventsFile == null)) {
-            System.err.println("riposte test: give one of --event FILE (one event) and --events FILE (a backtest)");
+            config.err().println("riposte test: give one of --event FILE (one event) and --events FILE (a backtest)");
             return 2;
         }
         if (eventsFile != null && !Files.isReadable(eventsFile)) {
-            System.err.println("riposte test: cannot read " + eventsFile);
+            config.err().println("riposte test: cannot read " + eventsFile);
             return 2;
         }
         Event event = null;
@@ -93,7 +93,7 @@ public final class TestCommand implements Callable<Integer> {
             try {
                 event = new EventParser().parse(Files.readString(eventFile).strip(), System.nanoTime());
             } catch (IOException | BadEventException e) {
-                System.err.println("riposte test: cannot read an event from " + eventFile + ": " + e.getMessage());
+                config.err().println("riposte test: cannot read an event from " + eventFile + ": " + e.getMessage());
                 return 2;
             }
         }
@@ -125,16 +125,17 @@ public final class TestCommand implements Callable<Integer> {
                             .toList();
             set.rejected().stream()
                     .filter(r -> byPath || r.toString().contains(reactionName))
-                    .forEach(r -> System.err.println("error: " + r));
+                    .forEach(r -> config.err().println("error: " + r));
             if (chosen.isEmpty()) {
-                System.err.println(
-                        byPath
-                                ? "riposte test: no reaction loaded from " + given
-                                : "riposte test: no loaded reaction named " + reactionName + " in "
-                                        + loaded.reactions().dir() + " (loaded: "
-                                        + set.loaded().stream()
-                                                .map(Reaction::name)
-                                                .toList() + ")");
+                config.err()
+                        .println(
+                                byPath
+                                        ? "riposte test: no reaction loaded from " + given
+                                        : "riposte test: no loaded reaction named " + reactionName + " in "
+                                                + loaded.reactions().dir() + " (loaded: "
+                                                + set.loaded().stream()
+                                                        .map(Reaction::name)
+                                                        .toList() + ")");
                 return 2;
             }
             if (eventsFile != null) {
@@ -142,23 +143,24 @@ public final class TestCommand implements Callable<Integer> {
                         chosen.stream().filter(r -> r.enabled() || force).toList();
                 chosen.stream()
                         .filter(r -> !running.contains(r))
-                        .forEach(r -> System.err.println("riposte test: " + r.name()
-                                + " is disabled (enabled: false): not run (--force runs it)"));
+                        .forEach(r -> config.err()
+                                .println("riposte test: " + r.name()
+                                        + " is disabled (enabled: false): not run (--force runs it)"));
                 Backtest backtest = new Backtest(running, engine.runners());
                 long started = System.nanoTime();
                 backtest.run(eventsFile);
-                backtest.print(System.out, json, eventsFile, (System.nanoTime() - started) / 1e9);
+                backtest.print(config.out(), json, eventsFile, (System.nanoTime() - started) / 1e9);
                 return backtest.allOk() ? 0 : 1;
             }
             boolean allOk = true;
             for (Reaction reaction : chosen) {
                 if (!reaction.enabled() && !force) {
-                    printDisabled(reaction, System.out);
+                    printDisabled(reaction, config.out());
                     continue;
                 }
                 logs.list.clear();
                 RunResult result = engine.runners().run(reaction, event);
-                print(reaction, event, result, List.copyOf(logs.list), System.out);
+                print(reaction, event, result, List.copyOf(logs.list), config.out());
                 allOk &= result.outcome() instanceof dev.riposte.dispatch.Outcome.Ok;
             }
             return allOk ? 0 : 1;
@@ -171,7 +173,7 @@ public final class TestCommand implements Callable<Integer> {
         }
     }
 
-    private void printDisabled(Reaction reaction, PrintStream out) throws IOException {
+    private void printDisabled(Reaction reaction, PrintWriter out) throws IOException {
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             out.println(mapper.writeValueAsString(mapper.createObjectNode()
@@ -185,7 +187,7 @@ public final class TestCommand implements Callable<Integer> {
         out.println("disabled  enabled: false: the daemon loads it but never runs it; not run (--force runs it)");
     }
 
-    private void print(Reaction reaction, Event event, RunResult result, List<ILoggingEvent> logs, PrintStream out)
+    private void print(Reaction reaction, Event event, RunResult result, List<ILoggingEvent> logs, PrintWriter out)
             throws IOException {
         if (json) {
             ObjectMapper mapper = new ObjectMapper();

@@ -1,8 +1,6 @@
 package dev.riposte.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.riposte.base.EffectResult;
 import dev.riposte.base.IpLiteral;
@@ -22,13 +20,11 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 
-/**
- * The control socket's commands: {@code stats}, {@code latency-reset}, {@code blocks},
- * {@code blocks-remove}, {@code netpolicy-status}, {@code netpolicy-flush} and {@code reload}. Thread-safe.
- */
+/** The daemon's answers to the control socket's commands ({@link Control}). Thread-safe. */
 final class DaemonControl implements ControlService {
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private final Daemon daemon;
 
     DaemonControl(Daemon daemon) {
@@ -39,168 +35,132 @@ final class DaemonControl implements ControlService {
     public ObjectNode handle(JsonNode request) {
         String command = request.path("command").asText("");
         return switch (command) {
-            case "stats" -> stats();
-            case "prometheus" -> JSON.objectNode().put("ok", true).put("text", daemon.prometheusText());
+            case "stats" -> Control.ok(stats());
+            case "prometheus" -> Control.ok(new Prometheus(daemon.prometheusText()));
             case "latency-reset" -> {
                 daemon.metrics().resetLatency();
-                yield JSON.objectNode().put("ok", true);
+                yield Control.ok(new Empty());
             }
-            case "blocks" -> blocks();
+            case "blocks" -> Control.ok(blocks());
             case "blocks-remove" -> remove(request.path("target").asText(""));
-            case "netpolicy-status" -> netpolicy(JSON.objectNode().put("ok", true));
+            case "netpolicy-status" -> Control.ok(new Control.NetpolicyStatus(netpolicy()));
             case "netpolicy-flush" -> result(daemon.netPolicy().flush());
             case "reload" -> {
                 ReactionSet set = daemon.reload();
-                ObjectNode out = JSON.objectNode()
-                        .put("ok", true)
-                        .put("loaded", set.loaded().size());
-                ArrayNode rejected = out.putArray("rejected");
-                set.rejected().forEach(r -> rejected.add(r.toString()));
-                yield out;
+                yield Control.ok(new Control.Reload(
+                        set.loaded().size(),
+                        set.rejected().stream().map(Rejection::toString).toList()));
             }
             default ->
-                JSON.objectNode()
-                        .put("ok", false)
-                        .put(
-                                "error",
-                                "unknown command \"" + command
-                                        + "\"; known: stats, prometheus, latency-reset, blocks, blocks-remove, netpolicy-status, netpolicy-flush, reload");
+                Control.error("unknown command \"" + command + "\"; known: " + String.join(", ", Control.COMMANDS));
         };
     }
 
-    private ObjectNode stats() {
+    private record Prometheus(String text) {}
+
+    private record Empty() {}
+
+    private Control.Stats stats() {
         Metrics.Snapshot s = daemon.metrics().snapshot();
-        ObjectNode out = JSON.objectNode().put("ok", true);
-        out.put("pid", ProcessHandle.current().pid());
-        out.put("uptime_s", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
-        out.put("rss_kb", rssKb());
-        out.putObject("events")
-                .put("received", s.received())
-                .put("rejected", s.rejected())
-                .put("dropped", s.dropped())
-                .put("deduplicated", s.deduplicated())
-                .put("done", s.eventsDone())
-                .put("queue_depth", daemon.inFlight());
-        out.putObject("log").put("journal_refused", JournalAppender.dropped());
-        out.putObject("intake")
-                .put("refused_peers", s.refusedPeers())
-                .put("lines_dropped_for_memory", s.pendingRefused())
-                .put("connection_errors", s.connectionErrors());
-        var sources = out.putArray("sources");
-        for (SourceStatus src : daemon.sources()) {
-            sources.addObject()
-                    .put("source", src.source())
-                    .put("format", src.format())
-                    .put("file", src.file())
-                    .put("position", src.position())
-                    .put("handled", src.handled())
-                    .put("lag_bytes", src.lag())
-                    .put("events", src.events())
-                    .put("rejected", src.rejected())
-                    .put("refused_other_format", src.refused())
-                    .put("rotations", src.rotations())
-                    .put("truncations", src.truncations())
-                    .put("state", src.state());
-        }
-        out.putObject("runs")
-                .put("ok", s.runsOk())
-                .put("error", s.runsError())
-                .put("timed_out", s.runsTimedOut())
-                .put("skipped", s.runsSkipped());
-        Metrics.Latency l = s.latencyMicros();
-        out.putObject("latency_us")
-                .put("count", l.count())
-                .put("p50", l.p50())
-                .put("p90", l.p90())
-                .put("p99", l.p99())
-                .put("max", l.max());
-        Metrics.Latency d = s.sinceDetectionMicros();
-        out.putObject("since_detection_us")
-                .put("count", d.count())
-                .put("p50", d.p50())
-                .put("p90", d.p90())
-                .put("p99", d.p99())
-                .put("max", d.max());
-        ObjectNode reactions = out.putObject("reactions");
-        var loaded = reactions.putArray("loaded");
-        for (Reaction r : daemon.reactions().loaded()) {
-            loaded.addObject()
-                    .put("name", r.name())
-                    .put("file", r.file().toString())
-                    .put("enabled", r.enabled());
-        }
-        var rejected = reactions.putArray("rejected");
-        for (Rejection r : daemon.reactions().rejected()) {
-            rejected.add(r.toString());
-        }
-        netpolicy(out);
-        return out;
+        return new Control.Stats(
+                ProcessHandle.current().pid(),
+                ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
+                rssKb(),
+                new Control.Events(
+                        s.received(), s.rejected(), s.dropped(), s.deduplicated(), s.eventsDone(), daemon.inFlight()),
+                new Control.Log(JournalAppender.dropped()),
+                new Control.Intake(s.refusedPeers(), s.pendingRefused(), s.connectionErrors()),
+                daemon.sources().stream().map(DaemonControl::source).toList(),
+                new Control.Runs(s.runsOk(), s.runsError(), s.runsTimedOut(), s.runsSkipped()),
+                latency(s.latencyMicros()),
+                latency(s.sinceDetectionMicros()),
+                new Control.Reactions(
+                        daemon.reactions().loaded().stream()
+                                .map(DaemonControl::reaction)
+                                .toList(),
+                        daemon.reactions().rejected().stream()
+                                .map(Rejection::toString)
+                                .toList()),
+                netpolicy());
     }
 
-    private ObjectNode netpolicy(ObjectNode out) {
-        NetPolicyStatus net = daemon.netPolicy().status();
-        out.putObject("netpolicy")
-                .put("backend", net.backend())
-                .put("active", net.active())
-                .put("reason", net.reason())
-                .put("blocked", net.blocked())
-                .put("domains", net.domains())
-                .put("repairs", net.repairs());
-        return out;
+    private static Control.Source source(SourceStatus s) {
+        return new Control.Source(
+                s.source(),
+                s.format(),
+                s.file(),
+                s.position(),
+                s.handled(),
+                s.lag(),
+                s.events(),
+                s.rejected(),
+                s.refused(),
+                s.rotations(),
+                s.truncations(),
+                s.state());
     }
 
-    private ObjectNode blocks() {
+    private static Control.Latency latency(Metrics.Latency l) {
+        return new Control.Latency(l.count(), l.p50(), l.p90(), l.p99(), l.max());
+    }
+
+    private static Control.Reaction reaction(Reaction r) {
+        return new Control.Reaction(r.name(), r.file().toString(), r.enabled());
+    }
+
+    private Control.Netpolicy netpolicy() {
         NetPolicyStatus net = daemon.netPolicy().status();
-        ObjectNode out =
-                JSON.objectNode().put("ok", true).put("active", net.active()).put("reason", net.reason());
+        return new Control.Netpolicy(
+                net.backend(), net.active(), net.reason(), net.blocked(), net.domains(), net.repairs());
+    }
+
+    private Control.Blocks blocks() {
+        NetPolicyStatus net = daemon.netPolicy().status();
         Instant now = Instant.now();
-        ArrayNode list = out.putArray("blocks");
-        for (Block b : daemon.netPolicy().blocks()) {
-            ObjectNode o = list.addObject()
-                    .put("address", IpLiteral.format(b.address()))
-                    .put("reason", b.origin().reason())
-                    .put("reaction", b.origin().reaction())
-                    .put("event_uuid", b.origin().eventUuid())
-                    .put("created", b.created().toString());
-            if (b.permanent()) {
-                o.putNull("remaining_s");
-            } else {
-                o.put("remaining_s", b.remaining(now).toSeconds());
-            }
-        }
-        ArrayNode domains = out.putArray("domains");
-        for (FollowedDomain d : daemon.netPolicy().domains()) {
-            domains.addObject()
-                    .put("domain", d.domain())
-                    .put("reason", d.origin().reason())
-                    .put("reaction", d.origin().reaction())
-                    .put("event_uuid", d.origin().eventUuid())
-                    .put("created", d.created().toString());
-        }
-        return out;
+        List<Control.Block> blocks =
+                daemon.netPolicy().blocks().stream().map(b -> block(b, now)).toList();
+        List<Control.Domain> domains =
+                daemon.netPolicy().domains().stream().map(DaemonControl::domain).toList();
+        return new Control.Blocks(net.active(), net.reason(), blocks, domains);
+    }
+
+    private static Control.Block block(Block b, Instant now) {
+        return new Control.Block(
+                IpLiteral.format(b.address()),
+                b.origin().reason(),
+                b.origin().reaction(),
+                b.origin().eventUuid(),
+                b.created().toString(),
+                b.permanent() ? null : b.remaining(now).toSeconds());
+    }
+
+    private static Control.Domain domain(FollowedDomain d) {
+        return new Control.Domain(
+                d.domain(),
+                d.origin().reason(),
+                d.origin().reaction(),
+                d.origin().eventUuid(),
+                d.created().toString());
     }
 
     /** Lifts the block of an address, or stops following a domain. */
     private ObjectNode remove(String target) {
         if (target.isEmpty()) {
-            return JSON.objectNode()
-                    .put("ok", false)
-                    .put("error", "blocks-remove needs a target (an address or a domain)");
+            return Control.error("blocks-remove needs a target (an address or a domain)");
         }
         InetAddress address;
         try {
             address = IpLiteral.parse(target);
         } catch (IllegalArgumentException notAnAddress) {
-            return result(daemon.netPolicy().unblockDomain(target.toLowerCase(java.util.Locale.ROOT)));
+            return result(daemon.netPolicy().unblockDomain(target.toLowerCase(Locale.ROOT)));
         }
         return result(daemon.netPolicy().unblock(address));
     }
 
+    /** An effect's answer: ok unless it failed, its code, and the reason when it failed. */
     private static ObjectNode result(EffectResult r) {
-        ObjectNode out = JSON.objectNode().put("ok", !r.failed()).put("code", r.code());
-        if (r.failed()) {
-            out.put("error", r.error());
-        }
+        ObjectNode out = Control.ok(new Control.Result(r.code(), r.failed() ? r.error() : null));
+        out.put("ok", !r.failed());
         return out;
     }
 

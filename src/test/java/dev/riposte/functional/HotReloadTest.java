@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.riposte.Main;
 import dev.riposte.dispatch.RunRecord;
 import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestDaemon;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +18,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Reactions change under a running daemon: the directory is watched, and SIGHUP and riposte reload reload too. */
 class HotReloadTest {
@@ -124,15 +128,11 @@ class HotReloadTest {
     /** The CLI run in this JVM with its output captured. */
     record CliResult(int code, String out) {
         static CliResult of(String... args) {
-            java.io.PrintStream out = System.out;
-            java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
-            try {
-                System.setOut(new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8));
-                int code = new picocli.CommandLine(new dev.riposte.Main()).execute(args);
-                return new CliResult(code, buffer.toString(java.nio.charset.StandardCharsets.UTF_8));
-            } finally {
-                System.setOut(out);
-            }
+            StringWriter out = new StringWriter();
+            CommandLine cli = new CommandLine(new Main());
+            cli.setOut(new PrintWriter(out, true));
+            int code = cli.execute(args);
+            return new CliResult(code, out.toString());
         }
     }
 

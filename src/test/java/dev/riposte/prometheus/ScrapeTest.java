@@ -8,14 +8,13 @@ import dev.riposte.config.ConfigException;
 import dev.riposte.config.ConfigLoader;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestDaemon;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -170,15 +169,11 @@ class ScrapeTest {
 
     /** What a CLI command printed on stdout. */
     private static String cli(String... args) {
-        PrintStream out = System.out;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            assertEquals(0, new CommandLine(new Main()).execute(args));
-            return o.toString(StandardCharsets.UTF_8);
-        } finally {
-            System.setOut(out);
-        }
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new PrintWriter(out, true));
+        assertEquals(0, cli.execute(args));
+        return out.toString();
     }
 
     @Test
