@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +43,12 @@ public final class Dispatcher implements AutoCloseable {
     private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private final AtomicReference<ReactionIndex> reactions = new AtomicReference<>(new ReactionIndex(List.of()));
     private final List<Thread> workers = new ArrayList<>();
-    /** When each worker last came round its loop (System.nanoTime()), for {@link #stalled}. */
+    /** Nanoseconds from an arbitrary origin: the dedup window, the log limit and the workers' beats. */
+    private final LongSupplier ticker;
+    /** When each worker last came round its loop (by the ticker), for {@link #stalled}. */
     private final java.util.concurrent.atomic.AtomicLongArray beats;
 
-    private final LogLimiter dropLog = new LogLimiter(10, System::nanoTime);
+    private final LogLimiter dropLog;
     private volatile boolean running = true;
 
     public Dispatcher(
@@ -54,13 +57,26 @@ public final class Dispatcher implements AutoCloseable {
             List<RunListener> listeners,
             Metrics metrics,
             Clock clock) {
+        this(config, runner, listeners, metrics, clock, System::nanoTime);
+    }
+
+    /** @param ticker as {@link System#nanoTime()}, or a test's */
+    Dispatcher(
+            RiposteConfig.Dispatch config,
+            ReactionRunner runner,
+            List<RunListener> listeners,
+            Metrics metrics,
+            Clock clock,
+            LongSupplier ticker) {
+        this.ticker = ticker;
+        this.dropLog = new LogLimiter(10, ticker);
         this.config = config;
         this.runner = runner;
         this.listeners = List.copyOf(listeners);
         this.metrics = metrics;
         this.clock = clock;
         this.admitted = new Semaphore(config.queueCapacity());
-        this.dedup = new Dedup(config.dedupWindow(), System::nanoTime);
+        this.dedup = new Dedup(config.dedupWindow(), ticker);
         this.beats = new java.util.concurrent.atomic.AtomicLongArray(config.workers());
     }
 
@@ -68,7 +84,7 @@ public final class Dispatcher implements AutoCloseable {
     public void start() {
         for (int i = 0; i < config.workers(); i++) {
             int index = i;
-            beats.set(i, System.nanoTime());
+            beats.set(i, ticker.getAsLong());
             // Daemon threads: a run stuck where cancellation cannot reach must not keep the JVM from exiting.
             workers.add(Thread.ofPlatform().name("riposte-worker-" + i).daemon().start(() -> work(index)));
         }
@@ -156,6 +172,7 @@ public final class Dispatcher implements AutoCloseable {
 
     private void done(InFlight flight) {
         Event event = flight.event();
+        // Intake stamps receivedNanos with System.nanoTime(), so the latency is read from the same source.
         metrics.eventDone(System.nanoTime() - event.receivedNanos());
         event.detected()
                 .ifPresent(t -> metrics.sinceDetection(
@@ -179,7 +196,7 @@ public final class Dispatcher implements AutoCloseable {
      * always comes back).
      */
     public String stalled(Duration limit) {
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         for (int i = 0; i < workers.size(); i++) {
             if (!workers.get(i).isAlive()) {
                 return "worker " + i + " has died";
@@ -195,7 +212,7 @@ public final class Dispatcher implements AutoCloseable {
     private void work(int index) {
         try {
             while (running) {
-                beats.set(index, System.nanoTime());
+                beats.set(index, ticker.getAsLong());
                 try {
                     runner.prepareAhead();
                 } catch (OutOfMemoryError e) {
@@ -222,7 +239,7 @@ public final class Dispatcher implements AutoCloseable {
                 if (task.flight().remaining.decrementAndGet() == 0) {
                     done(task.flight());
                 }
-                beats.set(index, System.nanoTime());
+                beats.set(index, ticker.getAsLong());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -252,6 +269,7 @@ public final class Dispatcher implements AutoCloseable {
      * @return whether everything admitted was done in time
      */
     public boolean drain(java.time.Duration grace) throws InterruptedException {
+        // Waiting for other threads: real time, whatever the ticker.
         long deadline = System.nanoTime() + grace.toNanos();
         while (inFlight() > 0) {
             if (System.nanoTime() > deadline) {

@@ -9,6 +9,7 @@ import dev.riposte.match.HeaderParser;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionIndex;
 import dev.riposte.stats.Metrics;
+import dev.riposte.testing.Await;
 import dev.riposte.testing.Samples;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.graalvm.polyglot.Source;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 class DispatcherTest {
     final Metrics metrics = new Metrics();
+    /** The dispatcher's ticker: still unless a test moves it. */
+    final AtomicLong ticks = new AtomicLong();
+
     final ConcurrentLinkedQueue<RunRecord> records = new ConcurrentLinkedQueue<>();
     Dispatcher dispatcher;
 
@@ -82,7 +87,8 @@ class DispatcherTest {
                 runner,
                 List.of(records::add),
                 metrics,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                ticks::get);
         dispatcher.setReactions(new ReactionIndex(List.of(reactions)));
         dispatcher.start();
         return dispatcher;
@@ -277,13 +283,16 @@ class DispatcherTest {
         assertEquals(null, dispatcher.stalled(java.time.Duration.ofSeconds(5)), "idle workers come round every 100 ms");
         dispatcher.submit(Samples.event("01"));
         assertTrue(runner.started.await(10, TimeUnit.SECONDS));
-        Thread.sleep(300);
-        String stall = dispatcher.stalled(java.time.Duration.ofMillis(200));
-        assertTrue(stall != null && stall.startsWith("worker 0 has been busy with one run for "), stall);
+        ticks.addAndGet(Duration.ofSeconds(3).toNanos());
+        assertEquals("worker 0 has been busy with one run for 3 s", dispatcher.stalled(Duration.ofSeconds(2)));
+        assertEquals(null, dispatcher.stalled(Duration.ofSeconds(4)), "not beyond a longer limit");
         gate.countDown();
         awaitDone(1);
-        Thread.sleep(150);
-        assertEquals(null, dispatcher.stalled(java.time.Duration.ofMillis(200)));
+        Await.until(
+                "the worker came round its loop after the run",
+                1000,
+                10,
+                () -> dispatcher.stalled(Duration.ofSeconds(2)) == null);
     }
 
     @Test
