@@ -10,7 +10,7 @@ import java.util.List;
  * check of the text; that no symbolic link lies on the way is enforced when the path is opened
  * ({@link Beneath}), where no swap can come between the check and the use. Thread-safe (immutable).
  */
-public final class PathPolicy {
+final class PathPolicy {
     private final List<Path> configured;
     /** The same roots, the deepest first: a path belongs to the innermost root that holds it. */
     private final List<Path> roots;

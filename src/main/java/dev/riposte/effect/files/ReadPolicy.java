@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * links is refused when one of them is a denied file. riposte's own process ({@code /proc/<its pid>} and
  * its threads) is always refused. Thread-safe (immutable).
  */
-public final class ReadPolicy {
+final class ReadPolicy {
     /** At most this many entries of the denied trees are compared with a file that has several hard links. */
     static final int MAX_DENIED_ENTRIES = 10_000;
 

@@ -1,7 +1,7 @@
 package dev.riposte.effect.netpolicy;
 
 /** The nftables backend cannot work; the message is the reason, one sentence. */
-public final class NftUnavailableException extends Exception {
+final class NftUnavailableException extends Exception {
     public NftUnavailableException(String reason) {
         super(reason, null, false, false);
     }

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** The system resolver (NSS: /etc/hosts, DNS), bounded by a timeout. Thread-safe. */
-public final class SystemResolver implements Resolver {
+final class SystemResolver implements Resolver {
     private final Duration timeout;
 
     public SystemResolver(Duration timeout) {

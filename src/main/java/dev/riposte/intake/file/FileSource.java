@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * rotated after it, then in the file at the path. Without a saved position, {@code start} decides.
  * One reader thread per source.
  */
-public final class FileSource implements AutoCloseable {
+final class FileSource implements AutoCloseable {
     static final Duration POLL = Duration.ofSeconds(1);
     static final Duration DRAIN_QUIET = Duration.ofSeconds(10);
     /** Rotated files read at once, at most; beyond it the oldest is let go (said in the log). */
