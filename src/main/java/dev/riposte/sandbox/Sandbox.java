@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>The engine caps single allocations before they happen ({@link AllocationLimits}); those options
  * exist only under the {@code TRUSTED} sandbox policy, so the lockdown that {@code CONSTRAINED} would
  * check is spelled out in {@link #lockdown} instead (a test holds it to {@code CONSTRAINED}'s rules).
+ *
+ * <p>It is long on purpose: the engine, a run's context and its lockdown are one class, so that what a
+ * reaction can reach is audited in one sitting (docs/architecture.md).
  */
 public final class Sandbox implements ReactionRunner, ScriptValidator, AutoCloseable {
     /** A run's outcome when it allocated more than its budget. */

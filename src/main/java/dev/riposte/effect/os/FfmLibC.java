@@ -18,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * {@link LibC} through the FFM API: one downcall handle per function, errno captured with each call.
  * Calls without a glibc wrapper go through {@code syscall(2)}; their numbers are the same on every Linux
  * architecture (added after the tables were unified). Thread-safe (stateless).
+ *
+ * <p>Its length is that of the bindings, one handle and one short wrapper per C function riposte calls: in
+ * one class, the native layer is read in one place, and it is one of the two classes allowed restricted
+ * calls (with {@link LibNftables}).
  */
 @SuppressWarnings("restricted") // the native layer: the one place besides LibNftables that links native code
 final class FfmLibC implements LibC {
