@@ -7,6 +7,7 @@ import ch.qos.logback.core.AppenderBase;
 import dev.riposte.effect.os.ErrnoException;
 import dev.riposte.effect.os.LibC;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +41,16 @@ public final class JournalAppender extends AppenderBase<ILoggingEvent> {
     private static final AtomicLong LAST_SAID = new AtomicLong(Long.MIN_VALUE);
 
     private final String socket;
+    private final PrintStream complaints;
 
     public JournalAppender(String socket) {
+        this(socket, System.err);
+    }
+
+    /** @param complaints where a refusal is said (at most once a minute): standard error, or a test's */
+    JournalAppender(String socket, PrintStream complaints) {
         this.socket = socket;
+        this.complaints = complaints;
         setName("journal");
     }
 
@@ -61,7 +69,7 @@ public final class JournalAppender extends AppenderBase<ILoggingEvent> {
             long last = LAST_SAID.get();
             if ((last == Long.MIN_VALUE || now - last > TimeUnit.MINUTES.toNanos(1))
                     && LAST_SAID.compareAndSet(last, now)) {
-                System.err.println("riposte: the journal at " + socket + " refused a log entry (" + e.getMessage()
+                complaints.println("riposte: the journal at " + socket + " refused a log entry (" + e.getMessage()
                         + "); " + n + " refused since start");
             }
         }

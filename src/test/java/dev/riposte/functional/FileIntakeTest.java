@@ -68,6 +68,26 @@ class FileIntakeTest {
         return sources.get(0);
     }
 
+    /**
+     * Waits until the daemon has read {@code file} to its end and finished every event it read, so that an
+     * event read twice would have run by now: a line that is not JSON is appended as a marker, and the wait
+     * ends once the source has counted it and nothing is in flight. (Instead of waiting a while for a run
+     * that must not come.)
+     */
+    private static void awaitSettled(TestDaemon d, Path file) throws Exception {
+        long rejected = source(d).path("rejected").asLong();
+        append(file, "the test's marker, not an event\n");
+        Await.until("the marker read and nothing in flight", 500, 10, () -> {
+            try {
+                JsonNode stats = d.stats();
+                return stats.path("sources").get(0).path("rejected").asLong() > rejected
+                        && stats.path("events").path("queue_depth").asLong() == 0;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
     private static void assertOncePer(List<String> expected, TestDaemon d) {
         List<String> got = new ArrayList<>(uuids(d));
         assertEquals(expected.stream().sorted().toList(), got.stream().sorted().toList(), "each event exactly once");
@@ -123,7 +143,7 @@ class FileIntakeTest {
             awaitFollowing(d);
             append(file, Samples.line("02") + "\n");
             awaitRuns(d, 1);
-            Thread.sleep(200);
+            awaitSettled(d, file);
             assertEquals(List.of(uuidOf(Samples.line("02"))), uuids(d));
         }
         Path other = dir.resolve("other.json");
@@ -167,7 +187,7 @@ class FileIntakeTest {
             for (int i = 0; i < 5; i++) {
                 expected.add(uuidOf(lines.get(i)));
             }
-            Thread.sleep(200);
+            awaitSettled(d, file);
             assertOncePer(expected, d);
             JsonNode s = source(d);
             assertEquals(1, s.path("rotations").asLong());
@@ -189,7 +209,7 @@ class FileIntakeTest {
             awaitSource(d, "the truncation seen", src -> src.path("truncations").asLong() == 1);
             append(file, lines.get(2) + "\n");
             awaitRuns(d, 3);
-            Thread.sleep(200);
+            awaitSettled(d, file);
             assertOncePer(List.of(uuidOf(lines.get(0)), uuidOf(lines.get(1)), uuidOf(lines.get(2))), d);
             assertEquals(0, source(d).path("rotations").asLong(), "the copy has the inode of no file read");
         }

@@ -13,6 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,6 +45,25 @@ class FileRestartTest {
 
     private Path file() {
         return dir.resolve("log").resolve(name);
+    }
+
+    /**
+     * Waits until the state store holds a position of the file at or past {@code offset}: the saver writes
+     * it within milliseconds of the runs, and a kill before that would run those events again after the
+     * restart (at least once is the contract).
+     */
+    private void awaitPositionSaved(long offset) throws InterruptedException {
+        Await.until("a position at or past byte " + offset + " saved", 500, 10, () -> savedPosition() >= offset);
+    }
+
+    /** The furthest handled offset saved for any file of the source, or -1. */
+    private long savedPosition() {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + db() + "?mode=ro");
+                ResultSet r = c.createStatement().executeQuery("SELECT MAX(offset) FROM intake_positions")) {
+            return r.next() ? r.getLong(1) : -1;
+        } catch (SQLException e) {
+            return -1; // not created yet
+        }
     }
 
     private Path db() {
@@ -110,7 +133,7 @@ class FileRestartTest {
         append(file(), event(uuid(1), "a"));
         append(file(), event(uuid(2), "a"));
         assertEquals(2, DaemonProcess.audit(db(), 2).size());
-        Thread.sleep(300); // the saver writes positions within milliseconds
+        awaitPositionSaved(Files.size(file()) - 1);
         daemon.kill();
 
         append(file(), event(uuid(3), "b"));
@@ -149,12 +172,13 @@ class FileRestartTest {
         Files.createDirectories(file().getParent());
         append(file(), "");
         start();
+        long beforeSlow = Files.size(file()) + event(uuid(1), "fast").getBytes(StandardCharsets.UTF_8).length;
         append(
                 file(),
                 event(uuid(1), "fast") + event(uuid(2), "slow") + event(uuid(3), "fast") + event(uuid(4), "fast"));
         // all.js has run on the four events; slow.sh is still running on event 2 when the daemon is killed.
         assertEquals(4, DaemonProcess.audit(db(), 4).size());
-        Thread.sleep(300);
+        awaitPositionSaved(beforeSlow - 1); // past the first event; the slow one holds it there
         daemon.kill();
         Files.delete(dir.resolve("reactions.d/slow.sh"));
         reactions(Map.of("slow.js", "// @on name=slow\nfunction process(data) { Info('quick this time'); }\n"));
@@ -192,7 +216,7 @@ class FileRestartTest {
         start();
         append(file(), at.apply(2));
         assertEquals(1, DaemonProcess.audit(db(), 1).size());
-        Thread.sleep(300);
+        awaitPositionSaved(Files.size(file()) - 1);
         daemon.kill();
 
         append(file(), at.apply(3));

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,13 +54,21 @@ class JournalAppenderTest {
 
     @Test
     void anEntryTheJournalRefuses_isCounted() {
-        JournalAppender appender = new JournalAppender("/nonexistent/riposte-test/journal.socket");
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        JournalAppender appender = new JournalAppender(
+                "/nonexistent/riposte-test/journal.socket", new PrintStream(said, true, StandardCharsets.UTF_8));
         appender.setContext(new LoggerContext());
         appender.start();
         long before = JournalAppender.dropped();
         appender.doAppend(event("lost", List.of()));
         appender.doAppend(event("lost too", List.of()));
         assertEquals(before + 2, JournalAppender.dropped());
+        // Said once (a minute apart at most), and this is the only test whose journal refuses.
+        assertEquals(
+                "riposte: the journal at /nonexistent/riposte-test/journal.socket refused a log entry (sendto "
+                        + "/nonexistent/riposte-test/journal.socket failed: ENOENT (no such file or directory)); "
+                        + (before + 1) + " refused since start\n",
+                said.toString(StandardCharsets.UTF_8));
     }
 
     @Test
