@@ -7,16 +7,13 @@ import dev.riposte.dispatch.RunResult;
 import dev.riposte.effect.files.Tree;
 import dev.riposte.effect.os.ErrnoException;
 import dev.riposte.effect.os.LibC;
-import dev.riposte.effect.process.ProcStat;
 import dev.riposte.event.Event;
 import dev.riposte.match.Code;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionException;
 import dev.riposte.match.ScriptValidator;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +53,6 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
 
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Logger LOG = LoggerFactory.getLogger(ShellRunner.class);
-    private static final Logger REACTION_LOG = LoggerFactory.getLogger("riposte.reaction");
     /**
      * The leader: runs the reaction (stdin from /dev/null, stderr into stdout) under a backstop deadline
      * ({@code $2} seconds: should riposte itself die mid-run, nothing outlives the run for long), reports
@@ -65,7 +61,6 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
     static final String LEADER =
             "timeout --foreground -s KILL \"$2\" /bin/sh \"$1\" </dev/null 2>&1; echo $? >&2; read -r _";
 
-    private static final Path PROC = Path.of("/proc");
     private static final Pattern SH_ERROR = Pattern.compile(".*?: (?:line )?(\\d+): (.*)");
 
     private final Path workRoot;
@@ -184,7 +179,7 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         }
         Process p = start(pb);
         live.add(p);
-        Output output = new Output(p.getInputStream());
+        ShellOutput output = new ShellOutput(p.getInputStream());
         Thread drain = Thread.ofVirtual().start(output);
         CompletableFuture<String> status = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
@@ -313,108 +308,9 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
         return null;
     }
 
-    /**
-     * Ends the run: in a namespace, SIGKILL to unshare takes its child, the namespace's init, and the
-     * kernel then kills every process left in the namespace; otherwise the session's process group is
-     * killed (its leader is still alive, waiting on stdin, so the group id cannot have been reused).
-     */
+    /** Ends the run and every process it started ({@link ShellEnd}). */
     void end(Process p) throws IOException, InterruptedException {
-        if (isolation.namespace()) {
-            List<ProcessHandle> inits = p.toHandle().children().toList();
-            // Through the handle: Process.destroyForcibly also closes the output streams, and what the shell
-            // wrote last, still in the pipe, would be lost to the reader (3 runs in 400 on a busy machine).
-            p.toHandle().destroyForcibly();
-            p.getOutputStream().close();
-            p.waitFor();
-            // The init's death tears the namespace down, but not within the kill call: the run ends only once
-            // the kernel has killed and reaped every process in it, which is done before the init is a zombie.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            for (ProcessHandle init : inits) {
-                while (running(init) && System.nanoTime() < deadline) {
-                    Thread.sleep(2);
-                }
-            }
-            return;
-        }
-        killGroup(p.pid());
-        p.getOutputStream().close();
-        p.waitFor();
-    }
-
-    /** Whether a process is alive and not yet a zombie. */
-    private static boolean running(ProcessHandle process) {
-        if (!process.isAlive()) {
-            return false;
-        }
-        try {
-            return ProcStat.read(PROC, process.pid())
-                    .map(s -> s.state() != 'Z' && s.state() != 'X')
-                    .orElse(false);
-        } catch (IOException e) {
-            return false; // gone meanwhile
-        }
-    }
-
-    /** Reads the shell's output to the end, keeping the first {@link #MAX_OUTPUT_BYTES}. */
-    private static final class Output implements Runnable {
-        private final InputStream in;
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        private long dropped;
-
-        Output(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public void run() {
-            byte[] buffer = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    int keep = Math.min(n, MAX_OUTPUT_BYTES - kept.size());
-                    kept.write(buffer, 0, keep);
-                    dropped += n - keep;
-                }
-            } catch (IOException ignored) {
-                // the process is gone; what was read is logged
-            }
-        }
-
-        /**
-         * Logs the output a line per entry, as journalctl shows a program's lines (one entry holding them
-         * all showed as one line of literal \n), at most {@link #MAX_OUTPUT_LINES} of them.
-         */
-        void log(Reaction reaction, Event event) {
-            String text = kept.toString(StandardCharsets.UTF_8).stripTrailing();
-            if (text.isEmpty()) {
-                return;
-            }
-            String[] lines = text.split("\n", -1);
-            int shown = Math.min(lines.length, MAX_OUTPUT_LINES);
-            for (int i = 0; i < shown; i++) {
-                boolean last = i == shown - 1;
-                String more = !last
-                        ? ""
-                        : (lines.length > shown ? " ...[" + (lines.length - shown) + " more lines not logged]" : "")
-                                + (dropped > 0 ? " ...[" + dropped + " more bytes not kept]" : "");
-                REACTION_LOG
-                        .atInfo()
-                        .addKeyValue("REACTION", reaction.name())
-                        .addKeyValue("EVENT_UUID", event.uuid())
-                        .log("shell output: {}{}", Text.forLog(lines[i]), more);
-            }
-        }
-    }
-
-    /** SIGKILLs the shell's whole process group (its leader is alive, so the group id is still ours). */
-    private static void killGroup(long pgid) {
-        try {
-            LibC.system().kill(-pgid, LibC.SIGKILL);
-        } catch (ErrnoException e) {
-            if (e.errno != ErrnoException.ESRCH) {
-                LOG.warn("cannot kill the shell's process group {}: {}", pgid, e.getMessage());
-            }
-        }
+        ShellEnd.end(p, isolation.namespace());
     }
 
     private static void removeTree(Path root) {
