@@ -41,6 +41,7 @@ import dev.riposte.state.UnavailableKeyValues;
 import dev.riposte.stats.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -243,6 +244,17 @@ public final class Components {
                 in,
                 new StreamIntake("standard input", FormatChoice.AUTO, dispatcher, metrics),
                 config.intake().maxEventBytes());
+    }
+
+    /** riposte's version, from its jar ("dev" when run from classes): the exposition's label. */
+    static String version() {
+        String v = Components.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** The uid this process runs as: the intake sockets admit it besides root and the allowed ids. */
+    static int ownUid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
     /** The Data* helpers' store over {@code store}, with the configured limits. */

@@ -28,7 +28,6 @@ import dev.riposte.stats.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,7 +106,7 @@ public final class Daemon implements AutoCloseable {
                 config.dispatch().queueCapacity(),
                 this::sources,
                 () -> store == null ? 0 : store.errors(),
-                version());
+                Components.version());
         started.add(exposition);
         this.exposition = exposition;
         netPolicy = NetPolicies.create(config.netpolicy(), opened.blocks(config), exposition, scheduler);
@@ -148,7 +147,8 @@ public final class Daemon implements AutoCloseable {
         followed.start(dispatcher, metrics);
         started.add(followed);
         followedFiles = followed;
-        IntakeServer intake = new IntakeServer(config.intake(), dispatcher, metrics, new DaemonControl(this), ownUid());
+        IntakeServer intake =
+                new IntakeServer(config.intake(), dispatcher, metrics, new DaemonControl(this), Components.ownUid());
         started.add(intake);
         intake.start();
         if (stdin != null) {
@@ -198,12 +198,6 @@ public final class Daemon implements AutoCloseable {
         return fresh;
     }
 
-    /** riposte's version, from its jar ("dev" when run from classes). */
-    static String version() {
-        String v = Daemon.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
     /** The port /metrics is served on, or -1 when it is not served. */
     public int metricsPort() {
         return config.metrics().enabled() ? exposition.port() : -1;
@@ -243,10 +237,6 @@ public final class Daemon implements AutoCloseable {
     /** The state store, or null when it could not be opened. */
     public StateStore store() {
         return store;
-    }
-
-    private static int ownUid() throws IOException {
-        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
     public Metrics metrics() {

@@ -12,10 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -37,8 +36,7 @@ public final class Dispatcher implements AutoCloseable {
     private final List<RunListener> listeners;
     private final Metrics metrics;
     private final Clock clock;
-    private final Semaphore admitted;
-    private final AtomicLong admittedBytes = new AtomicLong();
+    private final QueueBudget budget;
     private final Dedup dedup;
     private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private final AtomicReference<ReactionIndex> reactions = new AtomicReference<>(new ReactionIndex(List.of()));
@@ -46,7 +44,7 @@ public final class Dispatcher implements AutoCloseable {
     /** Nanoseconds from an arbitrary origin: the dedup window, the log limit and the workers' beats. */
     private final LongSupplier ticker;
     /** When each worker last came round its loop (by the ticker), for {@link #stalled}. */
-    private final java.util.concurrent.atomic.AtomicLongArray beats;
+    private final AtomicLongArray beats;
 
     private final LogLimiter dropLog;
     private volatile boolean running = true;
@@ -75,9 +73,9 @@ public final class Dispatcher implements AutoCloseable {
         this.listeners = List.copyOf(listeners);
         this.metrics = metrics;
         this.clock = clock;
-        this.admitted = new Semaphore(config.queueCapacity());
+        this.budget = new QueueBudget(config.queueCapacity(), config.queueMaxBytes());
         this.dedup = new Dedup(config.dedupWindow(), ticker);
-        this.beats = new java.util.concurrent.atomic.AtomicLongArray(config.workers());
+        this.beats = new AtomicLongArray(config.workers());
     }
 
     /** Starts the workers. */
@@ -97,7 +95,7 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Events admitted and not yet done (queued or running). */
     public int inFlight() {
-        return config.queueCapacity() - admitted.availablePermits();
+        return budget.held();
     }
 
     /** Offers an event. Never blocks. */
@@ -113,7 +111,7 @@ public final class Dispatcher implements AutoCloseable {
      * the answer is {@link Admission#FULL}: the event was not taken. Never blocks.
      */
     public Admission submit(Event event, Runnable whenDone) {
-        if (!running || !admit(event)) {
+        if (!running || !budget.take(event)) {
             if (config.overflow() == RiposteConfig.Overflow.BACKPRESSURE) {
                 return Admission.FULL;
             }
@@ -150,20 +148,6 @@ public final class Dispatcher implements AutoCloseable {
         return Admission.ACCEPTED;
     }
 
-    /** Takes an event slot and the event's bytes from the queue's budget, or nothing. */
-    private boolean admit(Event event) {
-        if (!admitted.tryAcquire()) {
-            return false;
-        }
-        long size = event.json().length();
-        if (admittedBytes.addAndGet(size) > config.queueMaxBytes()) {
-            admittedBytes.addAndGet(-size);
-            admitted.release();
-            return false;
-        }
-        return true;
-    }
-
     private void skip(Reaction reaction, Event event, String reason, boolean duplicate) {
         RunResult result = new RunResult(new Outcome.Skipped(reason), List.of(), 0);
         metrics.run(result.outcome().label(), duplicate);
@@ -177,8 +161,7 @@ public final class Dispatcher implements AutoCloseable {
         event.detected()
                 .ifPresent(t -> metrics.sinceDetection(
                         Duration.between(t, clock.instant()).toNanos()));
-        admittedBytes.addAndGet(-event.json().length());
-        admitted.release();
+        budget.giveBack(event);
         finished(flight.whenDone);
     }
 
