@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.riposte.testing.Await;
 import dev.riposte.testing.DaemonProcess;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -133,7 +135,14 @@ class SystemdNotifyTest {
                 .redirectOutput(received.toFile())
                 .start();
         try {
-            Thread.sleep(200);
+            // An abstract socket has no file to wait for; the kernel lists it in /proc/net/unix once bound.
+            Await.until("socat bound @" + name, 250, 20, () -> {
+                try {
+                    return Files.readString(Path.of("/proc/net/unix")).contains(" @" + name + "\n");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
             Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
             Path config = DaemonProcess.writeConfig(
                     dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: disabled}\n");
