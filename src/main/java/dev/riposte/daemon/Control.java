@@ -7,11 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.riposte.intake.ControlService;
 import java.util.List;
 
 /**
  * The control socket's protocol: one JSON request per line ({@code {"command":"stats"}}), one JSON answer
- * with {@code "ok"} first and, when it is false, {@code "error"}. The records below are the answers' shapes,
+ * with {@code "ok"} first and, when it is false, {@code "error"} ({@link ControlService#error}). The records below are the answers' shapes,
  * written by the daemon and read by the command line, so that each field is named once; on the wire the
  * names are snake_case ({@code queueDepth} is {@code queue_depth}). A reader ignores fields it does not know,
  * so a newer daemon can answer an older command line. Thread-safe.
@@ -34,14 +35,14 @@ public final class Control {
 
     /** {@code answer} on the wire: {@code "ok": true} and its fields. */
     public static ObjectNode ok(Object answer) {
-        ObjectNode out = JSON.createObjectNode().put("ok", true);
-        out.setAll((ObjectNode) JSON.valueToTree(answer));
-        return out;
+        return answer(true, answer);
     }
 
-    /** A refusal on the wire: {@code "ok": false} and the reason. */
-    public static ObjectNode error(String message) {
-        return JSON.createObjectNode().put("ok", false).put("error", message);
+    /** {@code "ok"} as given, then {@code fields}' fields (a refusal is {@link ControlService#error}). */
+    static ObjectNode answer(boolean ok, Object fields) {
+        ObjectNode out = JSON.createObjectNode().put("ok", ok);
+        out.setAll((ObjectNode) JSON.valueToTree(fields));
+        return out;
     }
 
     /** Reads an answer's fields as {@code type}. */

@@ -52,7 +52,8 @@ final class DaemonControl implements ControlService {
                         set.rejected().stream().map(Rejection::toString).toList()));
             }
             default ->
-                Control.error("unknown command \"" + command + "\"; known: " + String.join(", ", Control.COMMANDS));
+                ControlService.error(
+                        "unknown command \"" + command + "\"; known: " + String.join(", ", Control.COMMANDS));
         };
     }
 
@@ -146,7 +147,7 @@ final class DaemonControl implements ControlService {
     /** Lifts the block of an address, or stops following a domain. */
     private ObjectNode remove(String target) {
         if (target.isEmpty()) {
-            return Control.error("blocks-remove needs a target (an address or a domain)");
+            return ControlService.error("blocks-remove needs a target (an address or a domain)");
         }
         InetAddress address;
         try {
@@ -159,9 +160,7 @@ final class DaemonControl implements ControlService {
 
     /** An effect's answer: ok unless it failed, its code, and the reason when it failed. */
     private static ObjectNode result(EffectResult r) {
-        ObjectNode out = Control.ok(new Control.Result(r.code(), r.failed() ? r.error() : null));
-        out.put("ok", !r.failed());
-        return out;
+        return Control.answer(!r.failed(), new Control.Result(r.code(), r.failed() ? r.error() : null));
     }
 
     /** The resident set size from /proc/self/status, or -1. */

@@ -30,26 +30,19 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
             JsonNode request = JSON.readTree(line.toString(StandardCharsets.UTF_8));
             response = request != null && request.isObject()
                     ? service.handle(request)
-                    : error("a request is one JSON object per line, such as {\"command\":\"stats\"}");
+                    : ControlService.error("a request is one JSON object per line, such as {\"command\":\"stats\"}");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            response = error("not JSON: " + e.getOriginalMessage());
+            response = ControlService.error("not JSON: " + e.getOriginalMessage());
         }
         byte[] bytes = (JSON.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8);
         ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
-    static ObjectNode error(String message) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("ok", false);
-        node.put("error", message);
-        return node;
-    }
-
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            ctx.writeAndFlush(
-                            Unpooled.copiedBuffer(error("request too long").toString() + "\n", StandardCharsets.UTF_8))
+            ctx.writeAndFlush(Unpooled.copiedBuffer(
+                            ControlService.error("request too long").toString() + "\n", StandardCharsets.UTF_8))
                     .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             return;
         }

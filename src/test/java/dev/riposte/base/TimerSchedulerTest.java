@@ -1,7 +1,6 @@
 package dev.riposte.base;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,7 +117,6 @@ class TimerSchedulerTest {
             IllegalArgumentException e = assertThrows(
                     IllegalArgumentException.class, () -> s.every("x", Duration.ZERO, Duration.ZERO, () -> {}));
             assertEquals("x: the period must be positive, got PT0S", e.getMessage());
-            assertFalse(e.getMessage().isEmpty());
         }
     }
 }
