@@ -21,12 +21,12 @@ class SqlitePositionsTest {
             SqlitePositions p = new SqlitePositions(store);
             assertEquals(List.of(), p.load("/var/log/jibril.out"));
             assertEquals(true, p.save("/var/log/jibril.out", List.of(old, current)));
-            assertEquals(true, p.save("/var/log/other", List.of(FileSource.WAITING)));
+            assertEquals(true, p.save("/var/log/other", List.of(Segments.WAITING)));
         }
         try (StateStore store = StateStore.open(dir.resolve("state.db"))) {
             SqlitePositions p = new SqlitePositions(store);
             assertEquals(List.of(old, current), p.load("/var/log/jibril.out"));
-            assertEquals(List.of(FileSource.WAITING), p.load("/var/log/other"));
+            assertEquals(List.of(Segments.WAITING), p.load("/var/log/other"));
             p.save("/var/log/jibril.out", List.of(current));
             assertEquals(List.of(current), p.load("/var/log/jibril.out"), "a save replaces the source's marks");
         }
