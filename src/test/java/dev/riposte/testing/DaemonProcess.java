@@ -226,20 +226,24 @@ public final class DaemonProcess implements AutoCloseable {
 
     /**
      * The audit records in the daemon's state database at {@code db}, once there are at least {@code count}
-     * (waits up to 30 s: the trail is written in batches), oldest first.
+     * (the trail is written in batches), oldest first. Waits up to 2 minutes, since the memory bombs spend up to
+     * ~16 s each in full collections, two workers at a time; fails naming what it found if fewer arrive.
      */
     public static List<AuditRecord> audit(Path db, int count) throws Exception {
         List<AuditRecord> records = List.of();
-        for (int i = 0; i < 600; i++) {
+        for (int i = 0; i < 2400 && records.size() < count; i++) {
+            if (i > 0) {
+                Thread.sleep(50);
+            }
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + db + "?mode=ro")) {
                 records = new AuditQuery(null, null, null, 100_000).run(c);
             } catch (java.sql.SQLException e) {
                 records = List.of(); // not created yet
             }
-            if (records.size() >= count) {
-                return records;
-            }
-            Thread.sleep(50);
+        }
+        if (records.size() < count) {
+            throw new AssertionError("waited 2 minutes for " + count + " audit records in " + db + ", found "
+                    + records.size() + ": " + records);
         }
         return records;
     }
