@@ -20,37 +20,41 @@ import org.slf4j.LoggerFactory;
  * answer brings new addresses, the domain's oldest blocks are lifted to make room, so a domain that answers
  * something new at every refresh cannot grow the set without end.
  *
- * <p>It shares the bridge's lock, {@code lock}: its state changes with the blocks it makes, atomically.
- * Names are resolved outside the lock.
+ * <p>It makes its changes under the bridge's lock for changes, {@code changes}: a domain is stored, followed
+ * and its addresses blocked as one change. Names are resolved outside it. What it follows is read under
+ * the map's own monitor, so {@link #list} and {@link #size} never wait for a change being stored.
  */
 final class DomainFollower {
     private static final Logger LOG = LoggerFactory.getLogger(DomainFollower.class);
 
-    /** What the follower asks of the bridge's blocks; called with the lock held. */
-    interface Blocks {
-        /** The block of {@code address} in force at {@code now}, or null. */
-        Block active(InetAddress address, Instant now);
-
-        /** The blocks in force at {@code now} whose reason is {@code reason}, in the order they were first made. */
-        List<Block> activeWithReason(String reason, Instant now);
-
+    /** The bridge's changes the follower makes; called with {@code changes} held. */
+    interface Changes {
         /** Blocks {@code address} with no end. */
         EffectResult block(InetAddress address, Origin origin);
 
         EffectResult unblock(InetAddress address);
     }
 
-    private final Object lock;
-    private final Blocks blocks;
+    private final Object changes;
+    private final BlockBook book;
+    private final Changes bridge;
     private final BlockStore store;
     private final Resolver resolver;
     private final int maxAddresses;
     private final Clock clock;
     private final Map<String, FollowedDomain> domains = new LinkedHashMap<>();
 
-    DomainFollower(Object lock, Blocks blocks, BlockStore store, Resolver resolver, int maxAddresses, Clock clock) {
-        this.lock = lock;
-        this.blocks = blocks;
+    DomainFollower(
+            Object changes,
+            BlockBook book,
+            Changes bridge,
+            BlockStore store,
+            Resolver resolver,
+            int maxAddresses,
+            Clock clock) {
+        this.changes = changes;
+        this.book = book;
+        this.bridge = bridge;
         this.store = store;
         this.resolver = resolver;
         this.maxAddresses = maxAddresses;
@@ -59,17 +63,15 @@ final class DomainFollower {
 
     /** Follows the stored domains again, as they were (their blocks are restored with the others). */
     void restore(List<FollowedDomain> followed) {
-        synchronized (lock) {
+        synchronized (domains) {
             followed.forEach(d -> domains.put(d.domain(), d));
         }
     }
 
     /** Resolves {@code domain} within {@code within}, blocks what it resolves to, and follows it. */
     EffectResult follow(String domain, Origin origin, Duration within) {
-        synchronized (lock) {
-            if (domains.containsKey(domain)) {
-                return EffectResult.unchanged();
-            }
+        if (followed(domain)) {
+            return EffectResult.unchanged();
         }
         List<InetAddress> addresses;
         try {
@@ -77,14 +79,19 @@ final class DomainFollower {
         } catch (Resolver.ResolveException e) {
             return EffectResult.failed("cannot follow " + domain + ": " + e.getMessage());
         }
-        synchronized (lock) {
+        synchronized (changes) {
+            if (followed(domain)) {
+                return EffectResult.unchanged();
+            }
             FollowedDomain followed = new FollowedDomain(domain, origin, clock.instant());
             try {
                 store.save(followed);
             } catch (BlockStore.BlockStoreException e) {
                 return EffectResult.failed("cannot record the domain in the state store: " + e.getMessage());
             }
-            domains.put(domain, followed);
+            synchronized (domains) {
+                domains.put(domain, followed);
+            }
             LOG.info("netpolicy: following {} ({} addresses)", domain, addresses.size());
             List<String> refused = blockAll(domain, addresses, origin);
             return refused.isEmpty()
@@ -95,8 +102,8 @@ final class DomainFollower {
 
     /** Stops following {@code domain} and lifts its blocks. */
     EffectResult unfollow(String domain) {
-        synchronized (lock) {
-            if (!domains.containsKey(domain)) {
+        synchronized (changes) {
+            if (!followed(domain)) {
                 return EffectResult.unchanged();
             }
             try {
@@ -104,9 +111,11 @@ final class DomainFollower {
             } catch (BlockStore.BlockStoreException e) {
                 return EffectResult.failed("cannot remove the domain from the state store: " + e.getMessage());
             }
-            domains.remove(domain);
-            for (Block b : blocks.activeWithReason(reason(domain), clock.instant())) {
-                blocks.unblock(b.address());
+            synchronized (domains) {
+                domains.remove(domain);
+            }
+            for (Block b : book.activeWithReason(reason(domain), clock.instant())) {
+                bridge.unblock(b.address());
             }
             LOG.info("netpolicy: stopped following {}", domain);
             return EffectResult.done();
@@ -115,15 +124,11 @@ final class DomainFollower {
 
     /** Resolves every followed domain again and blocks the addresses that are new. */
     void refresh() {
-        List<FollowedDomain> followed;
-        synchronized (lock) {
-            followed = List.copyOf(domains.values());
-        }
-        for (FollowedDomain d : followed) {
+        for (FollowedDomain d : list()) {
             try {
                 List<InetAddress> addresses = resolver.resolve(d.domain());
-                synchronized (lock) {
-                    if (domains.containsKey(d.domain())) {
+                synchronized (changes) {
+                    if (followed(d.domain())) {
                         for (String refusal : blockAll(d.domain(), addresses, d.origin())) {
                             LOG.warn("netpolicy: {}: {}", d.domain(), refusal);
                         }
@@ -142,25 +147,31 @@ final class DomainFollower {
 
     /** The domains followed, in the order they were first blocked. */
     List<FollowedDomain> list() {
-        synchronized (lock) {
+        synchronized (domains) {
             return List.copyOf(domains.values());
         }
     }
 
     int size() {
-        synchronized (lock) {
+        synchronized (domains) {
             return domains.size();
+        }
+    }
+
+    private boolean followed(String domain) {
+        synchronized (domains) {
+            return domains.containsKey(domain);
         }
     }
 
     /** Forgets every domain (the store is cleared by the caller). */
     void clear() {
-        synchronized (lock) {
+        synchronized (domains) {
             domains.clear();
         }
     }
 
-    /** Blocks what {@code domain} resolved to; returns the refusals. Called with the lock held. */
+    /** Blocks what {@code domain} resolved to; returns the refusals. Called with {@code changes} held. */
     private List<String> blockAll(String domain, List<InetAddress> addresses, Origin origin) {
         List<String> refused = new ArrayList<>();
         String reason = reason(domain);
@@ -172,22 +183,22 @@ final class DomainFollower {
         }
         Instant now = clock.instant();
         for (InetAddress a : answer) {
-            if (blocks.active(a, now) != null) {
+            if (book.active(a, now) != null) {
                 continue;
             }
-            List<Block> kept = blocks.activeWithReason(reason, now);
+            List<Block> kept = book.activeWithReason(reason, now);
             List<Block> notInAnswer =
                     kept.stream().filter(b -> !answer.contains(b.address())).toList();
             if (kept.size() >= maxAddresses && !notInAnswer.isEmpty()) {
                 Block oldest = notInAnswer.getFirst();
-                blocks.unblock(oldest.address());
+                bridge.unblock(oldest.address());
                 LOG.info(
                         "netpolicy: {} keeps at most {} addresses (netpolicy.max_domain_addresses): unblocked {}, its oldest",
                         domain,
                         maxAddresses,
                         IpLiteral.format(oldest.address()));
             }
-            EffectResult r = blocks.block(a, origin.withReason(reason));
+            EffectResult r = bridge.block(a, origin.withReason(reason));
             if (r.failed()) {
                 refused.add(r.error());
             }

@@ -7,11 +7,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +27,11 @@ import org.slf4j.LoggerFactory;
  *       enforcement resumes by itself once a repair succeeds.</li>
  *   <li>Followed domains are the {@link DomainFollower}'s, resolved again every {@code domain_refresh}.</li>
  * </ul>
- * Thread-safe: the book and the followed domains are guarded by this object's monitor; kernel calls and
- * name resolution happen outside it. Store writes still happen under it (a block is answered only once
- * stored).
+ * Thread-safe. Changes are made one at a time under {@code changes}: decided against the {@link BlockBook},
+ * stored (a block is answered only once it is), then entered in the book and queued for the kernel, so the
+ * store's order is the book's. The store is written under that lock only: what reads the book (status,
+ * {@code riposte blocks}, a repair, the writer's health) never waits for the disk. Kernel calls and name
+ * resolution happen outside both.
  */
 public final class Enforcer implements NetPolicy, AutoCloseable {
 
@@ -59,15 +57,16 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     private final Guard guard;
     private final Settings settings;
     private final Clock clock;
-    private final Map<InetAddress, Block> blocks = new LinkedHashMap<>();
+    private final BlockBook book = new BlockBook();
+    /** Held for each change, from its decision to its entry in the book; see the class comment. */
+    private final Object changes = new Object();
+
     private final DomainFollower domains;
     private final Reconciler reconciler;
     private final KernelWriter writer;
     private final List<Scheduler.Job> jobs = new CopyOnWriteArrayList<>();
-    /** Why the kernel refuses changes, or null while it accepts them. */
-    private String failing;
     /** After a flush the table stays away until something is blocked again. */
-    private boolean flushed;
+    private volatile boolean flushed;
 
     private Enforcer(Kernel kernel, BlockStore store, Guard guard, Resolver resolver, Settings settings, Clock clock) {
         this.kernel = kernel;
@@ -77,8 +76,8 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         this.clock = clock;
         this.reconciler = new Reconciler(kernel);
         this.domains =
-                new DomainFollower(this, new BookKeeping(), store, resolver, settings.maxDomainAddresses(), clock);
-        this.writer = new KernelWriter(kernel, clock, this::healthy, this::reconcileQuietly);
+                new DomainFollower(changes, book, new Changes(), store, resolver, settings.maxDomainAddresses(), clock);
+        this.writer = new KernelWriter(kernel, clock, reconciler::accepted, this::reconcileQuietly);
     }
 
     /**
@@ -119,14 +118,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
             stored = List.of();
             followed = List.of();
         }
-        List<InetAddress> expired = new ArrayList<>();
-        for (Block b : stored) {
-            if (b.activeAt(now)) {
-                blocks.put(b.address(), b);
-            } else {
-                expired.add(b.address());
-            }
-        }
+        List<InetAddress> expired = book.restore(stored, now);
         domains.restore(followed);
         if (!expired.isEmpty()) {
             try {
@@ -135,11 +127,12 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
                 LOG.warn("netpolicy: cannot drop {} expired blocks from the store: {}", expired.size(), e.getMessage());
             }
         }
-        kernel.replace(Reconciler.elements(blocks.values(), now));
+        List<Block> restored = book.all();
+        kernel.replace(Reconciler.elements(restored, now));
         LOG.info(
                 "netpolicy: {} ready, {} blocks restored ({} expired dropped), {} domains followed, in {} ms",
                 kernel.name(),
-                blocks.size(),
+                restored.size(),
                 expired.size(),
                 domains.size(),
                 (System.nanoTime() - start) / 1_000_000);
@@ -157,23 +150,27 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         return blockUntil(address, clock.instant().plus(duration), origin);
     }
 
-    private synchronized EffectResult blockUntil(InetAddress address, Instant expires, Origin origin) {
+    private EffectResult blockUntil(InetAddress address, Instant expires, Origin origin) {
+        synchronized (changes) {
+            return change(address, expires, origin);
+        }
+    }
+
+    private EffectResult change(InetAddress address, Instant expires, Origin origin) {
         String refusal = guard.refusal(address);
         if (refusal != null) {
             return EffectResult.failed(refusal);
         }
-        if (failing != null) {
-            return EffectResult.failed("nftables refuses changes: " + failing);
+        String refusing = reconciler.refusing();
+        if (refusing != null) {
+            return EffectResult.failed("nftables refuses changes: " + refusing);
         }
         Instant now = clock.instant();
-        Block existing = blocks.get(address);
-        if (existing != null && !existing.activeAt(now)) {
-            existing = null;
-        }
+        Block existing = book.active(address, now);
         if (existing != null && existing.permanent()) {
             return EffectResult.unchanged();
         }
-        if (existing == null && activeCount(now) >= settings.maxBlocks()) {
+        if (existing == null && book.activeCount(now) >= settings.maxBlocks()) {
             return EffectResult.failed("the block set is full: " + settings.maxBlocks() + " addresses are blocked "
                     + "(netpolicy.max_blocks)");
         }
@@ -183,7 +180,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         } catch (BlockStore.BlockStoreException e) {
             return EffectResult.failed("cannot record the block in the state store: " + e.getMessage());
         }
-        blocks.put(address, block);
+        book.put(block);
         writer.add(block);
         flushed = false;
         LOG.info(
@@ -196,31 +193,22 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         return EffectResult.done();
     }
 
-    private int activeCount(Instant now) {
-        int n = 0;
-        for (Block b : blocks.values()) {
-            if (b.activeAt(now)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     @Override
-    public synchronized EffectResult unblock(InetAddress address) {
-        Block existing = blocks.get(address);
-        if (existing == null || !existing.activeAt(clock.instant())) {
-            return EffectResult.unchanged();
+    public EffectResult unblock(InetAddress address) {
+        synchronized (changes) {
+            if (book.active(address, clock.instant()) == null) {
+                return EffectResult.unchanged();
+            }
+            try {
+                store.delete(address);
+            } catch (BlockStore.BlockStoreException e) {
+                return EffectResult.failed("cannot remove the block from the state store: " + e.getMessage());
+            }
+            book.remove(address);
+            writer.delete(address);
+            LOG.info("netpolicy: unblock {}", IpLiteral.format(address));
+            return EffectResult.done();
         }
-        try {
-            store.delete(address);
-        } catch (BlockStore.BlockStoreException e) {
-            return EffectResult.failed("cannot remove the block from the state store: " + e.getMessage());
-        }
-        blocks.remove(address);
-        writer.delete(address);
-        LOG.info("netpolicy: unblock {}", IpLiteral.format(address));
-        return EffectResult.done();
     }
 
     @Override
@@ -238,24 +226,11 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         domains.refresh();
     }
 
-    /** The block book as the domain follower sees it; called with this bridge's lock held. */
-    private final class BookKeeping implements DomainFollower.Blocks {
-        @Override
-        public Block active(InetAddress address, Instant now) {
-            Block b = blocks.get(address);
-            return b != null && b.activeAt(now) ? b : null;
-        }
-
-        @Override
-        public List<Block> activeWithReason(String reason, Instant now) {
-            return blocks.values().stream()
-                    .filter(b -> b.activeAt(now) && b.origin().reason().equals(reason))
-                    .toList();
-        }
-
+    /** The changes the domain follower makes; called with {@code changes} held. */
+    private final class Changes implements DomainFollower.Changes {
         @Override
         public EffectResult block(InetAddress address, Origin origin) {
-            return blockUntil(address, null, origin);
+            return change(address, null, origin);
         }
 
         @Override
@@ -265,12 +240,8 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     }
 
     @Override
-    public synchronized List<Block> blocks() {
-        Instant now = clock.instant();
-        return blocks.values().stream()
-                .filter(b -> b.activeAt(now))
-                .sorted(Comparator.comparing(Block::created))
-                .toList();
+    public List<Block> blocks() {
+        return book.active(clock.instant());
     }
 
     @Override
@@ -280,13 +251,13 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
 
     @Override
     public EffectResult flush() {
-        synchronized (this) {
+        synchronized (changes) {
             try {
                 store.clear();
             } catch (BlockStore.BlockStoreException e) {
                 return EffectResult.failed("cannot clear the state store: " + e.getMessage());
             }
-            blocks.clear();
+            book.clear();
             domains.clear();
             writer.clear();
             flushed = true;
@@ -302,15 +273,20 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     }
 
     @Override
-    public synchronized NetPolicyStatus status() {
-        Instant now = clock.instant();
-        boolean ok = failing == null;
-        String reason = ok
+    public NetPolicyStatus status() {
+        String refusing = reconciler.refusing();
+        String reason = refusing == null
                 ? (kernel.name().equals("dry-run")
                         ? "netpolicy.backend is dry-run: blocks are logged, not applied"
                         : "table inet riposte is managed with nft")
-                : "nftables refuses changes: " + failing;
-        return new NetPolicyStatus(kernel.name(), ok, reason, activeCount(now), domains.size(), reconciler.repairs());
+                : "nftables refuses changes: " + refusing;
+        return new NetPolicyStatus(
+                kernel.name(),
+                refusing == null,
+                reason,
+                book.activeCount(clock.instant()),
+                domains.size(),
+                reconciler.repairs());
     }
 
     /** Kernel batches applied since start (for tests and benchmarks). */
@@ -336,49 +312,19 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     public int reconcile() {
         guard.refreshHostAddresses();
         Instant now = clock.instant();
-        List<Block> wanted;
-        boolean skip;
-        synchronized (this) {
+        synchronized (changes) {
             dropExpired(now);
-            wanted = List.copyOf(blocks.values());
-            skip = flushed && wanted.isEmpty();
         }
-        if (skip) {
+        List<Block> wanted = book.all();
+        if (flushed && wanted.isEmpty()) {
             return 0;
         }
-        try {
-            int fixed = reconciler.repair(wanted, now);
-            healthy();
-            return fixed;
-        } catch (Kernel.KernelException e) {
-            synchronized (this) {
-                if (failing == null) {
-                    LOG.error(
-                            "netpolicy: nftables refuses changes, blocks fail until it accepts them again: {}",
-                            e.getMessage());
-                }
-                failing = e.getMessage();
-            }
-            return 0;
-        }
+        return reconciler.repair(wanted, now);
     }
 
-    private synchronized void healthy() {
-        if (failing != null) {
-            LOG.warn("netpolicy: nftables accepts changes again; enforcement resumed");
-            failing = null;
-        }
-    }
-
+    /** Drops expired blocks from the book and the store; called with {@code changes} held. */
     private void dropExpired(Instant now) {
-        List<InetAddress> expired = new ArrayList<>();
-        blocks.values().removeIf(b -> {
-            if (!b.activeAt(now)) {
-                expired.add(b.address());
-                return true;
-            }
-            return false;
-        });
+        List<InetAddress> expired = book.dropExpired(now);
         if (!expired.isEmpty()) {
             try {
                 store.deleteAll(expired);

@@ -11,13 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Makes the kernel's set match the blocks it is given: re-creates a missing table, adds missing elements,
  * re-sets timeouts that differ by more than {@link #TIMEOUT_TOLERANCE}, deletes elements riposte did not put
- * there. Each repair is logged and counted. Thread-safe; one reconcile at a time is the caller's affair.
+ * there. Each repair is logged and counted. A kernel that refuses is remembered (and logged once) until a
+ * repair or a batch of the {@link KernelWriter} succeeds: while it is, the bridge refuses blocks with the
+ * reason. Thread-safe; one reconcile at a time is the caller's affair.
  */
 final class Reconciler {
     /** How far the kernel's time left may be from riposte's before reconcile re-sets it. */
@@ -27,13 +30,45 @@ final class Reconciler {
 
     private final Kernel kernel;
     private final AtomicLong repairs = new AtomicLong();
+    /** Why the kernel refuses changes, or null while it accepts them. */
+    private final AtomicReference<String> refusing = new AtomicReference<>();
 
     Reconciler(Kernel kernel) {
         this.kernel = kernel;
     }
 
-    /** Repairs the kernel's set to hold exactly {@code wanted} as of {@code now}; returns the repairs made. */
-    int repair(List<Block> wanted, Instant now) throws Kernel.KernelException {
+    /** Why the kernel refuses changes, or null while it accepts them. */
+    String refusing() {
+        return refusing.get();
+    }
+
+    /** The kernel took a change: enforcement resumes if it had stopped. */
+    void accepted() {
+        if (refusing.getAndSet(null) != null) {
+            LOG.warn("netpolicy: nftables accepts changes again; enforcement resumed");
+        }
+    }
+
+    /**
+     * Repairs the kernel's set to hold exactly {@code wanted} as of {@code now}; returns the repairs made, 0
+     * when the kernel refuses (which is remembered, see the class comment).
+     */
+    int repair(List<Block> wanted, Instant now) {
+        try {
+            int fixed = repairOrThrow(wanted, now);
+            accepted();
+            return fixed;
+        } catch (Kernel.KernelException e) {
+            if (refusing.getAndSet(e.getMessage()) == null) {
+                LOG.error(
+                        "netpolicy: nftables refuses changes, blocks fail until it accepts them again: {}",
+                        e.getMessage());
+            }
+            return 0;
+        }
+    }
+
+    private int repairOrThrow(List<Block> wanted, Instant now) throws Kernel.KernelException {
         if (!kernel.present()) {
             kernel.replace(elements(wanted, now));
             repairs.addAndGet(wanted.size() + 1);
