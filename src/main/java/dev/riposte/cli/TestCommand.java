@@ -17,7 +17,7 @@ import dev.riposte.event.EventParser;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
-import dev.riposte.sandbox.ShellIsolation;
+import dev.riposte.sandbox.TestIsolation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
  * directory. Blocks go to a dry-run kernel (the real rails apply), kills make every check but send no
  * signal, the emergency helpers answer as configured without acting, files are written into a throwaway
  * evidence directory (removed afterwards; other write roots are refused), and the store is a fresh, empty
- * one. Shell reactions run in bubblewrap ({@link ShellIsolation#forTest}), or not at all. Disabled
+ * one. Shell reactions run in bubblewrap ({@link TestIsolation}), or not at all. Disabled
  * reactions and recipes are reported, not run, unless {@code --force}.
  */
 @Command(name = "test", description = "Run reactions on a saved event with every effect recorded, not applied.")

@@ -19,6 +19,7 @@ import dev.riposte.effect.netpolicy.MemoryBlockStore;
 import dev.riposte.effect.netpolicy.NetPolicies;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.effect.netpolicy.SqliteBlockStore;
+import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.process.LocalProcesses;
 import dev.riposte.event.FormatChoice;
 import dev.riposte.helpers.RunLimits;
@@ -31,6 +32,7 @@ import dev.riposte.sandbox.Runners;
 import dev.riposte.sandbox.Sandbox;
 import dev.riposte.sandbox.ShellIsolation;
 import dev.riposte.sandbox.ShellRunner;
+import dev.riposte.sandbox.TestIsolation;
 import dev.riposte.sandbox.Warmup;
 import dev.riposte.service.IdleTrim;
 import dev.riposte.state.KeyValues;
@@ -99,7 +101,7 @@ public final class Components {
         return engine(
                 config,
                 Effects.refusing("riposte check runs nothing"),
-                ShellRunner.inTempDir(ShellIsolation.of(config.shell())));
+                ShellRunner.inTempDir(ShellIsolation.of(config.shell()), LibC.system()));
     }
 
     /**
@@ -107,7 +109,7 @@ public final class Components {
      * {@code work} (which the caller removes). Blocks go to a dry-run kernel with the real rails, kills make
      * every check but send no signal, the emergency helpers answer as configured without acting, files are
      * written into {@code work/evidence} but shown at {@code evidence.dir}, and the store is a fresh one.
-     * Shell reactions run in bubblewrap ({@link ShellIsolation#forTest}), or not at all.
+     * Shell reactions run in bubblewrap ({@link TestIsolation}), or not at all.
      */
     public static DryRun forTest(RiposteConfig config, Path work)
             throws IOException, StoreException, Kernel.KernelException {
@@ -136,7 +138,8 @@ public final class Components {
                     LocalProcesses.dryRun(config.kill().minPid()),
                     keyValues(config, store),
                     emergency(config, new RecordedEmergency()));
-            Engine engine = engine(config, effects, new ShellRunner(work, ShellIsolation.forTest(config.shell())));
+            Engine engine =
+                    engine(config, effects, new ShellRunner(work, TestIsolation.of(config.shell()), LibC.system()));
             return new DryRun(engine, net, store, scheduler);
         } catch (StoreException | Kernel.KernelException | IOException | RuntimeException e) {
             if (net != null) {

@@ -11,6 +11,7 @@ import dev.riposte.effect.files.LocalFiles;
 import dev.riposte.effect.netpolicy.NetPolicies;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.effect.netpolicy.NetPolicyStatus;
+import dev.riposte.effect.os.LibC;
 import dev.riposte.intake.IntakeServer;
 import dev.riposte.intake.SourceStatus;
 import dev.riposte.intake.StdinSource;
@@ -120,7 +121,7 @@ public final class Daemon implements AutoCloseable {
                 "{}{}",
                 isolation.mode() == ShellIsolation.Mode.REFUSED ? "shell reactions are refused: " : "",
                 isolation.reason());
-        engine = Components.engine(config, effects, ShellRunner.inTempDir(isolation));
+        engine = Components.engine(config, effects, ShellRunner.inTempDir(isolation, LibC.system()));
         started.add(engine);
         reloader = new Reloader(config, configFile, engine);
         reactions = reloader.load();

@@ -14,7 +14,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -40,11 +39,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Dedup dedup;
     private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private final AtomicReference<ReactionIndex> reactions = new AtomicReference<>(new ReactionIndex(List.of()));
-    private final List<Thread> workers = new ArrayList<>();
-    /** Nanoseconds from an arbitrary origin: the dedup window, the log limit and the workers' beats. */
-    private final LongSupplier ticker;
-    /** When each worker last came round its loop (by the ticker), for {@link #stalled}. */
-    private final AtomicLongArray beats;
+    private final WorkerPool workers;
 
     private final LogLimiter dropLog;
     private volatile boolean running = true;
@@ -66,7 +61,6 @@ public final class Dispatcher implements AutoCloseable {
             Metrics metrics,
             Clock clock,
             LongSupplier ticker) {
-        this.ticker = ticker;
         this.dropLog = new LogLimiter(10, ticker);
         this.config = config;
         this.runner = runner;
@@ -75,17 +69,12 @@ public final class Dispatcher implements AutoCloseable {
         this.clock = clock;
         this.budget = new QueueBudget(config.queueCapacity(), config.queueMaxBytes());
         this.dedup = new Dedup(config.dedupWindow(), ticker);
-        this.beats = new AtomicLongArray(config.workers());
+        this.workers = new WorkerPool(config.workers(), ticker);
     }
 
     /** Starts the workers. */
     public void start() {
-        for (int i = 0; i < config.workers(); i++) {
-            int index = i;
-            beats.set(i, ticker.getAsLong());
-            // Daemon threads: a run stuck where cancellation cannot reach must not keep the JVM from exiting.
-            workers.add(Thread.ofPlatform().name("riposte-worker-" + i).daemon().start(() -> work(index)));
-        }
+        workers.start(this::work);
     }
 
     /** Swaps in a new set of reactions; events already matched keep the versions they matched. */
@@ -179,23 +168,13 @@ public final class Dispatcher implements AutoCloseable {
      * always comes back).
      */
     public String stalled(Duration limit) {
-        long now = ticker.getAsLong();
-        for (int i = 0; i < workers.size(); i++) {
-            if (!workers.get(i).isAlive()) {
-                return "worker " + i + " has died";
-            }
-            long silent = now - beats.get(i);
-            if (silent > limit.toNanos()) {
-                return "worker " + i + " has been busy with one run for " + silent / 1_000_000_000 + " s";
-            }
-        }
-        return null;
+        return workers.stalled(limit);
     }
 
     private void work(int index) {
         try {
             while (running) {
-                beats.set(index, ticker.getAsLong());
+                workers.beat(index);
                 try {
                     runner.prepareAhead();
                 } catch (OutOfMemoryError e) {
@@ -222,7 +201,7 @@ public final class Dispatcher implements AutoCloseable {
                 if (task.flight().remaining.decrementAndGet() == 0) {
                     done(task.flight());
                 }
-                beats.set(index, ticker.getAsLong());
+                workers.beat(index);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -251,7 +230,7 @@ public final class Dispatcher implements AutoCloseable {
      *
      * @return whether everything admitted was done in time
      */
-    public boolean drain(java.time.Duration grace) throws InterruptedException {
+    public boolean drain(Duration grace) throws InterruptedException {
         // Waiting for other threads: real time, whatever the ticker.
         long deadline = System.nanoTime() + grace.toNanos();
         while (inFlight() > 0) {
@@ -271,21 +250,7 @@ public final class Dispatcher implements AutoCloseable {
     public void close() {
         running = false;
         runner.cancelAll();
-        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-        for (Thread worker : workers) {
-            try {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !worker.join(Duration.ofNanos(left))) {
-                    LOG.warn(
-                            "worker {} did not stop within {} ms; leaving it to the exit",
-                            worker.getName(),
-                            STOP_WAIT.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        workers.join(STOP_WAIT);
     }
 
     private record Task(Reaction reaction, InFlight flight) {}

@@ -1,5 +1,7 @@
 package dev.riposte.sandbox;
 
+import dev.riposte.base.Text;
+import dev.riposte.dispatch.Outcome;
 import dev.riposte.effect.os.ErrnoException;
 import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.process.ProcStat;
@@ -10,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** How a shell run ends, with every process it started: at its exit, at its deadline, or when the daemon stops. */
+/**
+ * How a shell run ends, with every process it started (at its exit, at its deadline, or when the daemon stops),
+ * and what its status says.
+ */
 final class ShellEnd {
     private static final Logger LOG = LoggerFactory.getLogger(ShellEnd.class);
     private static final Path PROC = Path.of("/proc");
@@ -22,7 +27,7 @@ final class ShellEnd {
      * kernel then kills every process left in the namespace; otherwise the session's process group is
      * killed (its leader is still alive, waiting on stdin, so the group id cannot have been reused).
      */
-    static void end(Process p, boolean namespace) throws IOException, InterruptedException {
+    static void end(Process p, boolean namespace, LibC libc) throws IOException, InterruptedException {
         if (namespace) {
             List<ProcessHandle> inits = p.toHandle().children().toList();
             // Through the handle: Process.destroyForcibly also closes the output streams, and what the shell
@@ -40,9 +45,35 @@ final class ShellEnd {
             }
             return;
         }
-        killGroup(p.pid());
+        killGroup(p.pid(), libc);
         p.getOutputStream().close();
         p.waitFor();
+    }
+
+    /**
+     * What a run's status line says: the shell's exit status, or, when what starts it (setpriv, unshare,
+     * bwrap) failed, that tool's complaint; {@code dataInEnv} false adds why REACTION_DATA was not set.
+     */
+    static Outcome outcome(String code, boolean dataInEnv) {
+        String note = dataInEnv
+                ? ""
+                : " (REACTION_DATA was not set: the event is too large for one environment string; "
+                        + "read REACTION_DATA_FILE)";
+        if (code.equals("0")) {
+            return new Outcome.Ok();
+        }
+        if (code.isEmpty()) {
+            return new Outcome.Failed("the shell ended without a status" + note, 0);
+        }
+        if (!code.matches("[0-9]{1,3}")) {
+            return new Outcome.Failed("the shell did not start: " + Text.forLog(code), 0);
+        }
+        int n = Integer.parseInt(code);
+        return new Outcome.Failed(
+                n > 128
+                        ? "the shell was killed by signal " + (n - 128) + note
+                        : "the shell exited with status " + n + note,
+                0);
     }
 
     /** Whether a process is alive and not yet a zombie. */
@@ -60,9 +91,9 @@ final class ShellEnd {
     }
 
     /** SIGKILLs the shell's whole process group (its leader is alive, so the group id is still ours). */
-    private static void killGroup(long pgid) {
+    private static void killGroup(long pgid, LibC libc) {
         try {
-            LibC.system().kill(-pgid, LibC.SIGKILL);
+            libc.kill(-pgid, LibC.SIGKILL);
         } catch (ErrnoException e) {
             if (e.errno != ErrnoException.ESRCH) {
                 LOG.warn("cannot kill the shell's process group {}: {}", pgid, e.getMessage());

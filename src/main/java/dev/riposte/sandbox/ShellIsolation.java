@@ -2,12 +2,9 @@ package dev.riposte.sandbox;
 
 import dev.riposte.config.RiposteConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * How shell reactions start, decided once from {@code shell.*} and riposte's own privileges:
@@ -37,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * @param namespace whether each run gets its own pid namespace
  * @param clearBounding whether the capability bounding set is emptied too (needs CAP_SETPCAP)
  * @param bwrap the bubblewrap program that also gives the shell a read-only view of the system, no network,
- *     and only its working directory and a private /tmp to write ({@code riposte test}, see {@link #forTest});
+ *     and only its working directory and a private /tmp to write ({@code riposte test}, see {@link TestIsolation});
  *     null when the shell is not contained so
  * @param reason why shells are refused, or how they run (for logs and riposte check)
  */
@@ -73,14 +70,14 @@ public record ShellIsolation(
     public static ShellIsolation of(RiposteConfig.Shell config) {
         try {
             Self self = Self.read();
-            return of(config, self.capabilities(), self.uid(), ShellIsolation::getent);
+            return of(config, self.capabilities(), self.uid(), Getent::lookup);
         } catch (IOException e) {
             return refused("cannot tell riposte's privileges or look up " + "shell.user " + config.user() + ": "
                     + e.getMessage());
         }
     }
 
-    private static ShellIsolation refused(String reason) {
+    static ShellIsolation refused(String reason) {
         return new ShellIsolation(Mode.REFUSED, -1, -1, false, false, false, null, reason);
     }
 
@@ -154,140 +151,8 @@ public record ShellIsolation(
                         + "no_new_privs" + where);
     }
 
-    /**
-     * How {@code riposte test} runs shell reactions: never for real. Inside bubblewrap ({@code bwrap}), with
-     * the whole system mounted read-only, no network (a network namespace with only {@code lo}), its own pid,
-     * IPC and user namespaces, no capabilities, and nothing writable but its working directory and a private
-     * /tmp, both thrown away after the run. Run as root, the shell first becomes {@code shell.user} (as in
-     * the daemon), so that it cannot read root's files either; otherwise it runs as the user running the
-     * test. When bubblewrap is missing or cannot make its namespaces, shell reactions are refused, saying
-     * why. {@code shell.privileged} changes nothing here.
-     */
-    public static ShellIsolation forTest(RiposteConfig.Shell config) {
-        try {
-            Self self = Self.read();
-            return forTest(config, self.uid(), ShellIsolation::getent, "bwrap");
-        } catch (IOException e) {
-            return refused(
-                    "cannot tell riposte's privileges or look up shell.user " + config.user() + ": " + e.getMessage());
-        }
-    }
-
-    static ShellIsolation forTest(RiposteConfig.Shell config, int selfUid, Users users, String bwrap)
-            throws IOException {
-        ShellIsolation isolation;
-        if (selfUid == 0) {
-            int[] user = users.lookup(config.user());
-            if (user == null || user[0] == 0) {
-                return refused("riposte test runs shell reactions as shell.user, and " + config.user()
-                        + (user == null ? " does not exist on this system" : " is root"));
-            }
-            isolation = new ShellIsolation(
-                    Mode.ISOLATED,
-                    user[0],
-                    user[1],
-                    true,
-                    true,
-                    true,
-                    bwrap,
-                    "shell reactions "
-                            + "run as uid " + user[0] + " (shell.user " + config.user() + ") in bubblewrap: the system "
-                            + "read-only, no network, no capabilities, only a throwaway working directory and /tmp writable");
-        } else {
-            isolation = new ShellIsolation(
-                    Mode.ISOLATED,
-                    selfUid,
-                    -1,
-                    false,
-                    true,
-                    false,
-                    bwrap,
-                    "shell reactions "
-                            + "run as you (uid " + selfUid + ") in bubblewrap: the system read-only, no network, no "
-                            + "capabilities, only a throwaway working directory and /tmp writable");
-        }
-        String broken = isolation.probe();
-        return broken == null
-                ? isolation
-                : refused("riposte test runs shell reactions only in "
-                        + "bubblewrap, and it cannot run here: " + broken + ". Install it (apt install bubblewrap); it "
-                        + "needs user namespaces (sysctl kernel.unprivileged_userns_clone=1)");
-    }
-
-    /** Why {@code true} cannot be run under this isolation, or null when it can. */
-    private String probe() {
-        try {
-            Path dir = Files.createTempDirectory("riposte-bwrap-probe-");
-            try {
-                if (switchUser) {
-                    Files.setAttribute(dir, "unix:uid", uid);
-                }
-                List<String> argv = command(List.of("/bin/true"), dir);
-                Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    return "bwrap did not finish";
-                }
-                return p.exitValue() == 0
-                        ? null
-                        : bwrap + " exited with " + p.exitValue() + (out.isEmpty() ? "" : ": " + out);
-            } finally {
-                Files.deleteIfExists(dir);
-            }
-        } catch (IOException e) {
-            return "cannot run " + bwrap + ": " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
-    }
-
     private static boolean has(long capabilities, int cap) {
         return (capabilities & (1L << cap)) != 0;
-    }
-
-    /** This process's effective capabilities and real uid. */
-    record Self(long capabilities, int uid) {
-        /** From /proc/self/status. */
-        static Self read() throws IOException {
-            Long caps = null;
-            Integer uid = null;
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("CapEff:")) {
-                    caps = Long.parseUnsignedLong(
-                            line.substring("CapEff:".length()).trim(), 16);
-                } else if (line.startsWith("Uid:")) {
-                    uid = Integer.parseInt(
-                            line.substring("Uid:".length()).trim().split("\\s+")[0]);
-                }
-            }
-            if (caps == null || uid == null) {
-                throw new IOException("/proc/self/status has no CapEff or Uid line");
-            }
-            return new Self(caps, uid);
-        }
-    }
-
-    /** {uid, gid} from {@code getent passwd NAME} (which also asks NSS sources), or null. */
-    private static int[] getent(String name) throws IOException {
-        Process p = new ProcessBuilder("getent", "passwd", name)
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        try {
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                return null;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while looking up " + name);
-        }
-        String[] fields = out.split(":");
-        if (fields.length < 4) {
-            return null;
-        }
-        return new int[] {Integer.parseInt(fields[2]), Integer.parseInt(fields[3])};
     }
 
     /** The command that starts {@code shell} (the leader script and its arguments) under this isolation. */

@@ -5,7 +5,6 @@ import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.ReactionRunner;
 import dev.riposte.dispatch.RunResult;
 import dev.riposte.effect.files.Tree;
-import dev.riposte.effect.os.ErrnoException;
 import dev.riposte.effect.os.LibC;
 import dev.riposte.event.Event;
 import dev.riposte.match.Code;
@@ -29,8 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,64 +58,42 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
     static final String LEADER =
             "timeout --foreground -s KILL \"$2\" /bin/sh \"$1\" </dev/null 2>&1; echo $? >&2; read -r _";
 
-    private static final Pattern SH_ERROR = Pattern.compile(".*?: (?:line )?(\\d+): (.*)");
-
     private final Path workRoot;
     private final ShellIsolation isolation;
+    private final LibC libc;
+    private final ConfinedStart confined;
     /** The shells running now, so that a stopping daemon can end them all. */
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
 
     private volatile boolean cancelled;
 
-    /** @param workRoot where working directories are made (each removed after its run) */
-    public ShellRunner(Path workRoot, ShellIsolation isolation) {
+    /**
+     * @param workRoot where working directories are made (each removed after its run)
+     * @param libc what drops the shell's capabilities and kills what it leaves behind
+     */
+    public ShellRunner(Path workRoot, ShellIsolation isolation, LibC libc) {
         this.workRoot = workRoot;
         this.isolation = isolation;
+        this.libc = libc;
+        this.confined = new ConfinedStart(libc);
     }
 
     /** A runner making its working directories in the JVM's temporary directory (private under systemd). */
-    public static ShellRunner inTempDir(ShellIsolation isolation) {
-        return new ShellRunner(Path.of(System.getProperty("java.io.tmpdir")), isolation);
+    public static ShellRunner inTempDir(ShellIsolation isolation, LibC libc) {
+        return new ShellRunner(Path.of(System.getProperty("java.io.tmpdir")), isolation, libc);
     }
 
     public ShellIsolation isolation() {
         return isolation;
     }
 
-    /** Checks the syntax with {@code sh -n}, which reads the script without running any of it. */
+    /** Checks the syntax with {@code sh -n} ({@link ShellSyntax}). */
     @Override
     public Code.Shell validate(String fileName, String text) throws ReactionException {
         if (isolation.mode() == ShellIsolation.Mode.REFUSED) {
             throw new ReactionException(1, "shell reactions cannot run here: " + isolation.reason());
         }
-        try {
-            Process p = new ProcessBuilder("/bin/sh", "-n")
-                    .redirectErrorStream(true)
-                    .start();
-            try (var in = p.getOutputStream()) {
-                in.write(text.getBytes(StandardCharsets.UTF_8));
-            } catch (IOException ignored) {
-                // sh stopped reading at the first error; its exit status and output tell which
-            }
-            String out = new String(p.getInputStream().readNBytes(MAX_OUTPUT_BYTES), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new ReactionException(1, "sh -n did not finish checking the script");
-            }
-            if (p.exitValue() != 0) {
-                Matcher m = SH_ERROR.matcher(out.lines().findFirst().orElse(""));
-                if (m.matches()) {
-                    throw new ReactionException(Integer.parseInt(m.group(1)), "shell syntax error: " + m.group(2));
-                }
-                throw new ReactionException(1, "shell syntax error: " + out);
-            }
-            return new Code.Shell(text);
-        } catch (IOException e) {
-            throw new ReactionException(1, "cannot run /bin/sh -n to check the script: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ReactionException(1, "interrupted while checking the script");
-        }
+        return ShellSyntax.check(text);
     }
 
     @Override
@@ -212,68 +187,13 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
                     ? new Outcome.Failed("stopped: riposte is shutting down", 0)
                     : new Outcome.TimedOut(reaction.timeout());
         }
-        String note = fits
-                ? ""
-                : " (REACTION_DATA was not set: the event is too large for one environment string; "
-                        + "read REACTION_DATA_FILE)";
-        return switch (code) {
-            case "0" -> new Outcome.Ok();
-            case "" -> new Outcome.Failed("the shell ended without a status" + note, 0);
-            default -> {
-                if (!code.matches("[0-9]{1,3}")) {
-                    // What starts the shell (setpriv, unshare, bwrap) failed, and said why where the status goes.
-                    yield new Outcome.Failed("the shell did not start: " + Text.forLog(code), 0);
-                }
-                int n = Integer.parseInt(code);
-                yield new Outcome.Failed(
-                        n > 128
-                                ? "the shell was killed by signal " + (n - 128) + note
-                                : "the shell exited with status " + n + note,
-                        0);
-            }
-        };
+        return ShellEnd.outcome(code, fits);
     }
 
-    /**
-     * Starts the shell. An isolated shell is started from one thread whose ambient capabilities were
-     * emptied and whose no_new_privs was set first ({@link LibC#prctl}): both are per thread, and a child
-     * starts with its parent thread's, so the shell gets none of riposte's capabilities and can gain none
-     * (set-uid programs, file capabilities), even where it could not drop them itself: under the unit, whose
-     * system-call filter refuses {@code capset}, which setpriv needs for any change. The rest of riposte
-     * keeps its capabilities, such as the nft it runs.
-     */
+    /** Starts the shell; an isolated one from the {@link ConfinedStart} thread. */
     private Process start(ProcessBuilder pb) throws IOException, InterruptedException {
-        if (isolation.mode() != ShellIsolation.Mode.ISOLATED) {
-            return pb.start();
-        }
-        try {
-            return UNPRIVILEGED_START
-                    .submit(() -> {
-                        if (!startThreadConfined) {
-                            LibC.system().prctl(LibC.PR_CAP_AMBIENT, LibC.PR_CAP_AMBIENT_CLEAR_ALL, 0);
-                            LibC.system().prctl(LibC.PR_SET_NO_NEW_PRIVS, 1, 0);
-                            startThreadConfined = true;
-                        }
-                        return pb.start();
-                    })
-                    .get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ErrnoException errno) {
-                throw new IOException("cannot drop riposte's capabilities for the shell: " + errno.getMessage(), errno);
-            }
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IllegalStateException("starting the shell failed", e.getCause());
-        }
+        return isolation.mode() == ShellIsolation.Mode.ISOLATED ? confined.start(pb) : pb.start();
     }
-
-    /** Whether the start thread has dropped what its children must not have; read and written by it alone. */
-    private static boolean startThreadConfined;
-    /** The thread isolated shells are started from (a platform thread: its credentials are its own). */
-    private static final java.util.concurrent.ExecutorService UNPRIVILEGED_START =
-            java.util.concurrent.Executors.newSingleThreadExecutor(
-                    Thread.ofPlatform().daemon().name("riposte-shell-start").factory());
 
     /** Ends every shell running now, as at a deadline (the daemon is stopping). */
     @Override
@@ -310,7 +230,7 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
 
     /** Ends the run and every process it started ({@link ShellEnd}). */
     void end(Process p) throws IOException, InterruptedException {
-        ShellEnd.end(p, isolation.namespace());
+        ShellEnd.end(p, isolation.namespace(), libc);
     }
 
     private static void removeTree(Path root) {

@@ -12,6 +12,7 @@ import dev.riposte.config.RiposteConfig;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunResult;
 import dev.riposte.effect.files.Tree;
+import dev.riposte.effect.os.LibC;
 import dev.riposte.event.Event;
 import dev.riposte.event.EventParser;
 import dev.riposte.match.Reaction;
@@ -253,7 +254,8 @@ class ShellRunnerTest {
     @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void privileged_runsAsRiposteItself_stillInItsOwnPidNamespace() throws Exception {
-        ShellRunner privileged = new ShellRunner(work, ShellIsolation.of(new RiposteConfig.Shell("nobody", true)));
+        ShellRunner privileged =
+                new ShellRunner(work, ShellIsolation.of(new RiposteConfig.Shell("nobody", true)), LibC.system());
         String marker = "9" + System.nanoTime() % 1_000_000;
         RunResult r = privileged.run(
                 load(privileged, "p", "# @on *\nid -u; setsid sleep " + marker + " &\n"), Samples.event("01"));
@@ -267,7 +269,8 @@ class ShellRunnerTest {
         ShellIsolation none =
                 ShellIsolation.of(new RiposteConfig.Shell("nobody", false), 0L, 998, name -> new int[] {65534, 65534});
         ReactionException e = assertThrows(
-                ReactionException.class, () -> load(new ShellRunner(work, none), "refused", "# @on *\necho\n"));
+                ReactionException.class,
+                () -> load(new ShellRunner(work, none, LibC.system()), "refused", "# @on *\necho\n"));
         assertEquals(
                 "shell reactions cannot run here: shell reactions run as shell.user nobody with no capabilities in "
                         + "their own pid namespace, which needs riposte to hold CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN "
@@ -309,9 +312,9 @@ class ShellRunnerTest {
     @Test
     void underRiposteTest_theShellRunsInBubblewrap_readOnly_offline_unprivileged_andLeavesNothingBehind()
             throws Exception {
-        ShellIsolation forTest = ShellIsolation.forTest(new RiposteConfig.Shell("nobody", false));
+        ShellIsolation forTest = TestIsolation.of(new RiposteConfig.Shell("nobody", false));
         assertEquals(ShellIsolation.Mode.ISOLATED, forTest.mode(), forTest.reason());
-        ShellRunner contained = new ShellRunner(work, forTest);
+        ShellRunner contained = new ShellRunner(work, forTest, LibC.system());
         String marker = "9" + System.nanoTime() % 1_000_000;
         Path escaped = Path.of("/tmp/riposte-contained-" + marker);
         RunResult r = contained.run(load(contained, "t", """
@@ -340,11 +343,12 @@ class ShellRunnerTest {
     @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
     @Test
     void underRiposteTest_withoutBubblewrap_shellReactionsAreRefused_notRunForReal() throws Exception {
-        ShellIsolation none = ShellIsolation.forTest(
+        ShellIsolation none = TestIsolation.of(
                 new RiposteConfig.Shell("nobody", false), 0, name -> new int[] {65534, 65534}, "/nonexistent/bwrap");
         assertEquals(ShellIsolation.Mode.REFUSED, none.mode());
         ReactionException e = assertThrows(
-                ReactionException.class, () -> load(new ShellRunner(work, none), "refused", "# @on *\necho\n"));
+                ReactionException.class,
+                () -> load(new ShellRunner(work, none, LibC.system()), "refused", "# @on *\necho\n"));
         assertTrue(
                 e.getMessage()
                         .startsWith("shell reactions cannot run here: riposte test runs shell reactions only "
@@ -370,7 +374,7 @@ class ShellRunnerTest {
                 true,
                 "/nonexistent/bwrap",
                 "a sandbox program that is not there");
-        ShellRunner runner = new ShellRunner(work, broken);
+        ShellRunner runner = new ShellRunner(work, broken, LibC.system());
         RunResult r = runner.run(load(runner, "b", "# @on *\necho hi\n"), Samples.event("01"));
         assertEquals(
                 new Outcome.Failed(

@@ -6,6 +6,7 @@ import dev.riposte.effect.Effects;
 import dev.riposte.effect.files.FileEffects;
 import dev.riposte.effect.files.LocalFiles;
 import dev.riposte.effect.netpolicy.NetPolicy;
+import dev.riposte.effect.os.LibC;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionException;
 import dev.riposte.match.ReactionLoader;
@@ -49,7 +50,7 @@ public final class TestSandboxes {
 
     /** The shell runner the daemon would have with the default configuration (tests run as root: isolated). */
     public static ShellRunner shell(Path workRoot) {
-        return new ShellRunner(workRoot, ShellIsolation.of(new RiposteConfig.Shell("nobody", false)));
+        return new ShellRunner(workRoot, ShellIsolation.of(new RiposteConfig.Shell("nobody", false)), LibC.system());
     }
 
     /** A run's helper calls as {@code Helper(args)=result}, with {@code errno=...} after a failure. */
