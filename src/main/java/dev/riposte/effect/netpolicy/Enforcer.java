@@ -23,15 +23,16 @@ import org.slf4j.LoggerFactory;
  *   <li>At start, what is still due is restored in one batch with its remaining time; what has expired
  *       is dropped.</li>
  *   <li>Every {@code reconcile_interval} (and whenever a batch fails) the {@link Reconciler} repairs the
- *       kernel's set to match the book. While the kernel refuses changes, blocks fail with the reason;
+ *       kernel's set to match the book, on the writer's thread, between batches. While the kernel refuses changes, blocks fail with the reason;
  *       enforcement resumes by itself once a repair succeeds.</li>
  *   <li>Followed domains are the {@link DomainFollower}'s, resolved again every {@code domain_refresh}.</li>
  * </ul>
  * Thread-safe. Changes are made one at a time under {@code changes}: decided against the {@link BlockBook},
  * stored (a block is answered only once it is), then entered in the book and queued for the kernel, so the
  * store's order is the book's. The store is written under that lock only: what reads the book (status,
- * {@code riposte blocks}, a repair, the writer's health) never waits for the disk. Kernel calls and name
- * resolution happen outside both.
+ * {@code riposte blocks}) never waits for the disk; a repair takes its picture of the book under it, so
+ * that the picture and the writer's queue agree. Kernel calls and name resolution happen outside it. The
+ * class is the {@link NetPolicy} operations over these parts, each short: that is its ~340 lines.
  */
 public final class Enforcer implements NetPolicy, AutoCloseable {
 
@@ -77,7 +78,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         this.reconciler = new Reconciler(kernel);
         this.domains =
                 new DomainFollower(changes, book, new Changes(), store, resolver, settings.maxDomainAddresses(), clock);
-        this.writer = new KernelWriter(kernel, clock, reconciler::accepted, this::reconcileQuietly);
+        this.writer = new KernelWriter(kernel, clock, reconciler, this::wanted);
     }
 
     /**
@@ -307,19 +308,24 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     /**
      * Makes the kernel match riposte's blocks: drops expired blocks, re-creates a missing table, adds
      * missing elements, re-sets timeouts that differ, deletes elements riposte did not put there.
-     * Each repair is logged and counted. Returns the number of repairs.
+     * Each repair is logged and counted. Returns the number of repairs, once the writer has made them.
      */
     public int reconcile() {
         guard.refreshHostAddresses();
-        Instant now = clock.instant();
+        return writer.repair().join();
+    }
+
+    /**
+     * What a repair works from, on the writer's thread: the book without its expired blocks (with the
+     * writer's queue, which it includes, emptied), or null after a flush with nothing blocked since.
+     */
+    private List<Block> wanted() {
         synchronized (changes) {
-            dropExpired(now);
+            dropExpired(clock.instant());
+            writer.clear();
+            List<Block> all = book.all();
+            return flushed && all.isEmpty() ? null : all;
         }
-        List<Block> wanted = book.all();
-        if (flushed && wanted.isEmpty()) {
-            return 0;
-        }
-        return reconciler.repair(wanted, now);
     }
 
     /** Drops expired blocks from the book and the store; called with {@code changes} held. */

@@ -10,41 +10,49 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that changes the kernel's sets. The bridge queues each decided change and answers the
  * helper at once; the writer puts every change waiting at that moment into one batch, so that a burst of
- * blocks becomes few batches. Of an address changed twice before a batch, the latest change wins. A batch
- * the kernel refuses hands over to {@code onFailure} (a reconcile, which works out what the kernel lacks
- * from the bridge's own state). Thread-safe.
+ * blocks becomes few batches. Of an address changed twice before a batch, the latest change wins. Repairs
+ * run on this thread too, between batches ({@link #repair}), so that none works from a picture of the
+ * kernel a batch has changed meanwhile: a repair takes the bridge's blocks with the queue, which they
+ * include, and empties it. A batch the kernel refuses is followed by a repair. Thread-safe.
  */
 final class KernelWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KernelWriter.class);
 
     private final Kernel kernel;
     private final Clock clock;
-    private final Runnable onSuccess;
-    private final Runnable onFailure;
+    private final Reconciler reconciler;
+    private final Supplier<List<Block>> wanted;
     private final Thread thread;
     private final AtomicLong batches = new AtomicLong();
     /** Additions not yet applied (the latest wins) and deletions. */
     private final Map<InetAddress, Block> pendingAdd = new LinkedHashMap<>();
 
     private final Set<InetAddress> pendingDelete = new LinkedHashSet<>();
+    /** Those waiting for a repair that has not begun. */
+    private final List<CompletableFuture<Integer>> repairs = new ArrayList<>();
+
     private boolean closed;
 
     /**
-     * @param onSuccess after each batch the kernel took
-     * @param onFailure after a batch the kernel refused (the reason is logged)
+     * @param reconciler what repairs, and learns whether the kernel takes changes
+     * @param wanted the blocks the kernel should hold, taken together with a {@link #clear} of the queue
+     *     (so that no change is both in them and still queued), or null when the kernel should hold no
+     *     table (after a flush)
      */
-    KernelWriter(Kernel kernel, Clock clock, Runnable onSuccess, Runnable onFailure) {
+    KernelWriter(Kernel kernel, Clock clock, Reconciler reconciler, Supplier<List<Block>> wanted) {
         this.kernel = kernel;
         this.clock = clock;
-        this.onSuccess = onSuccess;
-        this.onFailure = onFailure;
+        this.reconciler = reconciler;
+        this.wanted = wanted;
         this.thread = Thread.ofPlatform().name("riposte-netpolicy").daemon().unstarted(this::loop);
     }
 
@@ -72,6 +80,21 @@ final class KernelWriter implements AutoCloseable {
         pendingDelete.clear();
     }
 
+    /**
+     * Asks for a repair; the answer is its count of repairs, 0 when the kernel refused it or the writer
+     * stopped first.
+     */
+    synchronized CompletableFuture<Integer> repair() {
+        CompletableFuture<Integer> answer = new CompletableFuture<>();
+        if (closed) {
+            answer.complete(0);
+        } else {
+            repairs.add(answer);
+            notifyAll();
+        }
+        return answer;
+    }
+
     /** Batches applied since start (for tests and benchmarks). */
     long batches() {
         return batches.get();
@@ -81,8 +104,9 @@ final class KernelWriter implements AutoCloseable {
         while (true) {
             List<Kernel.Element> add = new ArrayList<>();
             List<InetAddress> delete;
+            List<CompletableFuture<Integer>> asked;
             synchronized (this) {
-                while (pendingAdd.isEmpty() && pendingDelete.isEmpty()) {
+                while (pendingAdd.isEmpty() && pendingDelete.isEmpty() && repairs.isEmpty()) {
                     if (closed) {
                         return;
                     }
@@ -92,6 +116,8 @@ final class KernelWriter implements AutoCloseable {
                         return;
                     }
                 }
+                asked = List.copyOf(repairs);
+                repairs.clear();
                 Instant now = clock.instant();
                 for (Block b : pendingAdd.values()) {
                     if (b.activeAt(now)) {
@@ -102,20 +128,40 @@ final class KernelWriter implements AutoCloseable {
                 pendingAdd.clear();
                 pendingDelete.clear();
             }
-            try {
-                kernel.apply(add, delete);
-                batches.incrementAndGet();
-                onSuccess.run();
-            } catch (Kernel.KernelException | OutOfMemoryError e) {
-                // A delete of an element whose timer ran out, a deleted table, a lost capability, a moment
-                // without heap.
-                LOG.warn(
-                        "netpolicy: a batch of {} additions and {} deletions failed ({}); reconciling",
-                        add.size(),
-                        delete.size(),
-                        e.getMessage());
-                onFailure.run();
+            if (!asked.isEmpty()) {
+                // The repair's picture of the bridge includes what was just taken from the queue.
+                int fixed = repairNow();
+                asked.forEach(a -> a.complete(fixed));
+            } else if (!add.isEmpty() || !delete.isEmpty()) {
+                apply(add, delete);
             }
+        }
+    }
+
+    private void apply(List<Kernel.Element> add, List<InetAddress> delete) {
+        try {
+            kernel.apply(add, delete);
+            batches.incrementAndGet();
+            reconciler.accepted();
+        } catch (Kernel.KernelException | OutOfMemoryError e) {
+            // A delete of an element whose timer ran out, a deleted table, a lost capability, a moment
+            // without heap.
+            LOG.warn(
+                    "netpolicy: a batch of {} additions and {} deletions failed ({}); reconciling",
+                    add.size(),
+                    delete.size(),
+                    e.getMessage());
+            repairNow();
+        }
+    }
+
+    private int repairNow() {
+        try {
+            List<Block> blocks = wanted.get();
+            return blocks == null ? 0 : reconciler.repair(blocks, clock.instant());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.error("netpolicy: reconcile failed", e);
+            return 0;
         }
     }
 

@@ -4,14 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.riposte.base.EffectResult;
 import dev.riposte.base.IpLiteral;
+import dev.riposte.testing.Await;
 import dev.riposte.testing.ManualScheduler;
 import dev.riposte.testing.TestNet;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -183,5 +188,96 @@ class EnforcerTest {
                         "refused 224.0.0.1: not a unicast address",
                         "refused ff02::1: not a unicast address"),
                 refused);
+    }
+
+    /**
+     * The dry-run kernel, noting the thread of every call after start, and blocking an address from another
+     * thread while a repair lists the sets.
+     */
+    static final class WatchedKernel implements Kernel {
+        final DryRunKernel sets = new DryRunKernel(Clock.systemUTC());
+        final Set<String> threads = ConcurrentHashMap.newKeySet();
+        volatile Runnable duringList = () -> {};
+
+        @Override
+        public String name() {
+            return "dry-run";
+        }
+
+        @Override
+        public void setup() {
+            sets.setup();
+        }
+
+        @Override
+        public boolean present() {
+            threads.add(Thread.currentThread().getName());
+            return sets.present();
+        }
+
+        @Override
+        public void replace(Collection<Element> elements) {
+            sets.replace(elements);
+        }
+
+        @Override
+        public void apply(Collection<Element> add, Collection<InetAddress> delete) {
+            threads.add(Thread.currentThread().getName());
+            sets.apply(add, delete);
+        }
+
+        @Override
+        public Map<InetAddress, Duration> list() {
+            threads.add(Thread.currentThread().getName());
+            duringList.run();
+            return sets.list();
+        }
+
+        @Override
+        public void remove() {
+            sets.remove();
+        }
+    }
+
+    @Test
+    void aRepair_runsOnTheWritersThread_andKeepsABlockMadeWhileItLooks() throws Exception {
+        WatchedKernel watched = new WatchedKernel();
+        enforcer = Enforcer.start(
+                watched,
+                new MemoryBlockStore(),
+                TestNet.guard(),
+                new TestNet.FakeDns(),
+                TestNet.SETTINGS,
+                Clock.systemUTC(),
+                new ManualScheduler());
+        assertEquals(EffectResult.done(), enforcer.block(IpLiteral.parse("203.0.113.1"), ORIGIN));
+        Await.until(
+                "the first block is in the kernel",
+                250,
+                20,
+                () -> watched.sets.list().containsKey(IpLiteral.parse("203.0.113.1")));
+        InetAddress late = IpLiteral.parse("203.0.113.9");
+        List<EffectResult> answer = new ArrayList<>();
+        watched.duringList = () -> {
+            watched.duringList = () -> {};
+            Thread blocker = Thread.ofPlatform().start(() -> answer.add(enforcer.block(late, ORIGIN)));
+            try {
+                blocker.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+
+        assertEquals(0, enforcer.reconcile(), "nothing to repair: the block made meanwhile is the writer's next batch");
+        assertEquals(List.of(EffectResult.done()), answer);
+        Await.until(
+                "the block made during the repair is in the kernel",
+                250,
+                20,
+                () -> watched.sets.list().containsKey(late));
+        assertEquals(
+                Set.of(IpLiteral.parse("203.0.113.1"), late),
+                watched.sets.list().keySet());
+        assertEquals(Set.of("riposte-netpolicy"), watched.threads, "every change and look after start");
     }
 }
