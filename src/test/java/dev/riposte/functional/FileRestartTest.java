@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -71,10 +72,14 @@ class FileRestartTest {
     }
 
     private DaemonProcess start() throws Exception {
+        return start(1);
+    }
+
+    private DaemonProcess start(int workers) throws Exception {
         Path config = DaemonProcess.writeConfig(dir, dir.resolve("reactions.d"), db(), file(), """
-                dispatch: {workers: 2}
+                dispatch: {workers: %d}
                 netpolicy: {backend: dry-run}
-                """);
+                """.formatted(workers));
         daemon = DaemonProcess.start(
                 config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM);
         Await.until("following " + file(), 600, 50, () -> {
@@ -115,6 +120,27 @@ class FileRestartTest {
         return "00000000-0000-4000-8000-%012d".formatted(n);
     }
 
+    /**
+     * Every record before that of {@code last}, an event appended now with uuid {@code uuid}, once that one
+     * is in the trail. The daemon runs with one worker here: runs end in the order their events were read,
+     * and the trail keeps that order, so no record of an event read before it (an event read twice after
+     * the restart) can still be on its way.
+     */
+    private List<AuditRecord> recordsThrough(String last, String uuid) throws Exception {
+        append(file(), last);
+        List<AuditRecord> all = new ArrayList<>();
+        Await.until("the run of the last event, " + uuid, 600, 50, () -> {
+            try {
+                all.clear();
+                all.addAll(DaemonProcess.audit(db(), 1));
+                return all.stream().anyMatch(r -> r.eventUuid().equals(uuid));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        return all.stream().filter(r -> !r.eventUuid().equals(uuid)).toList();
+    }
+
     /** Runs per (reaction, event uuid) in the audit trail. */
     private static Map<String, Integer> counts(List<AuditRecord> records) {
         Map<String, Integer> out = new TreeMap<>();
@@ -148,9 +174,7 @@ class FileRestartTest {
         start();
         String sudoers =
                 new dev.riposte.event.EventParser().parse(Samples.line("02"), 0).uuid();
-        DaemonProcess.audit(db(), 6);
-        Thread.sleep(500); // time for a seventh record, which must not come (an event handled twice)
-        List<AuditRecord> all = DaemonProcess.audit(db(), 6);
+        List<AuditRecord> all = recordsThrough(event(uuid(9), "last"), uuid(9));
         Map<String, Integer> expected = new TreeMap<>();
         for (String u : List.of(uuid(1), uuid(2), uuid(3), uuid(4), uuid(5), sudoers)) {
             expected.put("all " + u, 1);
@@ -158,7 +182,7 @@ class FileRestartTest {
         assertEquals(expected, counts(all), daemon.log());
         JsonNode source = daemon.stats().path("sources").path(0);
         assertEquals(2, source.path("rotations").asLong(), source.toString());
-        assertEquals(4, source.path("events").asLong(), "read after the restart: 3, 4, the pretty one and 5");
+        assertEquals(5, source.path("events").asLong(), "read after the restart: 3, 4, the pretty one, 5 and the last");
     }
 
     @NeedsRoot("shell reactions run as another user in their own pid namespace (CAP_SETUID, CAP_SYS_ADMIN)")
@@ -171,7 +195,7 @@ class FileRestartTest {
                 "# @on name=slow\n# @timeout 60s\nsleep 30\n"));
         Files.createDirectories(file().getParent());
         append(file(), "");
-        start();
+        start(2);
         long beforeSlow = Files.size(file()) + event(uuid(1), "fast").getBytes(StandardCharsets.UTF_8).length;
         append(
                 file(),
@@ -183,9 +207,7 @@ class FileRestartTest {
         Files.delete(dir.resolve("reactions.d/slow.sh"));
         reactions(Map.of("slow.js", "// @on name=slow\nfunction process(data) { Info('quick this time'); }\n"));
         start();
-        DaemonProcess.audit(db(), 6);
-        Thread.sleep(500); // time for a seventh record, which must not come (an event handled twice)
-        List<AuditRecord> all = DaemonProcess.audit(db(), 6);
+        List<AuditRecord> all = recordsThrough(event(uuid(9), "last"), uuid(9));
         assertEquals(
                 new TreeMap<>(Map.of(
                         "all " + uuid(1),
@@ -228,11 +250,13 @@ class FileRestartTest {
         for (int n : new int[] {2, 3, 4}) {
             expected.put("all " + parser.parse(at.apply(n).strip(), 0).uuid(), 1);
         }
-        DaemonProcess.audit(db(), 3);
-        Thread.sleep(500);
-        assertEquals(expected, counts(DaemonProcess.audit(db(), 3)), daemon.log());
+        assertEquals(
+                expected,
+                counts(recordsThrough(
+                        at.apply(9), parser.parse(at.apply(9).strip(), 0).uuid())),
+                daemon.log());
         JsonNode source = daemon.stats().path("sources").path(0);
         assertEquals(0, source.path("rejected").asLong(), source.toString());
-        assertEquals(2, source.path("events").asLong(), "read after the restart: 3 (in the backup) and 4");
+        assertEquals(3, source.path("events").asLong(), "read after the restart: 3 (in the backup), 4 and the last");
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.riposte.Main;
 import dev.riposte.dispatch.RunRecord;
+import dev.riposte.testing.Await;
 import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestDaemon;
@@ -15,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -26,12 +27,8 @@ class HotReloadTest {
     Path dir;
 
     /** Waits up to 2 s (the promise) for a condition. */
-    private static void within2s(String what, Supplier<Boolean> condition) throws Exception {
-        long end = System.nanoTime() + 2_000_000_000L;
-        while (!condition.get() && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
-        assertTrue(condition.get(), what + " within 2 s");
+    private static void within2s(String what, BooleanSupplier condition) throws Exception {
+        Await.until(what + " within 2 s", 100, 20, condition);
     }
 
     private static List<String> loaded(TestDaemon d) {
@@ -62,11 +59,16 @@ class HotReloadTest {
             Files.writeString(reactions.resolve("a.js"), "// @on *\nfunction process(data) { Info('a v2'); }\n");
             within2s("a changed file is swapped in", () -> {
                 try {
-                    d.send(List.of(Samples.line("01")
-                            .replace(
-                                    Samples.event("01").uuid(),
-                                    java.util.UUID.randomUUID().toString())));
-                    Thread.sleep(100);
+                    String uuid = java.util.UUID.randomUUID().toString();
+                    d.send(List.of(
+                            Samples.line("01").replace(Samples.event("01").uuid(), uuid)));
+                    Await.until(
+                            "the run of " + uuid,
+                            250,
+                            20,
+                            () -> d.runs().stream()
+                                    .anyMatch(r -> r.event().uuid().equals(uuid)
+                                            && r.reaction().name().equals("a")));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.riposte.effect.files.Tree;
+import dev.riposte.testing.Await;
 import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.Samples;
@@ -65,6 +66,15 @@ class IntakeTest {
                 config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM);
     }
 
+    /** Events the daemon has received, or -1 when its stats cannot be read. */
+    private static long received(DaemonProcess daemon) {
+        try {
+            return daemon.stats().path("events").path("received").asLong();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
     @Test
     void aLastLineWithoutNewline_isRead_whetherThePeerClosesHalfOrWhole() throws Exception {
         try (DaemonProcess daemon = start("")) {
@@ -74,7 +84,7 @@ class IntakeTest {
             try (SocketChannel ch = connect(dir.resolve("e.sock"))) {
                 write(ch, Samples.line("03"));
                 ch.shutdownOutput();
-                Thread.sleep(200);
+                Await.until("the half-closed peer's last line read", 250, 20, () -> received(daemon) == 3);
             }
             // A peer killed mid-stream: what it sent whole, and its unfinished last line, still count.
             Path file = Files.writeString(dir.resolve("partial.json"), Samples.line("04") + "\n" + Samples.line("05"));
@@ -83,7 +93,7 @@ class IntakeTest {
                             "-c",
                             "cat '" + file + "' - | socat -u STDIN UNIX-CONNECT:'" + dir.resolve("e.sock") + "'")
                     .start();
-            Thread.sleep(500);
+            Await.until("the killed peer's whole line read", 250, 20, () -> received(daemon) == 4);
             socat.descendants().forEach(ProcessHandle::destroyForcibly);
             socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             JsonNode stats = daemon.awaitDone(5);
@@ -162,7 +172,17 @@ class IntakeTest {
                     open.add(ch);
                     write(ch, megabyte);
                 }
-                Thread.sleep(1000);
+                Await.until("the lines over the budget dropped", 500, 20, () -> {
+                    try {
+                        return daemon.stats()
+                                        .path("intake")
+                                        .path("lines_dropped_for_memory")
+                                        .asLong()
+                                >= 380;
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
                 JsonNode stats = daemon.stats();
                 long refused =
                         stats.path("intake").path("lines_dropped_for_memory").asLong();
