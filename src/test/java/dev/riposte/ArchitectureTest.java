@@ -50,7 +50,6 @@ class ArchitectureTest {
                         "dev.riposte.prometheus..",
                         "dev.riposte.sandbox..",
                         "dev.riposte.service..",
-                        "dev.riposte.state..",
                         "dev.riposte.stats..")
                 .check(classes);
     }

@@ -7,8 +7,8 @@ import dev.riposte.base.LogLimiter;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunListener;
 import dev.riposte.dispatch.RunRecord;
-import dev.riposte.state.StateStore;
-import dev.riposte.state.StoreException;
+import dev.riposte.effect.state.StateStore;
+import dev.riposte.effect.state.StoreException;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +29,20 @@ import org.slf4j.LoggerFactory;
  * the daemon goes on; the journal's run lines still hold every run. Thread-safe.
  */
 public final class AuditTrail implements RunListener, AutoCloseable {
+    /** The trail: one row per run, found by time, by reaction and by event. */
+    public static final StateStore.Migration SCHEMA = new StateStore.Migration(
+            1,
+            "audit",
+            List.of(
+                    """
+            CREATE TABLE audit (id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, event_uuid TEXT NOT NULL,
+                                event_name TEXT NOT NULL, event_kind TEXT NOT NULL, reaction TEXT NOT NULL,
+                                reaction_hash TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL,
+                                duration_us INTEGER NOT NULL, calls TEXT NOT NULL)""",
+                    "CREATE INDEX audit_time ON audit (time_ms)",
+                    "CREATE INDEX audit_reaction ON audit (reaction, time_ms)",
+                    "CREATE INDEX audit_event ON audit (event_uuid)"));
+
     static final int QUEUE_CAPACITY = 10_000;
     static final int BATCH = 512;
     static final Duration PRUNE_EVERY = Duration.ofMinutes(1);

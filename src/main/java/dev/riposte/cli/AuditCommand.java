@@ -7,8 +7,9 @@ import dev.riposte.audit.AuditRecord;
 import dev.riposte.base.Durations;
 import dev.riposte.base.HelperCall;
 import dev.riposte.config.RiposteConfig;
-import dev.riposte.state.StateStore;
-import dev.riposte.state.StoreException;
+import dev.riposte.daemon.Components;
+import dev.riposte.effect.state.StateStore;
+import dev.riposte.effect.state.StoreException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,7 +76,7 @@ public final class AuditCommand implements Callable<Integer> {
             return 2;
         }
         List<AuditRecord> records;
-        try (StateStore store = StateStore.openReadOnly(loaded.state().path())) {
+        try (StateStore store = StateStore.openReadOnly(loaded.state().path(), Components.SCHEMA)) {
             AuditQuery query = new AuditQuery(reaction, event, from, limit);
             records = store.transaction(query::run);
         } catch (StoreException e) {

@@ -1,5 +1,6 @@
 package dev.riposte.daemon;
 
+import dev.riposte.audit.AuditTrail;
 import dev.riposte.base.EffectResult;
 import dev.riposte.base.Scheduler;
 import dev.riposte.base.TimerScheduler;
@@ -21,10 +22,16 @@ import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.effect.netpolicy.SqliteBlockStore;
 import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.process.LocalProcesses;
+import dev.riposte.effect.state.KeyValues;
+import dev.riposte.effect.state.SqliteKeyValues;
+import dev.riposte.effect.state.StateStore;
+import dev.riposte.effect.state.StoreException;
+import dev.riposte.effect.state.UnavailableKeyValues;
 import dev.riposte.event.FormatChoice;
 import dev.riposte.helpers.RunLimits;
 import dev.riposte.intake.StdinSource;
 import dev.riposte.intake.StreamIntake;
+import dev.riposte.intake.file.FollowedFiles;
 import dev.riposte.match.Code;
 import dev.riposte.match.ReactionLoader;
 import dev.riposte.match.ReactionSet;
@@ -35,11 +42,6 @@ import dev.riposte.sandbox.ShellRunner;
 import dev.riposte.sandbox.TestIsolation;
 import dev.riposte.sandbox.Warmup;
 import dev.riposte.service.IdleTrim;
-import dev.riposte.state.KeyValues;
-import dev.riposte.state.SqliteKeyValues;
-import dev.riposte.state.StateStore;
-import dev.riposte.state.StoreException;
-import dev.riposte.state.UnavailableKeyValues;
 import dev.riposte.stats.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,6 +63,9 @@ import org.slf4j.LoggerFactory;
 public final class Components {
     static final Duration RETENTION_PERIOD = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(Components.class);
+    /** The state store's tables, each step written beside the table's owner. */
+    public static final List<StateStore.Migration> SCHEMA =
+            List.of(SqliteKeyValues.SCHEMA, AuditTrail.SCHEMA, SqliteBlockStore.SCHEMA, FollowedFiles.SCHEMA);
 
     private Components() {}
 
@@ -117,7 +122,7 @@ public final class Components {
         StateStore store = null;
         Enforcer net = null;
         try {
-            store = StateStore.open(work.resolve("state.db"));
+            store = StateStore.open(work.resolve("state.db"), SCHEMA);
             net = NetPolicies.dryRun(config.netpolicy(), scheduler);
             LocalFiles files = new LocalFiles(
                     new RiposteConfig.Evidence(
@@ -186,7 +191,7 @@ public final class Components {
     /** Opens {@code state.path}; when it cannot be, says so once (see {@link Store}). */
     static Store openStore(RiposteConfig config) {
         try {
-            StateStore opened = StateStore.open(config.state().path());
+            StateStore opened = StateStore.open(config.state().path(), SCHEMA);
             return new Store(opened, keyValues(config, opened));
         } catch (StoreException e) {
             LOG.error("state store unavailable, the Data* helpers will fail until it is repaired: {}", e.getMessage());

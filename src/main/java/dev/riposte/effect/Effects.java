@@ -8,8 +8,8 @@ import dev.riposte.effect.netpolicy.DisabledNetPolicy;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.effect.process.DisabledProcesses;
 import dev.riposte.effect.process.Processes;
-import dev.riposte.state.KeyValues;
-import dev.riposte.state.UnavailableKeyValues;
+import dev.riposte.effect.state.KeyValues;
+import dev.riposte.effect.state.UnavailableKeyValues;
 import java.util.Objects;
 
 /** Everything a reaction's helpers can do to the host, each behind its interface. */

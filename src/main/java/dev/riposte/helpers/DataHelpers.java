@@ -1,8 +1,8 @@
 package dev.riposte.helpers;
 
 import dev.riposte.base.EffectResult;
-import dev.riposte.state.KeyValues;
-import dev.riposte.state.SqliteKeyValues;
+import dev.riposte.effect.state.KeyValues;
+import dev.riposte.effect.state.SqliteKeyValues;
 import java.util.List;
 import java.util.Map;
 import org.graalvm.polyglot.proxy.ProxyExecutable;

@@ -2,7 +2,7 @@ package dev.riposte.helpers;
 
 import dev.riposte.base.EffectResult;
 import dev.riposte.base.HelperCall;
-import dev.riposte.state.StoreException;
+import dev.riposte.effect.state.StoreException;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.slf4j.Logger;

@@ -3,12 +3,13 @@ package dev.riposte.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.riposte.base.HelperCall;
+import dev.riposte.daemon.Components;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunRecord;
 import dev.riposte.dispatch.RunResult;
+import dev.riposte.effect.state.StateStore;
 import dev.riposte.match.Reaction;
 import dev.riposte.sandbox.Sandbox;
-import dev.riposte.state.StateStore;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestSandboxes;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class AuditTrailTest {
         try (Sandbox sandbox = TestSandboxes.withoutEffects()) {
             reaction = TestSandboxes.load(sandbox, dir, "r", "// @on *\nfunction process(data) {}");
         }
-        try (StateStore store = StateStore.open(dir.resolve("state.db"))) {
+        try (StateStore store = StateStore.open(dir.resolve("state.db"), Components.SCHEMA)) {
             try (AuditTrail trail = new AuditTrail(store, Duration.ofDays(1), 3, Clock.fixed(NOW, ZoneOffset.UTC))) {
                 trail.onRun(record(reaction, NOW.minus(Duration.ofDays(2)), "01"));
                 for (String sample : List.of("02", "03", "04", "05")) {

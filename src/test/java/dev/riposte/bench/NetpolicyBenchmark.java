@@ -1,6 +1,7 @@
 package dev.riposte.bench;
 
 import dev.riposte.base.EffectResult;
+import dev.riposte.daemon.Components;
 import dev.riposte.effect.netpolicy.Block;
 import dev.riposte.effect.netpolicy.Enforcer;
 import dev.riposte.effect.netpolicy.Guard;
@@ -12,7 +13,7 @@ import dev.riposte.effect.netpolicy.ProcessNftRunner;
 import dev.riposte.effect.netpolicy.SqliteBlockStore;
 import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.os.LibNftables;
-import dev.riposte.state.StateStore;
+import dev.riposte.effect.state.StateStore;
 import dev.riposte.testing.ManualScheduler;
 import dev.riposte.testing.NetNamespace;
 import dev.riposte.testing.TestNet;
@@ -76,7 +77,7 @@ public class NetpolicyBenchmark {
     public void setUp() throws Exception {
         ns = new NetNamespace();
         dir = Files.createTempDirectory("riposte-netpolicy-bench");
-        db = StateStore.open(dir.resolve("state.db"));
+        db = StateStore.open(dir.resolve("state.db"), Components.SCHEMA);
         enforcer = start();
     }
 
@@ -173,7 +174,7 @@ public class NetpolicyBenchmark {
         public void fill() throws Exception {
             ns = new NetNamespace();
             dir = Files.createTempDirectory("riposte-restore-bench");
-            db = StateStore.open(dir.resolve("state.db"));
+            db = StateStore.open(dir.resolve("state.db"), Components.SCHEMA);
             List<Block> blocks = new ArrayList<>();
             Instant now = Instant.now();
             for (int i = 0; i < 10_000; i++) {

@@ -2,14 +2,15 @@ package dev.riposte.helpers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.riposte.daemon.Components;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunResult;
 import dev.riposte.effect.Effects;
+import dev.riposte.effect.state.SqliteKeyValues;
+import dev.riposte.effect.state.StateStore;
+import dev.riposte.effect.state.UnavailableKeyValues;
 import dev.riposte.match.Reaction;
 import dev.riposte.sandbox.Sandbox;
-import dev.riposte.state.SqliteKeyValues;
-import dev.riposte.state.StateStore;
-import dev.riposte.state.UnavailableKeyValues;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestSandboxes;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class DataHelpersTest {
 
     @BeforeEach
     void start() throws Exception {
-        store = StateStore.open(tmp.resolve("state.db"));
+        store = StateStore.open(tmp.resolve("state.db"), Components.SCHEMA);
         kv = new SqliteKeyValues(store, 5);
         sandbox = TestSandboxes.create(Effects.refusing("off in this test").withStore(kv));
     }

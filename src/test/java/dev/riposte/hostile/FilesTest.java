@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.audit.AuditRecord;
-import dev.riposte.state.SqliteKeyValues;
-import dev.riposte.state.StateStore;
+import dev.riposte.daemon.Components;
+import dev.riposte.effect.state.SqliteKeyValues;
+import dev.riposte.effect.state.StateStore;
 import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.Samples;
 import java.io.IOException;
@@ -73,7 +74,7 @@ class FilesTest {
                                             js(socket.toString()))),
                             Long.toString(ProcessHandle.current().pid()),
                             stateReal));
-            try (StateStore store = StateStore.open(dir.resolve("state-link/state.db"))) {
+            try (StateStore store = StateStore.open(dir.resolve("state-link/state.db"), Components.SCHEMA)) {
                 new SqliteKeyValues(store, 10).set("other", "k", "MARKER-OF-ANOTHER-REACTION");
             }
             Path config = DaemonProcess.writeConfig(

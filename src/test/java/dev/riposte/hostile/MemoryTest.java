@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.riposte.audit.AuditRecord;
-import dev.riposte.state.StateStore;
+import dev.riposte.daemon.Components;
+import dev.riposte.effect.state.StateStore;
 import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.Samples;
 import java.nio.file.Files;
@@ -99,7 +100,7 @@ class MemoryTest {
                 reactions.resolve("top-hoisted.js"), "// @on *\nnew ArrayBuffer(2**30);\nfunction process(d) {}\n");
         Files.writeString(reactions.resolve("ok.js"), "// @on *\nfunction process(d) { Info(uuid); }\n");
         Path db = dir.resolve("state.db");
-        try (StateStore store = StateStore.open(db)) {
+        try (StateStore store = StateStore.open(db, Components.SCHEMA)) {
             String value = "v".repeat(64 * 1024 - 8);
             store.transaction(c -> {
                 try (var insert =

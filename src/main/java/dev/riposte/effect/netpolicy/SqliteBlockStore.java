@@ -1,8 +1,8 @@
 package dev.riposte.effect.netpolicy;
 
 import dev.riposte.base.IpLiteral;
-import dev.riposte.state.StateStore;
-import dev.riposte.state.StoreException;
+import dev.riposte.effect.state.StateStore;
+import dev.riposte.effect.state.StoreException;
 import java.net.InetAddress;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +12,13 @@ import java.util.List;
 
 /** Blocks and followed domains in the state store's {@code blocks} and {@code domains} tables. Thread-safe. */
 public final class SqliteBlockStore implements BlockStore {
+    /** The blocks and the followed domains, one row each. */
+    public static final StateStore.Migration SCHEMA = new StateStore.Migration(2, "blocks", List.of("""
+            CREATE TABLE blocks (address TEXT PRIMARY KEY, reaction TEXT NOT NULL, event_uuid TEXT NOT NULL,
+                                 reason TEXT NOT NULL, created_ms INTEGER NOT NULL, expires_ms INTEGER)""", """
+            CREATE TABLE domains (domain TEXT PRIMARY KEY, reaction TEXT NOT NULL, event_uuid TEXT NOT NULL,
+                                  reason TEXT NOT NULL, created_ms INTEGER NOT NULL)"""));
+
     private final StateStore store;
 
     public SqliteBlockStore(StateStore store) {

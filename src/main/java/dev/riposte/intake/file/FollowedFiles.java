@@ -3,9 +3,9 @@ package dev.riposte.intake.file;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.dispatch.Dispatcher;
 import dev.riposte.effect.os.LibC;
+import dev.riposte.effect.state.StateStore;
 import dev.riposte.intake.SourceStatus;
 import dev.riposte.intake.StreamIntake;
-import dev.riposte.state.StateStore;
 import dev.riposte.stats.Metrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FollowedFiles implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FollowedFiles.class);
+    /** The table the files' positions are kept in ({@link SqlitePositions}). */
+    public static final StateStore.Migration SCHEMA = SqlitePositions.SCHEMA;
+
     private final RiposteConfig.Intake config;
     private final Positions positions;
     private final PositionSaver saver;

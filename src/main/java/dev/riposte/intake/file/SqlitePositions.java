@@ -1,7 +1,7 @@
 package dev.riposte.intake.file;
 
-import dev.riposte.state.StateStore;
-import dev.riposte.state.StoreException;
+import dev.riposte.effect.state.StateStore;
+import dev.riposte.effect.state.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -12,6 +12,14 @@ import java.util.List;
  * ({@code handled_past} holds the offsets as decimal numbers separated by commas). Thread-safe.
  */
 final class SqlitePositions implements Positions {
+    /** Each followed file's handled position, one row per file of a source. */
+    static final StateStore.Migration SCHEMA = new StateStore.Migration(3, "intake_positions", List.of("""
+            CREATE TABLE intake_positions (source TEXT NOT NULL, seq INTEGER NOT NULL, device INTEGER NOT NULL,
+                                           inode INTEGER NOT NULL, offset INTEGER NOT NULL,
+                                           head_length INTEGER NOT NULL, head_crc INTEGER NOT NULL,
+                                           handled_past TEXT NOT NULL,
+                                           PRIMARY KEY (source, seq)) WITHOUT ROWID"""));
+
     private final StateStore store;
 
     SqlitePositions(StateStore store) {

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.base.EffectResult;
 import dev.riposte.base.IpLiteral;
-import dev.riposte.state.StateStore;
+import dev.riposte.daemon.Components;
+import dev.riposte.effect.state.StateStore;
 import dev.riposte.testing.Await;
 import dev.riposte.testing.ManualScheduler;
 import dev.riposte.testing.NeedsRoot;
@@ -56,7 +57,7 @@ class EnforcerNftTest {
             Thread.sleep(50);
         }
         nft = runner(ns);
-        db = StateStore.open(dir.resolve("state.db"));
+        db = StateStore.open(dir.resolve("state.db"), Components.SCHEMA);
     }
 
     /** How the enforcer reaches nftables in {@code ns}: here the {@code nft} process (the library: the subclass). */

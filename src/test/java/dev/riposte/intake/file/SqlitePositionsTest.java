@@ -2,7 +2,8 @@ package dev.riposte.intake.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.riposte.state.StateStore;
+import dev.riposte.daemon.Components;
+import dev.riposte.effect.state.StateStore;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,13 +18,13 @@ class SqlitePositionsTest {
     void marksRoundTrip_perSource_oldestFileFirst() throws Exception {
         Mark old = new Mark(2049, 11, 4096, 256, 0xfedcba98L, List.of(5000L, 5100L));
         Mark current = new Mark(2049, 12, 0, 0, 0, List.of());
-        try (StateStore store = StateStore.open(dir.resolve("state.db"))) {
+        try (StateStore store = StateStore.open(dir.resolve("state.db"), Components.SCHEMA)) {
             SqlitePositions p = new SqlitePositions(store);
             assertEquals(List.of(), p.load("/var/log/jibril.out"));
             assertEquals(true, p.save("/var/log/jibril.out", List.of(old, current)));
             assertEquals(true, p.save("/var/log/other", List.of(Segments.WAITING)));
         }
-        try (StateStore store = StateStore.open(dir.resolve("state.db"))) {
+        try (StateStore store = StateStore.open(dir.resolve("state.db"), Components.SCHEMA)) {
             SqlitePositions p = new SqlitePositions(store);
             assertEquals(List.of(old, current), p.load("/var/log/jibril.out"));
             assertEquals(List.of(Segments.WAITING), p.load("/var/log/other"));

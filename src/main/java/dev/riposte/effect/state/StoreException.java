@@ -1,4 +1,4 @@
-package dev.riposte.state;
+package dev.riposte.effect.state;
 
 /** A store operation that failed or was refused; the message is one readable sentence. */
 public final class StoreException extends Exception {

@@ -1,4 +1,4 @@
-package dev.riposte.state;
+package dev.riposte.effect.state;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,10 +1,11 @@
-package dev.riposte.state;
+package dev.riposte.effect.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.riposte.daemon.Components;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +24,7 @@ class SqliteKeyValuesTest {
 
     @BeforeEach
     void open() throws Exception {
-        store = StateStore.open(dir.resolve("state.db"));
+        store = StateStore.open(dir.resolve("state.db"), Components.SCHEMA);
         kv = new SqliteKeyValues(store, 3);
     }
 

@@ -1,9 +1,11 @@
-package dev.riposte.state;
+package dev.riposte.effect.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.riposte.daemon.Components;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,19 +24,32 @@ class StateStoreTest {
     @Test
     void newStore_isCreatedPrivate_inWalMode_atTheCurrentSchemaVersion() throws Exception {
         Path db = dir.resolve("sub/state.db");
-        try (StateStore store = StateStore.open(db)) {
+        try (StateStore store = StateStore.open(db, Components.SCHEMA)) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db)));
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db.getParent())));
             assertEquals("wal", pragma(store, "journal_mode"));
-            assertEquals(String.valueOf(StateStore.schemaVersion()), pragma(store, "user_version"));
-            assertEquals(3, StateStore.schemaVersion());
+            assertEquals(String.valueOf(store.schemaVersion()), pragma(store, "user_version"));
+            assertEquals(3, store.schemaVersion());
         }
+    }
+
+    @Test
+    void aSchemaWithAStepMissing_isRefusedBeforeTheFileIsTouched() {
+        Path db = dir.resolve("state.db");
+        List<StateStore.Migration> gap = List.of(
+                new StateStore.Migration(1, "a", List.of("CREATE TABLE a (x)")),
+                new StateStore.Migration(3, "c", List.of("CREATE TABLE c (x)")));
+        assertEquals(
+                "the schema has no step for version 2 of 3",
+                assertThrows(IllegalArgumentException.class, () -> StateStore.open(db, gap))
+                        .getMessage());
+        assertFalse(Files.exists(db));
     }
 
     @Test
     void aFailedTransaction_isCounted_andRolledBack() throws Exception {
         Path db = dir.resolve("state.db");
-        try (StateStore store = StateStore.open(db)) {
+        try (StateStore store = StateStore.open(db, Components.SCHEMA)) {
             assertEquals(0, store.errors());
             org.junit.jupiter.api.Assertions.assertThrows(
                     StoreException.class,
@@ -46,10 +61,10 @@ class StateStoreTest {
     @Test
     void values_surviveClosingAndReopening() throws Exception {
         Path db = dir.resolve("state.db");
-        try (StateStore store = StateStore.open(db)) {
+        try (StateStore store = StateStore.open(db, Components.SCHEMA)) {
             new SqliteKeyValues(store, 10).set("r", "k", "v");
         }
-        try (StateStore store = StateStore.open(db)) {
+        try (StateStore store = StateStore.open(db, Components.SCHEMA)) {
             assertEquals(Optional.of("v"), new SqliteKeyValues(store, 10).get("r", "k"));
         }
     }
@@ -57,7 +72,7 @@ class StateStoreTest {
     @Test
     void aStoreFromANewerRiposte_isRefused() throws Exception {
         Path db = dir.resolve("state.db");
-        try (StateStore store = StateStore.open(db)) {
+        try (StateStore store = StateStore.open(db, Components.SCHEMA)) {
             store.transaction(c -> {
                 try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA user_version = 99");
@@ -65,7 +80,7 @@ class StateStoreTest {
                 return null;
             });
         }
-        StoreException e = assertThrows(StoreException.class, () -> StateStore.open(db));
+        StoreException e = assertThrows(StoreException.class, () -> StateStore.open(db, Components.SCHEMA));
         assertEquals("state store " + db + " has schema version 99, newer than this riposte knows (3)", e.getMessage());
     }
 
@@ -83,7 +98,7 @@ class StateStoreTest {
             s.execute("INSERT INTO kv VALUES ('r', 'k', 'kept')");
             s.execute("PRAGMA user_version = 1");
         }
-        try (StateStore store = StateStore.open(db)) {
+        try (StateStore store = StateStore.open(db, Components.SCHEMA)) {
             assertEquals("3", pragma(store, "user_version"));
             assertEquals(Optional.of("kept"), new SqliteKeyValues(store, 10).get("r", "k"));
             assertEquals("0 0", store.transaction(c -> {
@@ -101,7 +116,7 @@ class StateStoreTest {
         Path db = dir.resolve("state.db");
         Files.write(db, new byte[4096]);
         Files.writeString(db, "this is not a database, just text that fills the header of the file ......");
-        StoreException e = assertThrows(StoreException.class, () -> StateStore.open(db));
+        StoreException e = assertThrows(StoreException.class, () -> StateStore.open(db, Components.SCHEMA));
         assertTrue(e.getMessage().startsWith("cannot open the state store " + db + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("not a database"), e.getMessage());
     }
@@ -111,12 +126,13 @@ class StateStoreTest {
         Path db = Files.createDirectory(dir.resolve("state.db"));
         assertEquals(
                 "state store " + db + " is not a regular file",
-                assertThrows(StoreException.class, () -> StateStore.open(db)).getMessage());
+                assertThrows(StoreException.class, () -> StateStore.open(db, Components.SCHEMA))
+                        .getMessage());
     }
 
     @Test
     void aFailedUnitOfWork_isRolledBack() throws Exception {
-        try (StateStore store = StateStore.open(dir.resolve("state.db"))) {
+        try (StateStore store = StateStore.open(dir.resolve("state.db"), Components.SCHEMA)) {
             SqliteKeyValues kv = new SqliteKeyValues(store, 10);
             assertThrows(
                     StoreException.class,

@@ -1,4 +1,4 @@
-package dev.riposte.state;
+package dev.riposte.effect.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +17,11 @@ import java.util.Optional;
  * helpers that return every key or value at once are bounded too (refused, never cut). Thread-safe.
  */
 public final class SqliteKeyValues implements KeyValues {
+    /** The table, one row per key of a reaction's namespace. */
+    public static final StateStore.Migration SCHEMA = new StateStore.Migration(1, "kv", List.of("""
+            CREATE TABLE kv (namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                             PRIMARY KEY (namespace, key)) WITHOUT ROWID"""));
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The default of {@code state.max_result_bytes}. */

@@ -1,4 +1,4 @@
-package dev.riposte.state;
+package dev.riposte.effect.state;
 
 import dev.riposte.base.LogLimiter;
 import java.io.IOException;
@@ -20,55 +20,64 @@ import org.sqlite.SQLiteConfig;
 /**
  * The SQLite database at {@code state.path}: one connection in WAL mode, used under a lock so that
  * every unit of work is one transaction and no two ever interleave. The schema is versioned with
- * {@code PRAGMA user_version} and migrated forward when the store is opened. Commits survive the
+ * {@code PRAGMA user_version} and migrated forward when the store is opened; each table's steps
+ * ({@link Migration}) are written beside the class that owns the table, and the composition root
+ * gathers them. Commits survive the
  * process being killed (WAL, {@code synchronous=NORMAL}); a power cut may lose the last ones. Thread-safe.
  */
 public final class StateStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
-    /** Migration N (counting from 1) takes the schema from version N-1 to N. Never edit one that shipped. */
-    private static final List<List<String>> MIGRATIONS = List.of(
-            List.of(
-                    """
-            CREATE TABLE kv (namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
-                             PRIMARY KEY (namespace, key)) WITHOUT ROWID""",
-                    """
-            CREATE TABLE audit (id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, event_uuid TEXT NOT NULL,
-                                event_name TEXT NOT NULL, event_kind TEXT NOT NULL, reaction TEXT NOT NULL,
-                                reaction_hash TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL,
-                                duration_us INTEGER NOT NULL, calls TEXT NOT NULL)""",
-                    "CREATE INDEX audit_time ON audit (time_ms)",
-                    "CREATE INDEX audit_reaction ON audit (reaction, time_ms)",
-                    "CREATE INDEX audit_event ON audit (event_uuid)"),
-            List.of("""
-            CREATE TABLE blocks (address TEXT PRIMARY KEY, reaction TEXT NOT NULL, event_uuid TEXT NOT NULL,
-                                 reason TEXT NOT NULL, created_ms INTEGER NOT NULL, expires_ms INTEGER)""", """
-            CREATE TABLE domains (domain TEXT PRIMARY KEY, reaction TEXT NOT NULL, event_uuid TEXT NOT NULL,
-                                  reason TEXT NOT NULL, created_ms INTEGER NOT NULL)"""),
-            List.of("""
-            CREATE TABLE intake_positions (source TEXT NOT NULL, seq INTEGER NOT NULL, device INTEGER NOT NULL,
-                                           inode INTEGER NOT NULL, offset INTEGER NOT NULL,
-                                           head_length INTEGER NOT NULL, head_crc INTEGER NOT NULL,
-                                           handled_past TEXT NOT NULL,
-                                           PRIMARY KEY (source, seq)) WITHOUT ROWID"""));
+    /**
+     * One step of the schema, written beside the table's owner: the statements that bring the tables of
+     * {@code owner} to what the store's schema version {@code version} has. Steps are applied in version
+     * order (those of one version in the order given), each version in one transaction. Never edit one
+     * that shipped: add a step with the next version.
+     */
+    public record Migration(int version, String owner, List<String> statements) {
+        public Migration {
+            if (version < 1) {
+                throw new IllegalArgumentException("schema versions count from 1: " + version);
+            }
+            statements = List.copyOf(statements);
+        }
+    }
 
     private final Path path;
     private final Connection connection;
+    private final int version;
     private final ReentrantLock lock = new ReentrantLock();
     /** A full disk fails every write: the log says so once a second, not once a write. */
     private final LogLimiter failureLog = new LogLimiter(1, System::nanoTime);
 
-    private StateStore(Path path, Connection connection) {
+    private StateStore(Path path, Connection connection, int version) {
         this.path = path;
         this.connection = connection;
+        this.version = version;
     }
 
-    /** The schema version this build writes. */
-    public static int schemaVersion() {
-        return MIGRATIONS.size();
+    /** The schema version this store has (that of {@code schema}). */
+    public int schemaVersion() {
+        return version;
     }
 
-    /** Opens (creating it, mode 0600 in a 0700 directory, if missing) and migrates the store. */
-    public static StateStore open(Path path) throws StoreException {
+    /** The version {@code schema} reaches; refuses a schema with a version missing between 1 and it. */
+    static int versionOf(List<Migration> schema) {
+        int top = schema.stream().mapToInt(Migration::version).max().orElse(0);
+        for (int v = 1; v <= top; v++) {
+            int step = v;
+            if (schema.stream().noneMatch(m -> m.version() == step)) {
+                throw new IllegalArgumentException("the schema has no step for version " + v + " of " + top);
+            }
+        }
+        return top;
+    }
+
+    /**
+     * Opens (creating it, mode 0600 in a 0700 directory, if missing) and migrates the store to
+     * {@code schema}: every table's steps, each given by its owner.
+     */
+    public static StateStore open(Path path, List<Migration> schema) throws StoreException {
+        int top = versionOf(schema);
         Path file = path.toAbsolutePath();
         try {
             Path dir = file.getParent();
@@ -85,7 +94,7 @@ public final class StateStore implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("cannot create the state store " + file + ": " + e.getMessage(), e);
         }
-        return connect(file, () -> DriverManager.getConnection("jdbc:sqlite:" + file), c -> {
+        return connect(file, top, () -> DriverManager.getConnection("jdbc:sqlite:" + file), c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA busy_timeout = 5000");
                 s.execute("PRAGMA journal_mode = WAL");
@@ -97,15 +106,16 @@ public final class StateStore implements AutoCloseable {
                     }
                 }
             }
-            migrate(c, file);
+            migrate(c, file, schema, top);
         });
     }
 
     /**
      * Opens an existing store for reading only (the CLI): nothing is created or migrated, and a store
-     * whose schema this build does not know is refused.
+     * whose schema is not {@code schema}'s version is refused.
      */
-    public static StateStore openReadOnly(Path path) throws StoreException {
+    public static StateStore openReadOnly(Path path, List<Migration> schema) throws StoreException {
+        int top = versionOf(schema);
         Path file = path.toAbsolutePath();
         if (!Files.isRegularFile(file)) {
             throw new StoreException("there is no state store at " + file + " (state.path)");
@@ -113,15 +123,15 @@ public final class StateStore implements AutoCloseable {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setBusyTimeout(5000);
-        return connect(file, () -> config.createConnection("jdbc:sqlite:" + file), c -> {
+        return connect(file, top, () -> config.createConnection("jdbc:sqlite:" + file), c -> {
             int version;
             try (Statement s = c.createStatement();
                     ResultSet r = s.executeQuery("PRAGMA user_version")) {
                 version = r.getInt(1);
             }
-            if (version != MIGRATIONS.size()) {
+            if (version != top) {
                 throw new StoreException("state store " + file + " has schema version " + version
-                        + "; this riposte reads " + MIGRATIONS.size() + " (start the daemon once to migrate it)");
+                        + "; this riposte reads " + top + " (start the daemon once to migrate it)");
             }
         });
     }
@@ -135,12 +145,13 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** Opens a connection and prepares it; on any failure the connection is closed and the reason given. */
-    private static StateStore connect(Path file, Connector connector, Preparation preparation) throws StoreException {
+    private static StateStore connect(Path file, int version, Connector connector, Preparation preparation)
+            throws StoreException {
         Connection c = null;
         try {
             c = connector.connect();
             preparation.prepare(c);
-            return new StateStore(file, c);
+            return new StateStore(file, c, version);
         } catch (SQLException e) {
             closeQuietly(c);
             throw new StoreException("cannot open the state store " + file + ": " + e.getMessage(), e);
@@ -150,27 +161,32 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-    private static void migrate(Connection c, Path file) throws SQLException, StoreException {
+    private static void migrate(Connection c, Path file, List<Migration> schema, int top)
+            throws SQLException, StoreException {
         int version;
         try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("PRAGMA user_version")) {
             version = r.getInt(1);
         }
-        if (version > MIGRATIONS.size()) {
+        if (version > top) {
             throw new StoreException("state store " + file + " has schema version " + version
-                    + ", newer than this riposte knows (" + MIGRATIONS.size() + ")");
+                    + ", newer than this riposte knows (" + top + ")");
         }
         c.setAutoCommit(false);
         try {
-            for (int v = version; v < MIGRATIONS.size(); v++) {
+            for (int v = version + 1; v <= top; v++) {
                 try (Statement s = c.createStatement()) {
-                    for (String sql : MIGRATIONS.get(v)) {
-                        s.execute(sql);
+                    for (Migration m : schema) {
+                        if (m.version() == v) {
+                            for (String sql : m.statements()) {
+                                s.execute(sql);
+                            }
+                        }
                     }
-                    s.execute("PRAGMA user_version = " + (v + 1));
+                    s.execute("PRAGMA user_version = " + v);
                 }
                 c.commit();
-                LOG.info("state store {} migrated to schema version {}", file, v + 1);
+                LOG.info("state store {} migrated to schema version {}", file, v);
             }
         } catch (SQLException e) {
             c.rollback();
