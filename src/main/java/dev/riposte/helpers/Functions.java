@@ -2,7 +2,6 @@ package dev.riposte.helpers;
 
 import dev.riposte.base.EffectResult;
 import dev.riposte.base.HelperCall;
-import dev.riposte.effect.state.StoreException;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.slf4j.Logger;
@@ -19,7 +18,7 @@ final class Functions {
     /** The work of a helper; failures are thrown as one of the checked exceptions with a readable message. */
     @FunctionalInterface
     interface Body<T> {
-        T call(Value[] args) throws ArgumentException, StoreException, Failure;
+        T call(Value[] args) throws ArgumentException, Failure;
     }
 
     /** A failure of a value helper, with its reason. */
@@ -77,7 +76,7 @@ final class Functions {
             EffectResult r;
             try {
                 r = body.call(args);
-            } catch (ArgumentException | StoreException | Failure e) {
+            } catch (ArgumentException | Failure e) {
                 r = EffectResult.failed(e.getMessage());
             } catch (RuntimeException e) {
                 r = EffectResult.failed(internal(name, e));
@@ -99,7 +98,7 @@ final class Functions {
             String errno = "";
             try {
                 result = body.call(args);
-            } catch (ArgumentException | StoreException | Failure e) {
+            } catch (ArgumentException | Failure e) {
                 result = onFailure;
                 errno = name + ": " + e.getMessage();
             } catch (RuntimeException e) {

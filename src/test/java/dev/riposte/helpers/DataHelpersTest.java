@@ -2,6 +2,7 @@ package dev.riposte.helpers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.riposte.base.EffectResult;
 import dev.riposte.daemon.Components;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunResult;
@@ -16,7 +17,6 @@ import dev.riposte.testing.TestSandboxes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -157,7 +157,7 @@ class DataHelpersTest {
         run("writer", "DataSet('secret', 'w');");
         RunResult other = run("reader", "DataGet('secret');");
         assertEquals("DataGet(\"secret\")=\"\"", other.calls().getFirst().toString());
-        assertEquals(Optional.of("w"), kv.get("writer", "secret"));
+        assertEquals(EffectResult.done("w"), kv.get("writer", "secret"));
     }
 
     @Test
@@ -179,7 +179,7 @@ class DataHelpersTest {
         } finally {
             pool.shutdown();
         }
-        assertEquals(Optional.of("8000"), kv.get("counter", "hits"));
+        assertEquals(EffectResult.done("8000"), kv.get("counter", "hits"));
     }
 
     @Test

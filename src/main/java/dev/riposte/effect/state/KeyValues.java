@@ -1,13 +1,13 @@
 package dev.riposte.effect.state;
 
-import java.util.List;
-import java.util.Optional;
+import dev.riposte.base.EffectResult;
 
 /**
  * The reactions' persistent string store: one namespace per reaction name. A list (DataPush/DataPop)
- * is stored under its key as a JSON array of strings. Every method either completes as one
- * transaction or throws a StoreException whose message says what was wrong. Implementations are
- * thread-safe.
+ * is stored under its key as a JSON array of strings. Like every effect it answers with an
+ * {@link EffectResult} and never throws: each call is one transaction, and a refusal or a failure of
+ * the store comes back as {@code failed} with a sentence saying what was wrong. What a read finds is the
+ * result's value, as text. Implementations are thread-safe.
  */
 public interface KeyValues {
     /** Longest key, in UTF-8 bytes. */
@@ -15,34 +15,38 @@ public interface KeyValues {
     /** Longest value (a list counts as its JSON text), in UTF-8 bytes. */
     int MAX_VALUE_BYTES = 64 * 1024;
 
-    void set(String namespace, String key, String value) throws StoreException;
+    EffectResult set(String namespace, String key, String value);
 
-    Optional<String> get(String namespace, String key) throws StoreException;
+    /** The value under {@code key}; failed when there is none. */
+    EffectResult get(String namespace, String key);
 
-    /** True if the key existed. */
-    boolean delete(String namespace, String key) throws StoreException;
+    /** Done if the key existed, unchanged if not. */
+    EffectResult delete(String namespace, String key);
 
     /** Appends to the list under {@code key}, creating it. */
-    void push(String namespace, String key, String value) throws StoreException;
+    EffectResult push(String namespace, String key, String value);
 
-    /** Removes and returns the last element of the list under {@code key}; the key goes when the list is empty. */
-    Optional<String> pop(String namespace, String key) throws StoreException;
+    /** The last element of the list under {@code key}, removed (the key goes when the list is empty); failed when empty. */
+    EffectResult pop(String namespace, String key);
 
-    /** The keys, in key order. */
-    List<String> keys(String namespace) throws StoreException;
+    /** The keys, in key order, as a JSON array. */
+    EffectResult keys(String namespace);
 
-    /** The values, in key order. */
-    List<String> values(String namespace) throws StoreException;
+    /** The values, in key order, as a JSON array. */
+    EffectResult values(String namespace);
 
-    /** Removes every key; returns how many there were. */
-    int clear(String namespace) throws StoreException;
+    /** Removes every key: done if there were any, unchanged if not. */
+    EffectResult clear(String namespace);
 
-    int size(String namespace) throws StoreException;
+    /** How many keys there are, as a decimal number. */
+    EffectResult size(String namespace);
 
-    boolean hasKey(String namespace, String key) throws StoreException;
+    /** {@code true} or {@code false}. */
+    EffectResult hasKey(String namespace, String key);
 
-    boolean hasValue(String namespace, String value) throws StoreException;
+    /** {@code true} or {@code false}. */
+    EffectResult hasValue(String namespace, String value);
 
-    /** Adds {@code delta} to the integer under {@code key} (absent counts as 0) atomically; returns the sum. */
-    long increment(String namespace, String key, long delta) throws StoreException;
+    /** Adds {@code delta} to the integer under {@code key} (absent counts as 0) atomically; the sum, as a decimal number. */
+    EffectResult increment(String namespace, String key, long delta);
 }

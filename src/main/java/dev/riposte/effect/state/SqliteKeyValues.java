@@ -3,6 +3,7 @@ package dev.riposte.effect.state;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.riposte.base.EffectResult;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,67 +43,99 @@ public final class SqliteKeyValues implements KeyValues {
         this(store, maxKeysPerNamespace, DEFAULT_MAX_RESULT_BYTES);
     }
 
+    /** The work of one call; a refusal or a failure of the store is thrown with its sentence. */
+    @FunctionalInterface
+    private interface Call {
+        EffectResult run() throws StoreException;
+    }
+
+    /** {@code call}'s answer, or its failure as an answer. */
+    private static EffectResult answer(Call call) {
+        try {
+            return call.run();
+        } catch (StoreException e) {
+            return EffectResult.failed(e.getMessage());
+        }
+    }
+
     @Override
-    public void set(String namespace, String key, String value) throws StoreException {
-        checkKey(key);
-        checkValue(value);
-        store.transaction(c -> {
-            write(c, namespace, key, value);
-            return null;
+    public EffectResult set(String namespace, String key, String value) {
+        return answer(() -> {
+            checkKey(key);
+            checkValue(value);
+            store.transaction(c -> {
+                write(c, namespace, key, value);
+                return null;
+            });
+            return EffectResult.done();
         });
     }
 
     @Override
-    public Optional<String> get(String namespace, String key) throws StoreException {
-        checkKey(key);
-        return store.transaction(c -> read(c, namespace, key));
-    }
-
-    @Override
-    public boolean delete(String namespace, String key) throws StoreException {
-        checkKey(key);
-        return store.transaction(c -> update(c, "DELETE FROM kv WHERE namespace = ? AND key = ?", namespace, key) > 0);
-    }
-
-    @Override
-    public void push(String namespace, String key, String value) throws StoreException {
-        checkKey(key);
-        store.transaction(c -> {
-            List<String> list = list(key, read(c, namespace, key));
-            list.add(value);
-            String text = toJson(list);
-            checkValue(text);
-            write(c, namespace, key, text);
-            return null;
+    public EffectResult get(String namespace, String key) {
+        return answer(() -> {
+            checkKey(key);
+            Optional<String> value = store.transaction(c -> read(c, namespace, key));
+            return value.map(EffectResult::done).orElseGet(() -> EffectResult.failed("no key \"" + key + "\""));
         });
     }
 
     @Override
-    public Optional<String> pop(String namespace, String key) throws StoreException {
-        checkKey(key);
-        return store.transaction(c -> {
-            List<String> list = list(key, read(c, namespace, key));
-            if (list.isEmpty()) {
-                return Optional.empty();
-            }
-            String last = list.removeLast();
-            if (list.isEmpty()) {
-                update(c, "DELETE FROM kv WHERE namespace = ? AND key = ?", namespace, key);
-            } else {
-                write(c, namespace, key, toJson(list));
-            }
-            return Optional.of(last);
+    public EffectResult delete(String namespace, String key) {
+        return answer(() -> {
+            checkKey(key);
+            int deleted =
+                    store.transaction(c -> update(c, "DELETE FROM kv WHERE namespace = ? AND key = ?", namespace, key));
+            return deleted > 0 ? EffectResult.done() : EffectResult.unchanged();
         });
     }
 
     @Override
-    public List<String> keys(String namespace) throws StoreException {
-        return column(namespace, "key");
+    public EffectResult push(String namespace, String key, String value) {
+        return answer(() -> {
+            checkKey(key);
+            store.transaction(c -> {
+                List<String> list = list(key, read(c, namespace, key));
+                list.add(value);
+                String text = toJson(list);
+                checkValue(text);
+                write(c, namespace, key, text);
+                return null;
+            });
+            return EffectResult.done();
+        });
     }
 
     @Override
-    public List<String> values(String namespace) throws StoreException {
-        return column(namespace, "value");
+    public EffectResult pop(String namespace, String key) {
+        return answer(() -> {
+            checkKey(key);
+            Optional<String> popped = store.transaction(c -> {
+                List<String> list = list(key, read(c, namespace, key));
+                if (list.isEmpty()) {
+                    return Optional.<String>empty();
+                }
+                String last = list.removeLast();
+                if (list.isEmpty()) {
+                    update(c, "DELETE FROM kv WHERE namespace = ? AND key = ?", namespace, key);
+                } else {
+                    write(c, namespace, key, toJson(list));
+                }
+                return Optional.of(last);
+            });
+            return popped.map(EffectResult::done)
+                    .orElseGet(() -> EffectResult.failed("the list \"" + key + "\" is empty"));
+        });
+    }
+
+    @Override
+    public EffectResult keys(String namespace) {
+        return answer(() -> EffectResult.done(toJson(column(namespace, "key"))));
+    }
+
+    @Override
+    public EffectResult values(String namespace) {
+        return answer(() -> EffectResult.done(toJson(column(namespace, "value"))));
     }
 
     /**
@@ -138,24 +171,29 @@ public final class SqliteKeyValues implements KeyValues {
     }
 
     @Override
-    public int clear(String namespace) throws StoreException {
-        return store.transaction(c -> update(c, "DELETE FROM kv WHERE namespace = ?", namespace));
+    public EffectResult clear(String namespace) {
+        return answer(() -> store.transaction(c -> update(c, "DELETE FROM kv WHERE namespace = ?", namespace)) > 0
+                ? EffectResult.done()
+                : EffectResult.unchanged());
     }
 
     @Override
-    public int size(String namespace) throws StoreException {
-        return store.transaction(c -> count(c, namespace));
+    public EffectResult size(String namespace) {
+        return answer(() -> EffectResult.done(Integer.toString(store.transaction(c -> count(c, namespace)))));
     }
 
     @Override
-    public boolean hasKey(String namespace, String key) throws StoreException {
-        checkKey(key);
-        return get(namespace, key).isPresent();
+    public EffectResult hasKey(String namespace, String key) {
+        return answer(() -> {
+            checkKey(key);
+            return EffectResult.done(Boolean.toString(
+                    store.transaction(c -> read(c, namespace, key)).isPresent()));
+        });
     }
 
     @Override
-    public boolean hasValue(String namespace, String value) throws StoreException {
-        return store.transaction(c -> {
+    public EffectResult hasValue(String namespace, String value) {
+        return answer(() -> EffectResult.done(Boolean.toString(store.transaction(c -> {
             try (PreparedStatement s =
                     c.prepareStatement("SELECT 1 FROM kv WHERE namespace = ? AND value = ? LIMIT 1")) {
                 s.setString(1, namespace);
@@ -164,29 +202,32 @@ public final class SqliteKeyValues implements KeyValues {
                     return r.next();
                 }
             }
-        });
+        }))));
     }
 
     @Override
-    public long increment(String namespace, String key, long delta) throws StoreException {
-        checkKey(key);
-        return store.transaction(c -> {
-            Optional<String> current = read(c, namespace, key);
-            long value;
-            try {
-                value = current.isEmpty() ? 0 : Long.parseLong(current.get());
-            } catch (NumberFormatException e) {
-                throw new StoreException(
-                        "key \"" + key + "\" holds \"" + shorten(current.get()) + "\", not an integer");
-            }
-            long sum;
-            try {
-                sum = Math.addExact(value, delta);
-            } catch (ArithmeticException e) {
-                throw new StoreException("key \"" + key + "\" would overflow a 64-bit integer");
-            }
-            write(c, namespace, key, Long.toString(sum));
-            return sum;
+    public EffectResult increment(String namespace, String key, long delta) {
+        return answer(() -> {
+            checkKey(key);
+            long sum = store.transaction(c -> {
+                Optional<String> current = read(c, namespace, key);
+                long value;
+                try {
+                    value = current.isEmpty() ? 0 : Long.parseLong(current.get());
+                } catch (NumberFormatException e) {
+                    throw new StoreException(
+                            "key \"" + key + "\" holds \"" + shorten(current.get()) + "\", not an integer");
+                }
+                long total;
+                try {
+                    total = Math.addExact(value, delta);
+                } catch (ArithmeticException e) {
+                    throw new StoreException("key \"" + key + "\" would overflow a 64-bit integer");
+                }
+                write(c, namespace, key, Long.toString(total));
+                return total;
+            });
+            return EffectResult.done(Long.toString(sum));
         });
     }
 
@@ -254,7 +295,7 @@ public final class SqliteKeyValues implements KeyValues {
     }
 
     /** A list of strings as a JSON array. */
-    public static String toJson(List<String> list) {
+    private static String toJson(List<String> list) {
         try {
             return JSON.writeValueAsString(list);
         } catch (JsonProcessingException e) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.riposte.base.EffectResult;
 import dev.riposte.daemon.Components;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,7 +65,7 @@ class StateStoreTest {
             new SqliteKeyValues(store, 10).set("r", "k", "v");
         }
         try (StateStore store = StateStore.open(db, Components.SCHEMA)) {
-            assertEquals(Optional.of("v"), new SqliteKeyValues(store, 10).get("r", "k"));
+            assertEquals(EffectResult.done("v"), new SqliteKeyValues(store, 10).get("r", "k"));
         }
     }
 
@@ -100,7 +100,7 @@ class StateStoreTest {
         }
         try (StateStore store = StateStore.open(db, Components.SCHEMA)) {
             assertEquals("3", pragma(store, "user_version"));
-            assertEquals(Optional.of("kept"), new SqliteKeyValues(store, 10).get("r", "k"));
+            assertEquals(EffectResult.done("kept"), new SqliteKeyValues(store, 10).get("r", "k"));
             assertEquals("0 0", store.transaction(c -> {
                 try (Statement s = c.createStatement();
                         ResultSet r = s.executeQuery(
@@ -142,7 +142,7 @@ class StateStoreTest {
                         }
                         throw new StoreException("stop here");
                     }));
-            assertEquals(List.of(), kv.keys("r"));
+            assertEquals(EffectResult.done("[]"), kv.keys("r"));
         }
     }
 
