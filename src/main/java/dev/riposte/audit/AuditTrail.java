@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditTrail implements RunListener, AutoCloseable {
     /** The trail: one row per run, found by time, by reaction and by event. */
-    public static final StateStore.Migration SCHEMA = new StateStore.Migration(
+    public static final List<StateStore.Migration> SCHEMA = List.of(new StateStore.Migration(
             1,
             "audit",
             List.of(
@@ -41,7 +41,7 @@ public final class AuditTrail implements RunListener, AutoCloseable {
                                 duration_us INTEGER NOT NULL, calls TEXT NOT NULL)""",
                     "CREATE INDEX audit_time ON audit (time_ms)",
                     "CREATE INDEX audit_reaction ON audit (reaction, time_ms)",
-                    "CREATE INDEX audit_event ON audit (event_uuid)"));
+                    "CREATE INDEX audit_event ON audit (event_uuid)")));
 
     static final int QUEUE_CAPACITY = 10_000;
     static final int BATCH = 512;

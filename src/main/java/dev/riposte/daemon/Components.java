@@ -51,6 +51,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +65,10 @@ public final class Components {
     static final Duration RETENTION_PERIOD = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(Components.class);
     /** The state store's tables, each step written beside the table's owner. */
-    public static final List<StateStore.Migration> SCHEMA =
-            List.of(SqliteKeyValues.SCHEMA, AuditTrail.SCHEMA, SqliteBlockStore.SCHEMA, FollowedFiles.SCHEMA);
+    public static final List<StateStore.Migration> SCHEMA = Stream.of(
+                    SqliteKeyValues.SCHEMA, AuditTrail.SCHEMA, SqliteBlockStore.SCHEMA, FollowedFiles.SCHEMA)
+            .flatMap(List::stream)
+            .toList();
 
     private Components() {}
 

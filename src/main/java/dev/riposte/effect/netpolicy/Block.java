@@ -8,13 +8,20 @@ import java.util.Objects;
 /**
  * One blocked address as riposte keeps it.
  *
+ * @param domain the followed domain that resolved to the address, or "" for an address blocked as such
  * @param expires when the block ends, or null for a block without a time limit
  */
-public record Block(InetAddress address, Origin origin, Instant created, Instant expires) {
+public record Block(InetAddress address, String domain, Origin origin, Instant created, Instant expires) {
     public Block {
         Objects.requireNonNull(address);
+        Objects.requireNonNull(domain);
         Objects.requireNonNull(origin);
         Objects.requireNonNull(created);
+    }
+
+    /** A block of an address asked for as such (no followed domain). */
+    public Block(InetAddress address, Origin origin, Instant created, Instant expires) {
+        this(address, "", origin, created, expires);
     }
 
     public boolean permanent() {

@@ -32,10 +32,10 @@ final class BlockBook {
                 .toList();
     }
 
-    /** The blocks in force at {@code now} whose reason is {@code reason}, in the order they were first made. */
-    synchronized List<Block> activeWithReason(String reason, Instant now) {
+    /** The blocks in force at {@code now} that {@code domain} resolved to, in the order they were first made. */
+    synchronized List<Block> activeFor(String domain, Instant now) {
         return blocks.values().stream()
-                .filter(b -> b.activeAt(now) && b.origin().reason().equals(reason))
+                .filter(b -> b.activeAt(now) && b.domain().equals(domain))
                 .toList();
     }
 

@@ -29,8 +29,8 @@ final class DomainFollower {
 
     /** The bridge's changes the follower makes; called with {@code changes} held. */
     interface Changes {
-        /** Blocks {@code address} with no end. */
-        EffectResult block(InetAddress address, Origin origin);
+        /** Blocks {@code address}, which {@code domain} resolved to, with no end. */
+        EffectResult block(InetAddress address, String domain, Origin origin);
 
         EffectResult unblock(InetAddress address);
     }
@@ -114,7 +114,7 @@ final class DomainFollower {
             synchronized (domains) {
                 domains.remove(domain);
             }
-            for (Block b : book.activeWithReason(reason(domain), clock.instant())) {
+            for (Block b : book.activeFor(domain, clock.instant())) {
                 bridge.unblock(b.address());
             }
             LOG.info("netpolicy: stopped following {}", domain);
@@ -174,7 +174,6 @@ final class DomainFollower {
     /** Blocks what {@code domain} resolved to; returns the refusals. Called with {@code changes} held. */
     private List<String> blockAll(String domain, List<InetAddress> addresses, Origin origin) {
         List<String> refused = new ArrayList<>();
-        String reason = reason(domain);
         List<InetAddress> answer = addresses.size() > maxAddresses ? addresses.subList(0, maxAddresses) : addresses;
         if (answer.size() < addresses.size()) {
             refused.add((addresses.size() - answer.size()) + " of its " + addresses.size()
@@ -186,7 +185,7 @@ final class DomainFollower {
             if (book.active(a, now) != null) {
                 continue;
             }
-            List<Block> kept = book.activeWithReason(reason, now);
+            List<Block> kept = book.activeFor(domain, now);
             List<Block> notInAnswer =
                     kept.stream().filter(b -> !answer.contains(b.address())).toList();
             if (kept.size() >= maxAddresses && !notInAnswer.isEmpty()) {
@@ -198,15 +197,11 @@ final class DomainFollower {
                         maxAddresses,
                         IpLiteral.format(oldest.address()));
             }
-            EffectResult r = bridge.block(a, origin.withReason(reason));
+            EffectResult r = bridge.block(a, domain, origin.withReason("domain " + domain));
             if (r.failed()) {
                 refused.add(r.error());
             }
         }
         return refused;
-    }
-
-    private static String reason(String domain) {
-        return "domain " + domain;
     }
 }

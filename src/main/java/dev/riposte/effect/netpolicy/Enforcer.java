@@ -153,11 +153,11 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
 
     private EffectResult blockUntil(InetAddress address, Instant expires, Origin origin) {
         synchronized (changes) {
-            return change(address, expires, origin);
+            return change(address, expires, "", origin);
         }
     }
 
-    private EffectResult change(InetAddress address, Instant expires, Origin origin) {
+    private EffectResult change(InetAddress address, Instant expires, String domain, Origin origin) {
         String refusal = guard.refusal(address);
         if (refusal != null) {
             return EffectResult.failed(refusal);
@@ -175,7 +175,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
             return EffectResult.failed("the block set is full: " + settings.maxBlocks() + " addresses are blocked "
                     + "(netpolicy.max_blocks)");
         }
-        Block block = new Block(address, origin, existing == null ? now : existing.created(), expires);
+        Block block = new Block(address, domain, origin, existing == null ? now : existing.created(), expires);
         try {
             store.save(block);
         } catch (BlockStore.BlockStoreException e) {
@@ -230,8 +230,8 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
     /** The changes the domain follower makes; called with {@code changes} held. */
     private final class Changes implements DomainFollower.Changes {
         @Override
-        public EffectResult block(InetAddress address, Origin origin) {
-            return change(address, null, origin);
+        public EffectResult block(InetAddress address, String domain, Origin origin) {
+            return change(address, null, domain, origin);
         }
 
         @Override

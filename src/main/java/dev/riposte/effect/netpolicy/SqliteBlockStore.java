@@ -12,12 +12,22 @@ import java.util.List;
 
 /** Blocks and followed domains in the state store's {@code blocks} and {@code domains} tables. Thread-safe. */
 public final class SqliteBlockStore implements BlockStore {
-    /** The blocks and the followed domains, one row each. */
-    public static final StateStore.Migration SCHEMA = new StateStore.Migration(2, "blocks", List.of("""
+    /**
+     * The blocks and the followed domains, one row each; then (version 4) each block's domain as a column
+     * of its own, filled in for the blocks a followed domain made, whose reason said it.
+     */
+    public static final List<StateStore.Migration> SCHEMA = List.of(
+            new StateStore.Migration(2, "blocks", List.of("""
             CREATE TABLE blocks (address TEXT PRIMARY KEY, reaction TEXT NOT NULL, event_uuid TEXT NOT NULL,
                                  reason TEXT NOT NULL, created_ms INTEGER NOT NULL, expires_ms INTEGER)""", """
             CREATE TABLE domains (domain TEXT PRIMARY KEY, reaction TEXT NOT NULL, event_uuid TEXT NOT NULL,
-                                  reason TEXT NOT NULL, created_ms INTEGER NOT NULL)"""));
+                                  reason TEXT NOT NULL, created_ms INTEGER NOT NULL)""")),
+            new StateStore.Migration(
+                    4,
+                    "blocks",
+                    List.of(
+                            "ALTER TABLE blocks ADD COLUMN domain TEXT NOT NULL DEFAULT ''",
+                            "UPDATE blocks SET domain = substr(reason, 8) WHERE substr(reason, 1, 7) = 'domain '")));
 
     private final StateStore store;
 
@@ -30,13 +40,15 @@ public final class SqliteBlockStore implements BlockStore {
         return run(c -> {
             List<Block> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(
-                            "SELECT address, reaction, event_uuid, reason, created_ms, expires_ms FROM blocks ORDER BY created_ms");
+                            "SELECT address, reaction, event_uuid, reason, created_ms, expires_ms, domain FROM blocks"
+                                    + " ORDER BY created_ms");
                     ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     long expires = r.getLong(6);
                     boolean permanent = r.wasNull();
                     out.add(new Block(
                             IpLiteral.parse(r.getString(1)),
+                            r.getString(7),
                             new Origin(r.getString(2), r.getString(3), r.getString(4)),
                             Instant.ofEpochMilli(r.getLong(5)),
                             permanent ? null : Instant.ofEpochMilli(expires)));
@@ -56,7 +68,7 @@ public final class SqliteBlockStore implements BlockStore {
         run(c -> {
             try (PreparedStatement s =
                     c.prepareStatement("INSERT OR REPLACE INTO blocks (address, reaction, event_uuid,"
-                            + " reason, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)")) {
+                            + " reason, created_ms, expires_ms, domain) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 for (Block b : blocks) {
                     s.setString(1, IpLiteral.format(b.address()));
                     s.setString(2, b.origin().reaction());
@@ -68,6 +80,7 @@ public final class SqliteBlockStore implements BlockStore {
                     } else {
                         s.setLong(6, b.expires().toEpochMilli());
                     }
+                    s.setString(7, b.domain());
                     s.addBatch();
                 }
                 s.executeBatch();

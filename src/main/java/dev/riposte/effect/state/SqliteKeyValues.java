@@ -19,9 +19,9 @@ import java.util.Optional;
  */
 public final class SqliteKeyValues implements KeyValues {
     /** The table, one row per key of a reaction's namespace. */
-    public static final StateStore.Migration SCHEMA = new StateStore.Migration(1, "kv", List.of("""
+    public static final List<StateStore.Migration> SCHEMA = List.of(new StateStore.Migration(1, "kv", List.of("""
             CREATE TABLE kv (namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
-                             PRIMARY KEY (namespace, key)) WITHOUT ROWID"""));
+                             PRIMARY KEY (namespace, key)) WITHOUT ROWID""")));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class FollowedFiles implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FollowedFiles.class);
     /** The table the files' positions are kept in ({@link SqlitePositions}). */
-    public static final StateStore.Migration SCHEMA = SqlitePositions.SCHEMA;
+    public static final List<StateStore.Migration> SCHEMA = SqlitePositions.SCHEMA;
 
     private final RiposteConfig.Intake config;
     private final Positions positions;

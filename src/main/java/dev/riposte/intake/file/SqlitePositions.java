@@ -13,12 +13,13 @@ import java.util.List;
  */
 final class SqlitePositions implements Positions {
     /** Each followed file's handled position, one row per file of a source. */
-    static final StateStore.Migration SCHEMA = new StateStore.Migration(3, "intake_positions", List.of("""
+    static final List<StateStore.Migration> SCHEMA =
+            List.of(new StateStore.Migration(3, "intake_positions", List.of("""
             CREATE TABLE intake_positions (source TEXT NOT NULL, seq INTEGER NOT NULL, device INTEGER NOT NULL,
                                            inode INTEGER NOT NULL, offset INTEGER NOT NULL,
                                            head_length INTEGER NOT NULL, head_crc INTEGER NOT NULL,
                                            handled_past TEXT NOT NULL,
-                                           PRIMARY KEY (source, seq)) WITHOUT ROWID"""));
+                                           PRIMARY KEY (source, seq)) WITHOUT ROWID""")));
 
     private final StateStore store;
 

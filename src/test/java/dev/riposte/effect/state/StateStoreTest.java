@@ -29,7 +29,7 @@ class StateStoreTest {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db.getParent())));
             assertEquals("wal", pragma(store, "journal_mode"));
             assertEquals(String.valueOf(store.schemaVersion()), pragma(store, "user_version"));
-            assertEquals(3, store.schemaVersion());
+            assertEquals(4, store.schemaVersion());
         }
     }
 
@@ -81,7 +81,7 @@ class StateStoreTest {
             });
         }
         StoreException e = assertThrows(StoreException.class, () -> StateStore.open(db, Components.SCHEMA));
-        assertEquals("state store " + db + " has schema version 99, newer than this riposte knows (3)", e.getMessage());
+        assertEquals("state store " + db + " has schema version 99, newer than this riposte knows (4)", e.getMessage());
     }
 
     @Test
@@ -99,7 +99,7 @@ class StateStoreTest {
             s.execute("PRAGMA user_version = 1");
         }
         try (StateStore store = StateStore.open(db, Components.SCHEMA)) {
-            assertEquals("3", pragma(store, "user_version"));
+            assertEquals("4", pragma(store, "user_version"));
             assertEquals(EffectResult.done("kept"), new SqliteKeyValues(store, 10).get("r", "k"));
             assertEquals("0 0", store.transaction(c -> {
                 try (Statement s = c.createStatement();
