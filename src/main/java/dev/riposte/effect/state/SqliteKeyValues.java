@@ -1,8 +1,5 @@
 package dev.riposte.effect.state;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.riposte.base.EffectResult;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -22,8 +19,6 @@ public final class SqliteKeyValues implements KeyValues {
     public static final List<StateStore.Migration> SCHEMA = List.of(new StateStore.Migration(1, "kv", List.of("""
             CREATE TABLE kv (namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
                              PRIMARY KEY (namespace, key)) WITHOUT ROWID""")));
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The default of {@code state.max_result_bytes}. */
     static final long DEFAULT_MAX_RESULT_BYTES = 1L << 20;
@@ -95,9 +90,9 @@ public final class SqliteKeyValues implements KeyValues {
         return answer(() -> {
             checkKey(key);
             store.transaction(c -> {
-                List<String> list = list(key, read(c, namespace, key));
+                List<String> list = StoredList.parse(key, read(c, namespace, key));
                 list.add(value);
-                String text = toJson(list);
+                String text = StoredList.json(list);
                 checkValue(text);
                 write(c, namespace, key, text);
                 return null;
@@ -111,7 +106,7 @@ public final class SqliteKeyValues implements KeyValues {
         return answer(() -> {
             checkKey(key);
             Optional<String> popped = store.transaction(c -> {
-                List<String> list = list(key, read(c, namespace, key));
+                List<String> list = StoredList.parse(key, read(c, namespace, key));
                 if (list.isEmpty()) {
                     return Optional.<String>empty();
                 }
@@ -119,7 +114,7 @@ public final class SqliteKeyValues implements KeyValues {
                 if (list.isEmpty()) {
                     update(c, "DELETE FROM kv WHERE namespace = ? AND key = ?", namespace, key);
                 } else {
-                    write(c, namespace, key, toJson(list));
+                    write(c, namespace, key, StoredList.json(list));
                 }
                 return Optional.of(last);
             });
@@ -130,12 +125,12 @@ public final class SqliteKeyValues implements KeyValues {
 
     @Override
     public EffectResult keys(String namespace) {
-        return answer(() -> EffectResult.done(toJson(column(namespace, "key"))));
+        return answer(() -> EffectResult.done(StoredList.json(column(namespace, "key"))));
     }
 
     @Override
     public EffectResult values(String namespace) {
-        return answer(() -> EffectResult.done(toJson(column(namespace, "value"))));
+        return answer(() -> EffectResult.done(StoredList.json(column(namespace, "value"))));
     }
 
     /**
@@ -268,38 +263,6 @@ public final class SqliteKeyValues implements KeyValues {
                 s.setString(i + 1, params[i]);
             }
             return s.executeUpdate();
-        }
-    }
-
-    private static List<String> list(String key, Optional<String> stored) throws StoreException {
-        List<String> out = new ArrayList<>();
-        if (stored.isEmpty()) {
-            return out;
-        }
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(stored.get());
-        } catch (JsonProcessingException e) {
-            tree = null;
-        }
-        if (tree == null || !tree.isArray()) {
-            throw new StoreException("key \"" + key + "\" holds a plain value, not a list");
-        }
-        for (JsonNode element : tree) {
-            if (!element.isTextual()) {
-                throw new StoreException("key \"" + key + "\" holds an array that is not a list of strings");
-            }
-            out.add(element.textValue());
-        }
-        return out;
-    }
-
-    /** A list of strings as a JSON array. */
-    private static String toJson(List<String> list) {
-        try {
-            return JSON.writeValueAsString(list);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a list of strings always serialises", e);
         }
     }
 
