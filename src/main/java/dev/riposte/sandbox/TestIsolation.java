@@ -1,6 +1,7 @@
 package dev.riposte.sandbox;
 
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.effect.os.Self;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

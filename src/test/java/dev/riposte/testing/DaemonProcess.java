@@ -175,7 +175,13 @@ public final class DaemonProcess implements AutoCloseable {
 
     /** Runs {@code riposte ARGS} in its own JVM with the launcher's options, as an operator would (up to 60 s). */
     public static Cli cli(String... args) throws Exception {
-        List<String> command = new ArrayList<>(riposte(LAUNCHER_JVM));
+        return cli(List.of(), args);
+    }
+
+    /** The same, started through {@code wrapper} (such as setpriv). */
+    public static Cli cli(List<String> wrapper, String... args) throws Exception {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(riposte(LAUNCHER_JVM));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package dev.riposte.effect.os;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -101,6 +102,16 @@ public final class LibNftables {
                     "",
                     "cannot open a netlink socket for nftables (" + e.getMessage()
                             + "); libnftables was not called, as it would end the process");
+        }
+        // Without the capability libnftables prints its refusal on the process's stderr, past the buffer.
+        String capability;
+        try {
+            capability = Self.read().has(Self.CAP_NET_ADMIN) ? null : "this thread lacks CAP_NET_ADMIN";
+        } catch (IOException e) {
+            capability = "cannot read this thread's capabilities: " + e.getMessage();
+        }
+        if (capability != null) {
+            return new Reply(-1, "", "Operation not permitted: " + capability + "; libnftables was not called");
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ctx = (MemorySegment) ctxNew.invokeExact(NFT_CTX_DEFAULT);

@@ -7,15 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.config.ConfigLoader;
 import dev.riposte.config.RiposteConfig;
+import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.ManualScheduler;
 import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Which backend runs, and the one-sentence reason, for each way nft can be missing or refused. */
 class NetPoliciesTest {
+    @TempDir
+    Path dir;
 
     private static RiposteConfig.NetPolicy config(RiposteConfig.Backend backend, List<String> nft) {
         return config(backend, nft, true);
@@ -114,5 +120,31 @@ class NetPoliciesTest {
         assertInstanceOf(
                 ProcessNftRunner.class,
                 NetPolicies.runner(config(RiposteConfig.Backend.AUTO, List.of("/usr/sbin/nft"))));
+    }
+
+    @NeedsRoot("drops CAP_NET_ADMIN from a root child with setpriv (another user's JVM has none to drop)")
+    @Test
+    void libnftablesWithoutCapNetAdmin_isNotCalled_andNothingReachesTheProcessesStderr() throws Exception {
+        Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
+        Files.writeString(
+                reactions.resolve("block.js"), "// @on *\nfunction process(d) { NetBlockIp('203.0.113.1'); }\n");
+        Path config = Files.writeString(dir.resolve("riposte.yaml"), """
+                reactions: {dir: %s}
+                netpolicy: {backend: nftables}
+                state: {path: %s}
+                """.formatted(
+                        Files.createDirectories(dir.resolve("reactions.d")), dir.resolve("state.db")));
+        DaemonProcess.Cli check = DaemonProcess.cli(
+                List.of("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"),
+                "check",
+                "--config",
+                config.toString());
+        assertTrue(
+                check.output()
+                        .contains(
+                                "nft is not permitted to change the firewall (riposte needs CAP_NET_ADMIN): "
+                                        + "Operation not permitted: this thread lacks CAP_NET_ADMIN; libnftables was not called"),
+                check.output());
+        assertFalse(check.output().contains("(you must be root)"), check.output());
     }
 }
