@@ -37,9 +37,7 @@ class NetpolicyCliTest {
     void namespace() throws Exception {
         ns = new NetNamespace();
         ns.start("socat", "TCP-LISTEN:" + PORT + ",fork,reuseaddr", "SYSTEM:true");
-        for (int i = 0; i < 50 && !ns.reaches("127.0.0.3", PORT); i++) {
-            Thread.sleep(50);
-        }
+        Await.poll(50, 50, () -> ns.reaches("127.0.0.3", PORT));
     }
 
     @AfterEach

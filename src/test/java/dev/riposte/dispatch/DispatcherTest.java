@@ -102,9 +102,7 @@ class DispatcherTest {
     }
 
     void awaitDone(long events) throws InterruptedException {
-        for (int i = 0; i < 1000 && metrics.snapshot().eventsDone() < events; i++) {
-            Thread.sleep(10);
-        }
+        Await.poll(1000, 10, () -> metrics.snapshot().eventsDone() >= events);
         assertEquals(events, metrics.snapshot().eventsDone());
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunRecord;
+import dev.riposte.testing.Await;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestDaemon;
 import java.io.IOException;
@@ -282,9 +283,7 @@ class DaemonFunctionalTest {
                 java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(8))));
         Path recent = Files.createDirectories(dir.resolve("evidence/recent-case"));
         try (TestDaemon _ = new TestDaemon(dir, DRY_RUN, Map.of("ok.js", "// @on *\nfunction process(data) {}\n"))) {
-            for (int i = 0; i < 200 && Files.exists(old); i++) {
-                Thread.sleep(25);
-            }
+            Await.poll(200, 25, () -> !Files.exists(old));
             assertFalse(Files.exists(old), "older than evidence.retention (7d)");
             assertTrue(Files.exists(recent));
         }

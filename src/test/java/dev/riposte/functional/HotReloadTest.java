@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -27,7 +26,7 @@ class HotReloadTest {
     Path dir;
 
     /** Waits up to 2 s (the promise) for a condition. */
-    private static void within2s(String what, BooleanSupplier condition) throws Exception {
+    private static void within2s(String what, Await.Check condition) throws Exception {
         Await.until(what + " within 2 s", 100, 20, condition);
     }
 

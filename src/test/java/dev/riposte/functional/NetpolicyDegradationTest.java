@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.riposte.dispatch.RunRecord;
+import dev.riposte.testing.Await;
 import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.NetNamespace;
@@ -132,16 +133,14 @@ class NetpolicyDegradationTest {
             try (TestDaemon d = new TestDaemon(dir, netpolicy, Map.of("block.js", BLOCKER))) {
                 d.send(List.of(Samples.line("01")));
                 d.awaitFinished(1);
-                for (int i = 0; i < 100 && ns.connects("127.0.0.2", 7000); i++) {
-                    Thread.sleep(20);
-                }
+                Await.poll(100, 20, () -> !ns.connects("127.0.0.2", 7000));
                 ns.execOk("nft", "delete", "table", "inet", "riposte");
                 assertTrue(ns.connects("127.0.0.2", 7000), "the table is gone");
+                Await.poll(
+                        100,
+                        50,
+                        () -> d.stats().path("netpolicy").path("repairs").asLong() > 0);
                 JsonNode net = d.stats().path("netpolicy");
-                for (int i = 0; i < 100 && net.path("repairs").asLong() == 0; i++) {
-                    Thread.sleep(50);
-                    net = d.stats().path("netpolicy");
-                }
                 assertEquals(2, net.path("repairs").asLong(), "the table and its one element: " + net);
                 assertTrue(net.path("active").asBoolean());
                 assertFalse(ns.connects("127.0.0.2", 7000), "enforcement resumed by itself");

@@ -32,9 +32,7 @@ class SystemdNotifyTest {
                 .redirectErrorStream(false)
                 .start();
         try {
-            for (int i = 0; i < 100 && !Files.exists(socket); i++) {
-                Thread.sleep(20);
-            }
+            Await.poll(100, 20, () -> Files.exists(socket));
             Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
             Files.writeString(reactions.resolve("ok.js"), "// @on *\nfunction process(data) {}\n");
             Path config = DaemonProcess.writeConfig(
@@ -48,9 +46,7 @@ class SystemdNotifyTest {
                     dir.resolve("daemon.log"),
                     List.of("-Xmx256m"))) {
                 pid = daemon.process().pid();
-                for (int i = 0; i < 200 && Files.readString(received).split("WATCHDOG=1", -1).length < 4; i++) {
-                    Thread.sleep(20);
-                }
+                Await.poll(200, 20, () -> Files.readString(received).split("WATCHDOG=1", -1).length >= 4);
                 String sent = Files.readString(received);
                 assertTrue(
                         sent.startsWith("READY=1\nSTATUS=1 reactions; 0 events; runs ok 0 error 0 timed_out 0; "
@@ -60,23 +56,17 @@ class SystemdNotifyTest {
                 Runtime.getRuntime()
                         .exec(new String[] {"kill", "-HUP", Long.toString(pid)})
                         .waitFor();
-                for (int i = 0; i < 200 && !Files.readString(received).contains("RELOADING=1"); i++) {
-                    Thread.sleep(20);
-                }
+                Await.poll(200, 20, () -> Files.readString(received).contains("RELOADING=1"));
                 String afterHup = Files.readString(received);
                 int reloading = afterHup.indexOf("RELOADING=1\nSTATUS=reloading\n");
                 assertTrue(reloading > 0, afterHup);
-                for (int i = 0; i < 200 && afterHup.indexOf("READY=1", reloading) < 0; i++) {
-                    Thread.sleep(20);
-                    afterHup = Files.readString(received);
-                }
+                Await.poll(200, 20, () -> Files.readString(received).indexOf("READY=1", reloading) >= 0);
+                afterHup = Files.readString(received);
                 assertTrue(
                         afterHup.indexOf("READY=1\nSTATUS=1 reactions;", reloading) > reloading,
                         "READY again after the reload");
             }
-            for (int i = 0; i < 100 && !Files.readString(received).contains("STOPPING=1"); i++) {
-                Thread.sleep(20);
-            }
+            Await.poll(100, 20, () -> Files.readString(received).contains("STOPPING=1"));
             assertTrue(
                     Files.readString(received).contains("STOPPING=1\nSTATUS=stopping\n"), Files.readString(received));
         } finally {
@@ -101,9 +91,7 @@ class SystemdNotifyTest {
                         received.toString())
                 .start();
         try {
-            for (int i = 0; i < 100 && !Files.exists(socket); i++) {
-                Thread.sleep(20);
-            }
+            Await.poll(100, 20, () -> Files.exists(socket));
             Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
             Path config = DaemonProcess.writeConfig(
                     dir, reactions, dir.resolve("state.db"), "netpolicy: {backend: dry-run}\n");
@@ -153,9 +141,7 @@ class SystemdNotifyTest {
                     dir.resolve("c.sock"),
                     dir.resolve("daemon.log"),
                     List.of("-Xmx256m"))) {
-                for (int i = 0; i < 200 && !Files.readString(received).contains("READY=1"); i++) {
-                    Thread.sleep(20);
-                }
+                Await.poll(200, 20, () -> Files.readString(received).contains("READY=1"));
                 assertTrue(Files.readString(received).startsWith("READY=1\n"), Files.readString(received));
                 assertEquals(-1, Files.readString(received).indexOf("WATCHDOG"), "no WatchdogSec, no pings");
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.audit.AuditRecord;
+import dev.riposte.testing.Await;
 import dev.riposte.testing.DaemonProcess;
 import dev.riposte.testing.HostProcesses;
 import dev.riposte.testing.NeedsRoot;
@@ -94,9 +95,7 @@ class BlockingTest {
                 config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM);
         try {
             DaemonProcess.send(dir.resolve("e.sock"), Samples.line("01"));
-            for (int i = 0; i < 100 && HostProcesses.with("sleep " + marker).isEmpty(); i++) {
-                Thread.sleep(50);
-            }
+            Await.poll(100, 50, () -> !HostProcesses.with("sleep " + marker).isEmpty());
             assertEquals(1, HostProcesses.with("sleep " + marker).size(), "the shell is running: " + daemon.log());
             long start = System.nanoTime();
             daemon.process().destroy(); // SIGTERM

@@ -140,13 +140,15 @@ class IntakeTest {
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS));
                 assertEquals(0, p.exitValue(), out);
+                Await.poll(
+                        100,
+                        50,
+                        () -> daemon.stats()
+                                        .path("intake")
+                                        .path("refused_peers")
+                                        .asLong()
+                                >= 2000);
                 JsonNode stats = daemon.stats();
-                for (int i = 0;
-                        i < 100 && stats.path("intake").path("refused_peers").asLong() < 2000;
-                        i++) {
-                    Thread.sleep(50);
-                    stats = daemon.stats();
-                }
                 assertEquals(2000, stats.path("intake").path("refused_peers").asLong(), stats.toString());
                 assertEquals(0, stats.path("events").path("received").asLong());
                 long logged = daemon.log()

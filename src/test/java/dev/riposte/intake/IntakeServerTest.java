@@ -13,6 +13,7 @@ import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.RunResult;
 import dev.riposte.match.ReactionIndex;
 import dev.riposte.stats.Metrics;
+import dev.riposte.testing.Await;
 import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.Samples;
 import java.io.BufferedReader;
@@ -92,9 +93,7 @@ class IntakeServerTest {
     }
 
     private void awaitReceived(long n) throws InterruptedException {
-        for (int i = 0; i < 500 && metrics.snapshot().received() < n; i++) {
-            Thread.sleep(10);
-        }
+        Await.poll(500, 10, () -> metrics.snapshot().received() >= n);
     }
 
     @NeedsRoot("the server is told it runs as uid 0 and gives its sockets to root")

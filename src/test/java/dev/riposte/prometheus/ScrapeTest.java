@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.riposte.Main;
 import dev.riposte.config.ConfigException;
 import dev.riposte.config.ConfigLoader;
+import dev.riposte.testing.Await;
 import dev.riposte.testing.Samples;
 import dev.riposte.testing.TestDaemon;
 import java.io.PrintWriter;
@@ -17,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -99,11 +99,8 @@ class ScrapeTest {
                     List.of("riposte_netpolicy_kernel_write_seconds_count{result=\"ok\",write=\"replace\"} 1"),
                     series(body, "riposte_netpolicy_kernel_write_seconds_count{result=\"ok\",write=\"replace\"}"));
             String update = "riposte_netpolicy_kernel_write_seconds_count{result=\"ok\",write=\"update\"}";
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (series(body, update).isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-                body = get(port, null).body();
-            }
+            Await.poll(1000, 10, () -> !series(get(port, null).body(), update).isEmpty());
+            body = get(port, null).body();
             assertEquals(List.of(update + " 1"), series(body, update));
             assertEquals(List.of(), series(body, "riposte_netpolicy_kernel_write_seconds_count{result=\"error\""));
             assertTrue(body.contains("\nriposte_build_info{version="), body);

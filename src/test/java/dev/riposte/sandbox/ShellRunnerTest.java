@@ -18,6 +18,7 @@ import dev.riposte.event.EventParser;
 import dev.riposte.match.Reaction;
 import dev.riposte.match.ReactionException;
 import dev.riposte.match.ReactionLoader;
+import dev.riposte.testing.Await;
 import dev.riposte.testing.HostProcesses;
 import dev.riposte.testing.NeedsRoot;
 import dev.riposte.testing.Samples;
@@ -163,10 +164,7 @@ class ShellRunnerTest {
         Process p = new ProcessBuilder(ShellIsolation.of(new RiposteConfig.Shell("nobody", false))
                         .command(List.of("sh", "-c", "echo last; exec sleep 60"), work))
                 .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (p.getInputStream().available() < "last\n".length() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Await.poll(2000, 5, () -> p.getInputStream().available() >= "last\n".length());
         shell.end(p);
         assertFalse(p.isAlive());
         assertEquals("last\n", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));

@@ -53,9 +53,7 @@ class EnforcerNftTest {
         ns.execOk("ip", "addr", "add", "fd00:beef::3/128", "dev", "lo");
         ns.start("socat", "TCP-LISTEN:" + PORT + ",fork,reuseaddr", "SYSTEM:true");
         ns.start("socat", "TCP6-LISTEN:" + PORT + ",ipv6only=1,fork,reuseaddr", "SYSTEM:true");
-        for (int i = 0; i < 50 && !ns.reaches("127.0.0.3", PORT); i++) {
-            Thread.sleep(50);
-        }
+        Await.poll(50, 50, () -> ns.reaches("127.0.0.3", PORT));
         nft = runner(ns);
         db = StateStore.open(dir.resolve("state.db"), Components.SCHEMA);
     }

@@ -51,9 +51,7 @@ class ForwardAndInputTest {
         r.start("socat", "TCP6-LISTEN:" + PORT + ",ipv6only=1,fork,reuseaddr", "SYSTEM:true");
         r.start("socat", "TCP4-LISTEN:" + PORT + ",fork,reuseaddr", "SYSTEM:true");
         b.start("socat", "TCP6-LISTEN:" + PORT + ",ipv6only=1,fork,reuseaddr", "SYSTEM:true");
-        for (int i = 0; i < 100 && !(a.connects("fd00:b::2", PORT) && a.connects("169.254.10.1", PORT)); i++) {
-            Thread.sleep(50);
-        }
+        Await.poll(100, 50, () -> a.connects("fd00:b::2", PORT) && a.connects("169.254.10.1", PORT));
         enforcer = Enforcer.start(
                 new NftKernel(new ProcessNftRunner(r.exec("nft"))),
                 new MemoryBlockStore(),

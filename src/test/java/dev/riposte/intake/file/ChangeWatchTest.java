@@ -88,6 +88,11 @@ class ChangeWatchTest {
         }
     }
 
+    /**
+     * Gives the waiting thread time to be inside the kernel's wait: nothing outside shows a thread blocked in
+     * a system call (it stays RUNNABLE), and a change made before the wait began would end it too, at once,
+     * testing less. Which is why these few tests, of a wait in the kernel, pass time on purpose.
+     */
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
