@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A question to the audit trail: which runs, optionally of one reaction, for one event, since a time;
@@ -20,7 +21,11 @@ import java.util.List;
  * @param eventUuid an event uuid, or null for all
  * @param since the earliest time, or null for all
  */
-public record AuditQuery(String reaction, String eventUuid, Instant since, int limit) {
+public record AuditQuery(
+        @Nullable String reaction,
+        @Nullable String eventUuid,
+        @Nullable Instant since,
+        int limit) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<HelperCall>> CALLS = new TypeReference<>() {};
 

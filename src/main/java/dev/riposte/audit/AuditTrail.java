@@ -149,7 +149,7 @@ public final class AuditTrail implements RunListener, AutoCloseable {
             return;
         }
         try {
-            store.transaction(c -> {
+            store.update(c -> {
                 try (PreparedStatement s = c.prepareStatement("""
                         INSERT INTO audit (time_ms, event_uuid, event_name, event_kind, reaction, reaction_hash, outcome,
                                            detail, duration_us, calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
@@ -168,7 +168,6 @@ public final class AuditTrail implements RunListener, AutoCloseable {
                     }
                     s.executeBatch();
                 }
-                return null;
             });
         } catch (StoreException e) {
             if (failures.admit() >= 0) {

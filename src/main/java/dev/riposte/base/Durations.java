@@ -3,6 +3,7 @@ package dev.riposte.base;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Durations as operators write them, in the configuration and in reaction headers: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 7d}. */
 public final class Durations {
@@ -11,7 +12,7 @@ public final class Durations {
     private Durations() {}
 
     /** The duration {@code text} spells, or null when it spells none (or more than 999,999,999 units). */
-    public static Duration parse(String text) {
+    public static @Nullable Duration parse(String text) {
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches() || m.group(1).length() > 9) {
             return null;

@@ -7,6 +7,12 @@ public final class Text {
 
     private Text() {}
 
+    /** What went wrong, as the exception says it; its class's name when it says nothing. */
+    public static String message(Throwable e) {
+        String m = e.getMessage();
+        return m != null ? m : e.getClass().getSimpleName();
+    }
+
     /** Escapes control characters (including newlines and the bidi override) so a message stays on one line. */
     public static String escape(String s) {
         StringBuilder out = null;

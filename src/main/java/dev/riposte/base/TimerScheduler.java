@@ -7,6 +7,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ public final class TimerScheduler implements Scheduler {
         private final Runnable job;
         private final LogLimiter failures = new LogLimiter(1, System::nanoTime);
         private boolean cancelled;
-        private Future<?> next;
+        private @Nullable Future<?> next;
 
         Repeating(String name, Duration period, Runnable job) {
             this.name = name;

@@ -17,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,7 +91,7 @@ public final class AuditCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Instant parseSince(String text) {
+    static @Nullable Instant parseSince(String text) {
         Duration ago = Durations.parse(text);
         if (ago != null) {
             return Instant.now().minus(ago);

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,6 +45,7 @@ public final class ConfigOption {
      * said on one line to stderr, when no {@code --config} was given and the default file does not exist. An
      * explicit {@code --config} that does not exist stays an error.
      */
+    @Nullable
     RiposteConfig loadOrDefaults(picocli.CommandLine.Model.CommandSpec spec, boolean forDaemon) {
         if (defaultMissing(spec)) {
             usedDefaults = true;
@@ -65,6 +67,7 @@ public final class ConfigOption {
     private boolean usedDefaults;
 
     /** Loads the file, or prints every problem to stderr and returns null. */
+    @Nullable
     RiposteConfig loadOrReport() {
         try {
             return ConfigLoader.load(file);
@@ -75,6 +78,7 @@ public final class ConfigOption {
     }
 
     /** The same, and the configuration must fit this JVM's heap ({@link HeapBudget}): for the daemon and check. */
+    @Nullable
     RiposteConfig loadForDaemonOrReport() {
         RiposteConfig config = loadOrReport();
         if (config == null) {

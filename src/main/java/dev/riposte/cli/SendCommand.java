@@ -12,7 +12,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -79,10 +81,15 @@ public final class SendCommand implements Callable<Integer> {
     /** Writes each value as one line (a JSON string holds no raw newline, so the value's own are white space). */
     private static final class Counting implements ValueSplitter.Sink {
         final PrintWriter err;
+
+        @Nullable
         OutputStream out;
+
         long events;
         long bytes;
         long skipped;
+
+        @Nullable
         IOException failure;
 
         Counting(PrintWriter err) {
@@ -99,6 +106,7 @@ public final class SendCommand implements Callable<Integer> {
                     value[i] = ' ';
                 }
             }
+            OutputStream out = Objects.requireNonNull(this.out, "connected before the first value");
             try {
                 out.write(value, 0, length);
                 out.write('\n');

@@ -10,12 +10,13 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /** A client connection to one of the daemon's Unix sockets. Not thread-safe. */
 final class SocketClient implements AutoCloseable {
     private final SocketChannel channel;
     private final OutputStream out;
-    private BufferedReader in;
+    private @Nullable BufferedReader in;
 
     private SocketClient(SocketChannel channel) {
         this.channel = channel;

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -153,14 +154,16 @@ public final class TestCommand implements Callable<Integer> {
                 return backtest.allOk() ? 0 : 1;
             }
             boolean allOk = true;
+            // One of --event and --events is required (picocli), and --events was handled above.
+            Event chosenEvent = Objects.requireNonNull(event, "--event");
             for (Reaction reaction : chosen) {
                 if (!reaction.enabled() && !force) {
                     printDisabled(reaction, config.out());
                     continue;
                 }
                 logs.list.clear();
-                RunResult result = engine.runners().run(reaction, event);
-                print(reaction, event, result, List.copyOf(logs.list), config.out());
+                RunResult result = engine.runners().run(reaction, chosenEvent);
+                print(reaction, chosenEvent, result, List.copyOf(logs.list), config.out());
                 allOk &= result.outcome() instanceof dev.riposte.dispatch.Outcome.Ok;
             }
             return allOk ? 0 : 1;

@@ -1,5 +1,6 @@
 package dev.riposte.config;
 
+import dev.riposte.base.Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -70,7 +72,7 @@ public final class ConfigLoader {
                     new Load(LoadSettings.builder().setAllowDuplicateKeys(false).build()).loadFromString(yaml);
         } catch (YamlEngineException e) {
             throw new ConfigException(
-                    source, List.of("not valid YAML: " + e.getMessage().replace('\n', ' ')));
+                    source, List.of("not valid YAML: " + Text.message(e).replace('\n', ' ')));
         }
         if (document == null) {
             document = Map.of();
@@ -228,7 +230,7 @@ public final class ConfigLoader {
                         .allMatch(p -> !p.isEmpty() && p.length() <= 3 && Integer.parseInt(p) <= 255);
     }
 
-    static String describe(Object value) {
+    static String describe(@Nullable Object value) {
         if (value == null) {
             return "null";
         }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /** One mapping of the file, with its key path; remembers which keys were read. */
 final class Section {
@@ -31,11 +32,11 @@ final class Section {
         return path.isEmpty() ? name : path + "." + name;
     }
 
-    private void problem(String name, String rule, Object found) {
+    private void problem(String name, String rule, @Nullable Object found) {
         problems.add(key(name) + ": " + rule + ". Found: " + ConfigLoader.describe(found));
     }
 
-    private Object take(String name) {
+    private @Nullable Object take(String name) {
         seen.add(key(name));
         return values.remove(name);
     }

@@ -3,6 +3,7 @@ package dev.riposte.daemon;
 import dev.riposte.audit.AuditTrail;
 import dev.riposte.base.EffectResult;
 import dev.riposte.base.Scheduler;
+import dev.riposte.base.Text;
 import dev.riposte.base.TimerScheduler;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.dispatch.Dispatcher;
@@ -52,6 +53,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,7 +181,7 @@ public final class Components {
      * unreadable); the daemon still runs then, the Data* helpers fail with the reason, and blocks are kept
      * in memory.
      */
-    record Store(StateStore store, KeyValues keyValues) {
+    record Store(@Nullable StateStore store, KeyValues keyValues) {
         /** Where the bridge keeps its blocks. */
         BlockStore blocks(RiposteConfig config) {
             if (store != null) {
@@ -199,7 +201,7 @@ public final class Components {
             return new Store(opened, keyValues(config, opened));
         } catch (StoreException e) {
             LOG.error("state store unavailable, the Data* helpers will fail until it is repaired: {}", e.getMessage());
-            return new Store(null, new UnavailableKeyValues(e.getMessage()));
+            return new Store(null, new UnavailableKeyValues(Text.message(e)));
         }
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.riposte.intake.ControlService;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The control socket's protocol: one JSON request per line ({@code {"command":"stats"}}), one JSON answer
@@ -133,7 +134,12 @@ public final class Control {
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Block(
-            String address, String reason, String reaction, String eventUuid, String created, Long remainingS) {}
+            String address,
+            String reason,
+            String reaction,
+            String eventUuid,
+            String created,
+            @Nullable Long remainingS) {}
 
     /** A followed domain. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -147,5 +153,5 @@ public final class Control {
     /** An effect's answer ({@code blocks-remove}, {@code netpolicy-flush}): its code, and why when it failed. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Result(int code, String error) {}
+    public record Result(int code, @Nullable String error) {}
 }

@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final RiposteConfig config;
-    private final Path configFile;
+    private final @Nullable Path configFile;
     private final Metrics metrics = new Metrics();
     private final Notifier notifier = Notifier.fromEnvironment(System.getenv());
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -61,13 +62,15 @@ public final class Daemon implements AutoCloseable {
     private Components.Engine engine;
 
     private Reloader reloader;
-    private StateStore store;
+    private @Nullable StateStore store;
     private AuditTrail auditTrail;
     private FollowedFiles followedFiles;
     private StdinSource stdin;
     private Exposition exposition;
 
-    private Daemon(RiposteConfig config, Path configFile) {
+    // The parts are made in order and the constructor throws if one cannot be: a Daemon that exists has them all.
+    @SuppressWarnings("NullAway.Init")
+    private Daemon(RiposteConfig config, @Nullable Path configFile) {
         this.config = config;
         this.configFile = configFile;
     }
@@ -78,7 +81,8 @@ public final class Daemon implements AutoCloseable {
      * besides the run log; {@code stdin}, when not null, is read as a source of events ({@code riposte run
      * --stdin}).
      */
-    public static Daemon start(RiposteConfig config, Path configFile, List<RunListener> listeners, InputStream stdin)
+    public static Daemon start(
+            RiposteConfig config, @Nullable Path configFile, List<RunListener> listeners, @Nullable InputStream stdin)
             throws IOException {
         Daemon daemon = new Daemon(config, configFile);
         try {
@@ -90,7 +94,7 @@ public final class Daemon implements AutoCloseable {
         return daemon;
     }
 
-    private void startAll(List<RunListener> listeners, InputStream stdin) throws IOException {
+    private void startAll(List<RunListener> listeners, @Nullable InputStream stdin) throws IOException {
         started.add(scheduler); // closed last: every job that uses it has ended by then
         Components.Store opened = Components.openStore(config);
         store = opened.store();
@@ -236,7 +240,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** The state store, or null when it could not be opened. */
-    public StateStore store() {
+    public @Nullable StateStore store() {
         return store;
     }
 

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /** The daemon's answers to the control socket's commands ({@link Control}). Thread-safe. */
 final class DaemonControl implements ControlService {
@@ -132,7 +133,7 @@ final class DaemonControl implements ControlService {
                 b.origin().reaction(),
                 b.origin().eventUuid(),
                 b.created().toString(),
-                b.permanent() ? null : b.remaining(now).toSeconds());
+                b.permanent() ? null : Objects.requireNonNull(b.remaining(now)).toSeconds());
     }
 
     private static Control.Domain domain(FollowedDomain d) {

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,17 +26,17 @@ final class Reloader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reloader.class);
 
     private final RiposteConfig started;
-    private final Path configFile;
+    private final @Nullable Path configFile;
     private final Components.Engine engine;
     /** The reactions settings in force: those a reload can change, the others as started. */
     private RiposteConfig.Reactions live;
 
     private ReactionLoader loader;
-    private DirectoryWatch watch;
-    private Runnable onChange;
+    private @Nullable DirectoryWatch watch;
+    private Runnable onChange = () -> {};
 
     /** @param configFile where {@code started} was read from, or null when it is the built-in defaults */
-    Reloader(RiposteConfig started, Path configFile, Components.Engine engine) {
+    Reloader(RiposteConfig started, @Nullable Path configFile, Components.Engine engine) {
         this.started = started;
         this.configFile = configFile;
         this.engine = engine;
@@ -51,7 +53,7 @@ final class Reloader implements AutoCloseable {
     /** Calls {@code onChange} whenever the reactions directory changes. */
     synchronized void watch(Runnable onChange) {
         this.onChange = onChange;
-        watch.start(onChange);
+        Objects.requireNonNull(watch, "the first load makes the watch").start(onChange);
     }
 
     /** Reads the configuration file again, then every reaction file; a file broken now keeps its version in {@code previous}. */
@@ -61,6 +63,7 @@ final class Reloader implements AutoCloseable {
     }
 
     private void applyConfigurationFile() {
+        Path configFile = this.configFile;
         if (configFile == null) {
             return;
         }

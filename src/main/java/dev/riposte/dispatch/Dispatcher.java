@@ -14,8 +14,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,7 @@ public final class Dispatcher implements AutoCloseable {
     private final QueueBudget budget;
     private final Dedup dedup;
     private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
-    private final AtomicReference<ReactionIndex> reactions = new AtomicReference<>(new ReactionIndex(List.of()));
+    private volatile ReactionIndex reactions = new ReactionIndex(List.of());
     private final WorkerPool workers;
 
     private final LogLimiter dropLog;
@@ -79,7 +79,7 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Swaps in a new set of reactions; events already matched keep the versions they matched. */
     public void setReactions(ReactionIndex index) {
-        reactions.set(index);
+        reactions = index;
     }
 
     /** Events admitted and not yet done (queued or running). */
@@ -119,7 +119,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         List<Task> runs = new ArrayList<>();
         InFlight flight = new InFlight(event, whenDone);
-        for (Reaction reaction : reactions.get().match(event)) {
+        for (Reaction reaction : reactions.match(event)) {
             if (!reaction.enabled()) {
                 skip(reaction, event, "the reaction is disabled (@enabled false)", false);
             } else if (!dedup.claim(reaction.name(), event.uuid())) {
@@ -167,7 +167,7 @@ public final class Dispatcher implements AutoCloseable {
      * come round its loop for longer than {@code limit} (every run has a deadline, so a healthy worker
      * always comes back).
      */
-    public String stalled(Duration limit) {
+    public @Nullable String stalled(Duration limit) {
         return workers.stalled(limit);
     }
 

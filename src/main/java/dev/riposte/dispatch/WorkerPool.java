@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,7 @@ final class WorkerPool {
      * Why the workers are not making progress, or null when they are: one has died, or has not come round
      * its loop for longer than {@code limit}.
      */
+    @Nullable
     String stalled(Duration limit) {
         long now = ticker.getAsLong();
         for (int i = 0; i < threads.size(); i++) {

@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the text of one JSON value into an {@link Event}: {@link TopLevel} reads it in a single streaming
@@ -40,9 +42,8 @@ public final class EventParser {
 
     private static Event jibril(TopLevel.Top top, String text, long receivedNanos) {
         TopLevel.Fields data = top.data;
-        boolean garnet = data != null && top.hasKind && top.jibril.uuid == null && !top.jibril.hasMetadata;
-        if (garnet) {
-            TopLevel.Fields e = data;
+        if (data != null && top.hasKind && top.jibril.uuid == null && !top.jibril.hasMetadata) {
+            TopLevel.Fields e = data; // Garnet's envelope: the event is its data
             return new Event(
                     Format.JIBRIL,
                     orEmpty(e.uuid),
@@ -55,8 +56,7 @@ public final class EventParser {
                     text.substring(top.dataStart, top.dataEnd),
                     receivedNanos);
         }
-        boolean printer = data != null && data.hasHead && top.jibril.uuid == null && !top.jibril.hasMetadata;
-        if (printer) {
+        if (data != null && data.hasHead && top.jibril.uuid == null && !top.jibril.hasMetadata) {
             // Jibril's older printer envelope: the detector wrote it this way, so data is all of it.
             return new Event(
                     Format.JIBRIL,
@@ -87,14 +87,15 @@ public final class EventParser {
     private static Event falco(TopLevel.Top top, String text, long receivedNanos) {
         // Falco's own alerts carry no id; falcosidekick adds one. Otherwise one alert is one rule on one
         // event of one host at one nanosecond, so those name it (docs/events.md).
+        String rule = Objects.requireNonNull(top.rule, "a Falco alert has its rule (Top.format)");
         String uuid = top.jibril.uuid != null
                 ? top.jibril.uuid
-                : derivedUuid("falco", orEmpty(top.hostname), orEmpty(top.time), top.rule, orEmpty(top.source));
+                : derivedUuid("falco", orEmpty(top.hostname), orEmpty(top.time), rule, orEmpty(top.source));
         Mitre mitre = Mitre.of(top.tags);
         return new Event(
                 Format.FALCO,
                 uuid,
-                top.rule,
+                rule,
                 orEmpty(top.source),
                 falcoImportance(top.priority),
                 mitre.tactic,
@@ -105,13 +106,15 @@ public final class EventParser {
     }
 
     private static Event tetragon(TopLevel.Top top, String text, long receivedNanos) {
-        TopLevel.Body b = top.body;
-        String name = b.policyName != null && !b.policyName.isEmpty() ? b.policyName : top.bodyKey;
+        // Top.format: a Tetragon event has its node name and one event type, the body.
+        TopLevel.Body b = Objects.requireNonNull(top.body, "body");
+        String type = Objects.requireNonNull(top.bodyKey, "body key");
+        String name = b.policyName != null && !b.policyName.isEmpty() ? b.policyName : type;
         String uuid = derivedUuid(
                 "tetragon",
-                top.nodeName,
+                Objects.requireNonNull(top.nodeName, "node_name"),
                 orEmpty(top.time),
-                top.bodyKey,
+                type,
                 orEmpty(b.execId),
                 orEmpty(b.policyName),
                 orEmpty(b.functionName));
@@ -120,7 +123,7 @@ public final class EventParser {
                 Format.TETRAGON,
                 uuid,
                 name,
-                top.bodyKey,
+                type,
                 Optional.empty(),
                 mitre.tactic,
                 mitre.technique,
@@ -134,7 +137,7 @@ public final class EventParser {
      * does not parse, and for Go's zero time ({@code 0001-01-01T00:00:00Z}) or anything at or before the
      * epoch, which are placeholders. Every time riposte reads from an event (detection, process starts).
      */
-    static Optional<Instant> time(String text) {
+    static Optional<Instant> time(@Nullable String text) {
         if (text == null || text.isEmpty()) {
             return Optional.empty();
         }
@@ -160,7 +163,10 @@ public final class EventParser {
      * Falco's eight priorities on Jibril's four importances: Emergency, Alert and Critical are critical;
      * Error is high; Warning is medium; Notice, Informational and Debug are low.
      */
-    static Optional<Importance> falcoImportance(String priority) {
+    static Optional<Importance> falcoImportance(@Nullable String priority) {
+        if (priority == null) {
+            return Optional.empty();
+        }
         return switch (priority.toLowerCase(Locale.ROOT)) {
             case "emergency", "alert", "critical" -> Optional.of(Importance.CRITICAL);
             case "error" -> Optional.of(Importance.HIGH);
@@ -189,7 +195,7 @@ public final class EventParser {
         }
     }
 
-    private static String orEmpty(String s) {
+    private static String orEmpty(@Nullable String s) {
         return s == null ? "" : s;
     }
 }

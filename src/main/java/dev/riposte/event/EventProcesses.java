@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The processes an event names, for the kill helpers, wherever its format puts them (docs/events.md):
@@ -25,7 +26,7 @@ public final class EventProcesses {
     /** What the kill helpers may act on. */
     public sealed interface Target {
         /** A process of the event; {@code start} is null when the event gives no usable start time. */
-        record Found(long pid, Instant start) implements Target {}
+        record Found(long pid, @Nullable Instant start) implements Target {}
 
         /** The event names no such process; {@code reason} says so in a sentence. */
         record None(String reason) implements Target {}
@@ -104,7 +105,7 @@ public final class EventProcesses {
     }
 
     /** When the event says {@code pid} started (its process, its parent or an ancestor), or null. */
-    public static Instant startOf(Event event, long pid) {
+    public static @Nullable Instant startOf(Event event, long pid) {
         JsonNode root = RemotePeers.tree(event);
         return switch (event.format()) {
             case JIBRIL -> {
@@ -145,7 +146,7 @@ public final class EventProcesses {
         return root.path("data").has("head") ? root.path("data").path("body").path("process") : root.path("process");
     }
 
-    private static Instant startInAncestry(JsonNode root, long pid) {
+    private static @Nullable Instant startInAncestry(JsonNode root, long pid) {
         for (JsonNode ancestor : root.path("background").path("ancestry")) {
             if (hasPid(ancestor) && ancestor.path("pid").asLong() == pid) {
                 return start(ancestor.path("start"));
@@ -182,7 +183,7 @@ public final class EventProcesses {
     }
 
     /** The start of the process at {@code chain[i]}: the start_time of the first image of its pid further up. */
-    private static Instant tetragonStart(List<JsonNode> chain, int i) {
+    private static @Nullable Instant tetragonStart(List<JsonNode> chain, int i) {
         long pid = chain.get(i).path("pid").asLong();
         Instant start = start(chain.get(i).path("start_time"));
         for (int j = i + 1;
@@ -208,7 +209,7 @@ public final class EventProcesses {
     }
 
     /** Nanoseconds since the epoch, as an exact integer; anything else counts as not given. */
-    private static Instant nanos(JsonNode ns) {
+    private static @Nullable Instant nanos(JsonNode ns) {
         if (!ns.isIntegralNumber() || !ns.canConvertToLong() || ns.asLong() <= 0) {
             return null;
         }
@@ -217,7 +218,7 @@ public final class EventProcesses {
     }
 
     /** RFC 3339 start time; Go's zero time and anything unreadable count as not given. */
-    private static Instant start(JsonNode start) {
+    private static @Nullable Instant start(JsonNode start) {
         return start.isTextual() ? EventParser.time(start.textValue()).orElse(null) : null;
     }
 }

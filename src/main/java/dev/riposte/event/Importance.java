@@ -2,6 +2,7 @@ package dev.riposte.event;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** {@code metadata.importance}, ordered from least to most important. */
 public enum Importance {
@@ -11,7 +12,7 @@ public enum Importance {
     CRITICAL;
 
     /** The level spelled {@code text} (any case), or empty when it is not one of the four. */
-    public static Optional<Importance> parse(String text) {
+    public static Optional<Importance> parse(@Nullable String text) {
         if (text == null) {
             return Optional.empty();
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The single streaming pass over one JSON value that {@link EventParser} maps: the whole value is checked
@@ -49,22 +50,42 @@ final class TopLevel {
     /** What the top level of one value holds, for every format. */
     static final class Top {
         final Fields jibril = new Fields();
+
+        @Nullable
         Fields data;
+
         int dataStart;
         int dataEnd;
         boolean hasKind;
+
+        @Nullable
         String rule;
+
+        @Nullable
         String priority;
+
+        @Nullable
         String source;
+
+        @Nullable
         String hostname;
+
+        @Nullable
         String time;
+
         boolean hasOutput;
+
+        @Nullable
         String nodeName;
         /** Object members that are not Tetragon's own keys: exactly one is a Tetragon event type. */
         int objectMembers;
 
+        @Nullable
         String bodyKey;
+
+        @Nullable
         Body body;
+
         List<String> tags = List.of();
 
         Format format() {
@@ -84,25 +105,51 @@ final class TopLevel {
 
     /** The Jibril fields of one object level (the event, or an envelope's {@code data}). */
     static final class Fields {
+        @Nullable
         String uuid;
+
+        @Nullable
         String name;
+
+        @Nullable
         String kind;
+
+        @Nullable
         String importance;
+
+        @Nullable
         String tactic;
+
+        @Nullable
         String technique;
+
         boolean hasMetadata;
         boolean hasHead;
+
+        @Nullable
         String headName;
+
+        @Nullable
         String headImportance;
+
+        @Nullable
         String uniqueId;
+
+        @Nullable
         String timestamp;
     }
 
     /** The few members of a Tetragon event body that riposte maps. */
     static final class Body {
+        @Nullable
         String policyName;
+
+        @Nullable
         String functionName;
+
+        @Nullable
         String execId;
+
         List<String> tags = List.of();
     }
 
@@ -250,7 +297,7 @@ final class TopLevel {
         return b;
     }
 
-    private static String text(JsonParser p, JsonToken value) throws IOException {
+    private static @Nullable String text(JsonParser p, JsonToken value) throws IOException {
         if (value == JsonToken.VALUE_STRING) {
             return p.getText();
         }

@@ -2,6 +2,7 @@ package dev.riposte.helpers;
 
 import dev.riposte.base.Text;
 import org.graalvm.polyglot.Value;
+import org.jspecify.annotations.Nullable;
 
 /** Reading helper arguments with messages that say what was expected. */
 final class Args {
@@ -57,7 +58,7 @@ final class Args {
     }
 
     /** A helper's return value as the audit trail shows it. */
-    static String show(Object result) {
+    static String show(@Nullable Object result) {
         if (result instanceof String s) {
             return quote(s);
         }

@@ -2,8 +2,10 @@ package dev.riposte.helpers;
 
 import dev.riposte.base.EffectResult;
 import dev.riposte.base.HelperCall;
+import dev.riposte.base.Text;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +79,7 @@ final class Functions {
             try {
                 r = body.call(args);
             } catch (ArgumentException | Failure e) {
-                r = EffectResult.failed(e.getMessage());
+                r = EffectResult.failed(Text.message(e));
             } catch (RuntimeException e) {
                 r = EffectResult.failed(internal(name, e));
             }
@@ -92,7 +94,7 @@ final class Functions {
     }
 
     /** A helper that returns a value, or {@code onFailure} ("" or null) when it fails. */
-    ProxyExecutable value(String name, Object onFailure, Body<Object> body) {
+    ProxyExecutable value(String name, @Nullable Object onFailure, Body<Object> body) {
         return new Named(name, args -> {
             Object result;
             String errno = "";

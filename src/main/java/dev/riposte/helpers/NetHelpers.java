@@ -2,6 +2,7 @@ package dev.riposte.helpers;
 
 import dev.riposte.base.EffectResult;
 import dev.riposte.base.IpLiteral;
+import dev.riposte.base.Text;
 import dev.riposte.effect.netpolicy.NetPolicy;
 import dev.riposte.effect.netpolicy.Origin;
 import dev.riposte.event.Event;
@@ -92,7 +93,7 @@ final class NetHelpers {
         try {
             return action.apply(IpLiteral.parse(text));
         } catch (IllegalArgumentException e) {
-            return EffectResult.failed(e.getMessage());
+            return EffectResult.failed(Text.message(e));
         }
     }
 

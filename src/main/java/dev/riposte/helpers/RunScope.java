@@ -5,6 +5,7 @@ import dev.riposte.event.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ public final class RunScope {
     private final RunLimits limits;
     private final LongSupplier ticker;
     private String reaction = "";
-    private Event event;
+    private @Nullable Event event;
     private long deadlineNanos;
     private final List<HelperCall> calls = new ArrayList<>();
     private long omittedCalls;
@@ -37,7 +38,7 @@ public final class RunScope {
     }
 
     /** Attaches the scope to a run that must end by {@code deadlineNanos} (on the ticker). */
-    public void begin(String reactionName, Event runEvent, long deadlineNanos) {
+    public void begin(String reactionName, @Nullable Event runEvent, long deadlineNanos) {
         this.reaction = reactionName;
         this.event = runEvent;
         this.deadlineNanos = deadlineNanos;
@@ -48,7 +49,7 @@ public final class RunScope {
     }
 
     /** The run's event, or null while a script is only being checked. */
-    public Event event() {
+    public @Nullable Event event() {
         return event;
     }
 

@@ -1,5 +1,6 @@
 package dev.riposte.intake;
 
+import dev.riposte.base.Text;
 import dev.riposte.event.BadEventException;
 import dev.riposte.event.EventParser;
 import io.netty.buffer.ByteBuf;
@@ -48,7 +49,7 @@ final class EventDecoder extends MessageToMessageDecoder<ByteBuf> {
             out.add(parser.parse(text, received));
         } catch (BadEventException e) {
             badLines.reject(
-                    ctx.channel(), e.getMessage(), text.substring(0, Math.min(text.length(), BadLines.QUOTED_BYTES)));
+                    ctx.channel(), Text.message(e), text.substring(0, Math.min(text.length(), BadLines.QUOTED_BYTES)));
         }
     }
 

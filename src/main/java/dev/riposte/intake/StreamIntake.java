@@ -15,6 +15,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,7 @@ public final class StreamIntake {
          * Called in stream order for the value ending at {@code end}; the result runs once it is handled.
          * Null when it was handled before (a restart that resumes behind it): it is not offered again.
          */
+        @Nullable
         Runnable track(long end);
     }
 
@@ -133,7 +135,7 @@ public final class StreamIntake {
         } catch (BadEventException e) {
             reject(
                     start,
-                    e.getMessage(),
+                    Text.message(e),
                     text.substring(0, Math.min(text.length(), ValueSplitter.QUOTED_BYTES)),
                     e.otherFormat());
             handled.run();

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a reaction's leading comment block (comment lines, {@code //} in JavaScript and {@code #} in
@@ -118,7 +119,7 @@ public final class HeaderParser {
                 selectors, Optional.ofNullable(name), Optional.ofNullable(timeout), enabled == null || enabled);
     }
 
-    private static void requireOnce(Object previous, String directive, int line) throws ReactionException {
+    private static void requireOnce(@Nullable Object previous, String directive, int line) throws ReactionException {
         if (previous != null) {
             throw new ReactionException(line, directive + " is given more than once");
         }

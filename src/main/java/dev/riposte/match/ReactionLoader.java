@@ -1,5 +1,6 @@
 package dev.riposte.match;
 
+import dev.riposte.base.Text;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -97,7 +98,7 @@ public final class ReactionLoader {
                     fromFile.add(load(file));
                 }
             } catch (ReactionException e) {
-                rejectedHere.add(new Rejection(file, e.line(), e.getMessage()));
+                rejectedHere.add(new Rejection(file, e.line(), Text.message(e)));
             }
             for (Reaction reaction : fromFile) {
                 Path previous = names.putIfAbsent(reaction.name(), file);

@@ -1,5 +1,6 @@
 package dev.riposte.match;
 
+import dev.riposte.base.Text;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
@@ -70,7 +72,7 @@ final class RecipeLoader {
             try {
                 reactions.addAll(recipe(file, recipe, hash, rejections));
             } catch (ReactionException e) {
-                rejections.add(new Rejection(file, e.line(), e.getMessage()));
+                rejections.add(new Rejection(file, e.line(), Text.message(e)));
             }
         }
         return new Loaded(reactions, rejections);
@@ -112,7 +114,7 @@ final class RecipeLoader {
             try {
                 out.add(reaction(file, entries.get(i), name, recipeName, enabled, hash));
             } catch (ReactionException e) {
-                rejections.add(new Rejection(file, e.line(), e.getMessage()));
+                rejections.add(new Rejection(file, e.line(), Text.message(e)));
             }
         }
         return out;
@@ -181,7 +183,7 @@ final class RecipeLoader {
     }
 
     /** The 1-based line a node starts on. */
-    private static int line(Node node) {
-        return node.getStartMark().map(Mark::getLine).orElse(0) + 1;
+    private static int line(@Nullable Node node) {
+        return node == null ? 1 : node.getStartMark().map(Mark::getLine).orElse(0) + 1;
     }
 }

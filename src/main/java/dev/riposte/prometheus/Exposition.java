@@ -29,9 +29,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * riposte's Prometheus series (client_java), served on {@code metrics.listen} at {@code /metrics} in the
@@ -56,7 +58,7 @@ public final class Exposition implements RunListener, KernelWrites, AutoCloseabl
     private final Counter runs;
     private final Histogram runDuration;
     private final Histogram kernelWrites;
-    private HTTPServer server;
+    private @Nullable HTTPServer server;
 
     /**
      * @param metrics the daemon's counters
@@ -216,7 +218,7 @@ public final class Exposition implements RunListener, KernelWrites, AutoCloseabl
 
     /** The port /metrics is served on. */
     public int port() {
-        return server.getPort();
+        return Objects.requireNonNull(server, "serve first").getPort();
     }
 
     /** The series now, in the Prometheus text format (what the node exporter's textfile collector reads). */

@@ -3,13 +3,14 @@ package dev.riposte.sandbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /** The system's user database, asked through {@code getent}, which also asks NSS sources (LDAP, sssd). */
 final class Getent {
     private Getent() {}
 
     /** {uid, gid} of {@code name} from {@code getent passwd}, or null when there is no such user. */
-    static int[] lookup(String name) throws IOException {
+    static int @Nullable [] lookup(String name) throws IOException {
         Process p = new ProcessBuilder("getent", "passwd", name)
                 .redirectErrorStream(true)
                 .start();

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.graalvm.polyglot.Context;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cancels runs that pass their deadline or allocate more than their budget, by closing their context
@@ -38,7 +39,7 @@ final class RunWatchdog implements AutoCloseable {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final Set<Watch> active = ConcurrentHashMap.newKeySet();
     private final long maxAllocBytes;
-    private final MemoryPoolMXBean oldGen = oldGeneration();
+    private final @Nullable MemoryPoolMXBean oldGen = oldGeneration();
     private long oldGenCollections;
     private final Thread thread;
     private volatile boolean running = true;
@@ -133,7 +134,7 @@ final class RunWatchdog implements AutoCloseable {
         long count = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             for (String pool : gc.getMemoryPoolNames()) {
-                if (pool.equals(oldGen.getName())) {
+                if (oldGen != null && pool.equals(oldGen.getName())) {
                     count += gc.getCollectionCount();
                 }
             }
@@ -142,7 +143,7 @@ final class RunWatchdog implements AutoCloseable {
     }
 
     /** The heap pool that holds long-lived objects (Tenured Gen, G1 Old Gen, PS Old Gen, ...), or null. */
-    private static MemoryPoolMXBean oldGeneration() {
+    private static @Nullable MemoryPoolMXBean oldGeneration() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             String name = pool.getName();
             if (pool.getType() == MemoryType.HEAP
@@ -166,7 +167,7 @@ final class RunWatchdog implements AutoCloseable {
         private final long deadlineNanos;
         private final long threadId;
         private final long allocatedAtStart;
-        private volatile Stop stopped;
+        private volatile @Nullable Stop stopped;
 
         Watch(Context context, long deadlineNanos, long threadId, long allocatedAtStart) {
             this.context = context;
@@ -176,6 +177,7 @@ final class RunWatchdog implements AutoCloseable {
         }
 
         /** Why the watchdog stopped this run, or null. */
+        @Nullable
         Stop stopped() {
             return stopped;
         }

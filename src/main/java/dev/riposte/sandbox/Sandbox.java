@@ -1,5 +1,6 @@
 package dev.riposte.sandbox;
 
+import dev.riposte.base.Text;
 import dev.riposte.dispatch.Outcome;
 import dev.riposte.dispatch.ReactionRunner;
 import dev.riposte.dispatch.RunResult;
@@ -304,7 +305,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             return internal(e, reaction);
         }
         return new Outcome.Failed(
-                limits.explain(e.getMessage()), line(e, reaction.file().toString()));
+                limits.explain(Text.message(e)), line(e, reaction.file().toString()));
     }
 
     private Outcome stopped(RunWatchdog.Watch watch, Reaction reaction) {
@@ -364,7 +365,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
                 if (e.isSyntaxError() || e.isCancelled() || watch.stopped() != null) {
                     throw e;
                 }
-                topLevelError = limits.explain(e.getMessage());
+                topLevelError = limits.explain(Text.message(e));
                 topLevelLine = Math.max(1, line(e, fileName));
             }
             Value process = bindings.getMember("process");
@@ -398,7 +399,7 @@ public final class Sandbox implements ReactionRunner, ScriptValidator, AutoClose
             if (e.isSyntaxError()) {
                 throw new ReactionException(Math.max(1, line(e, fileName)), "syntax error: " + e.getMessage());
             }
-            throw new ReactionException(Math.max(1, line(e, fileName)), limits.explain(e.getMessage()));
+            throw new ReactionException(Math.max(1, line(e, fileName)), limits.explain(Text.message(e)));
         } finally {
             watchdog.finish(watch);
             p.context().close(true);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How shell reactions start, decided once from {@code shell.*} and riposte's own privileges:
@@ -46,7 +47,7 @@ public record ShellIsolation(
         boolean switchUser,
         boolean namespace,
         boolean clearBounding,
-        String bwrap,
+        @Nullable String bwrap,
         String reason) {
     public enum Mode {
         ISOLATED,
@@ -64,7 +65,7 @@ public record ShellIsolation(
     @FunctionalInterface
     interface Users {
         /** {uid, gid} of {@code name}, or null when there is no such user. */
-        int[] lookup(String name) throws IOException;
+        int @Nullable [] lookup(String name) throws IOException;
     }
 
     /** The isolation this process can give shell reactions under {@code config}. */

@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,7 +216,7 @@ public final class ShellRunner implements ReactionRunner, ScriptValidator {
      * Why the shell's user could not reach its working directory under {@link #workRoot}, or null: every
      * directory on the way must let others pass (mode o+x).
      */
-    private String unreachable() throws IOException {
+    private @Nullable String unreachable() throws IOException {
         if (!isolation.switchUser()) {
             return null;
         }

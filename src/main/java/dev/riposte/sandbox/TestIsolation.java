@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How {@code riposte test} runs shell reactions: never for real. Inside bubblewrap ({@code bwrap}), with
@@ -73,7 +74,7 @@ public final class TestIsolation {
     }
 
     /** Why {@code true} cannot be run under {@code isolation}, or null when it can. */
-    private static String probe(ShellIsolation isolation) {
+    private static @Nullable String probe(ShellIsolation isolation) {
         try {
             Path dir = Files.createTempDirectory("riposte-bwrap-probe-");
             try {

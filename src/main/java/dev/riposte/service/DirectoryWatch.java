@@ -8,7 +8,9 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +23,11 @@ public final class DirectoryWatch implements AutoCloseable {
     static final Duration SETTLE = Duration.ofMillis(300);
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryWatch.class);
 
-    private final WatchService watcher;
+    private final @Nullable WatchService watcher;
     private final Path dir;
-    private Thread thread;
+    private @Nullable Thread thread;
 
-    private DirectoryWatch(WatchService watcher, Path dir) {
+    private DirectoryWatch(@Nullable WatchService watcher, Path dir) {
         this.watcher = watcher;
         this.dir = dir;
     }
@@ -68,6 +70,7 @@ public final class DirectoryWatch implements AutoCloseable {
     }
 
     private void loop(Path dir, Runnable onChange) {
+        WatchService watcher = Objects.requireNonNull(this.watcher, "started only with a watcher");
         try {
             while (true) {
                 WatchKey key = watcher.take();

@@ -3,6 +3,7 @@ package dev.riposte.service;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SIGHUP (what {@code systemctl reload} sends) through {@code sun.misc.Signal}, the JDK's only way to
@@ -34,7 +35,7 @@ public final class Hangup {
         }
     }
 
-    private static Object invoked(Object proxy, Method method, Object[] args, Runnable action) {
+    private static @Nullable Object invoked(Object proxy, Method method, Object[] args, Runnable action) {
         return switch (method.getName()) {
             case "handle" -> {
                 action.run();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ public final class Heartbeat implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
 
     private final List<Scheduler.Job> jobs = new ArrayList<>();
-    private volatile String lastStall;
+    private volatile @Nullable String lastStall;
 
     /**
      * @param status the STATUS text now
@@ -61,7 +62,7 @@ public final class Heartbeat implements AutoCloseable {
     }
 
     /** {@code WATCHDOG_USEC}, when it is meant for this process ({@code WATCHDOG_PID} absent or ours). */
-    static Duration watchdogInterval(Map<String, String> env) {
+    static @Nullable Duration watchdogInterval(Map<String, String> env) {
         String usec = env.get("WATCHDOG_USEC");
         String pid = env.get("WATCHDOG_PID");
         if (usec == null

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.event.KeyValuePair;
 
 /**
@@ -105,7 +106,7 @@ public final class JournalAppender extends AppenderBase<ILoggingEvent> {
     private static void fitEntry(List<String[]> fields) {
         while (true) {
             int total = 0;
-            String[] largest = null;
+            String @Nullable [] largest = null;
             for (String[] f : fields) {
                 int size = f[0].length() + utf8(f[1]) + 10;
                 total += size;
@@ -113,7 +114,7 @@ public final class JournalAppender extends AppenderBase<ILoggingEvent> {
                     largest = f;
                 }
             }
-            if (total <= MAX_ENTRY_BYTES || utf8(largest[1]) < 256) {
+            if (largest == null || total <= MAX_ENTRY_BYTES || utf8(largest[1]) < 256) {
                 return;
             }
             largest[1] = cut(largest[1], Math.max(128, utf8(largest[1]) / 2));
@@ -158,7 +159,7 @@ public final class JournalAppender extends AppenderBase<ILoggingEvent> {
     }
 
     /** journald field names: upper-case letters, digits and underscores, not starting with one. */
-    static String fieldName(String key) {
+    static @Nullable String fieldName(String key) {
         String name = key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
         return name.isEmpty() || name.startsWith("_") || name.length() > 64 ? null : name;
     }

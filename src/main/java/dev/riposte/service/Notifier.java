@@ -4,6 +4,7 @@ import dev.riposte.effect.os.ErrnoException;
 import dev.riposte.effect.os.LibC;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,9 +16,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Notifier {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
-    private final String socket;
+    private final @Nullable String socket;
 
-    private Notifier(String socket) {
+    private Notifier(@Nullable String socket) {
         this.socket = socket;
     }
 

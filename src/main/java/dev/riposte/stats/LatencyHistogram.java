@@ -3,6 +3,7 @@ package dev.riposte.stats;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Latencies in microseconds, from 0 to one hour (longer ones count as one hour), three significant
@@ -14,7 +15,7 @@ final class LatencyHistogram {
     private final Recorder recent = new Recorder(MAX_TRACKED_MICROS, 3);
     private final Histogram total = new Histogram(MAX_TRACKED_MICROS, 3);
     /** The last interval read, handed back to the recorder for reuse: a read allocates nothing. */
-    private Histogram interval;
+    private @Nullable Histogram interval;
 
     void record(long nanos) {
         recent.recordValue(Math.min(MAX_TRACKED_MICROS, Math.max(0, nanos / 1000)));

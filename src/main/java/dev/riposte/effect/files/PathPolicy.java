@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which paths reactions may write: absolute, normalized, strictly inside one of the roots. This is the
@@ -59,7 +60,7 @@ final class PathPolicy {
     }
 
     /** The first symbolic link on {@code path} from {@code /} down, for a message; null if there is none now. */
-    static Path firstLink(Path path) {
+    static @Nullable Path firstLink(Path path) {
         Path prefix = path.getRoot();
         for (Path part : path) {
             prefix = prefix.resolve(part);

@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which paths reactions may read or stat. Symbolic links (and /proc's magic links) are resolved
@@ -118,7 +120,7 @@ final class ReadPolicy {
     private static boolean same(Path p, FileStat opened) throws IOException {
         try {
             Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
-            return (Long) a.get("dev") == opened.device() && (Long) a.get("ino") == opened.inode();
+            return Objects.equals(a.get("dev"), opened.device()) && Objects.equals(a.get("ino"), opened.inode());
         } catch (NoSuchFileException e) {
             return false;
         }
@@ -129,7 +131,7 @@ final class ReadPolicy {
      * can hold a hard link to it; when they hold more than {@link #MAX_DENIED_ENTRIES} entries, the file is
      * refused, since no link to a denied file could be ruled out.
      */
-    private Path deniedLinkOf(FileStat opened) throws IOException {
+    private @Nullable Path deniedLinkOf(FileStat opened) throws IOException {
         int[] seen = new int[1];
         for (int i = 0; i < denyGlobs.size(); i++) {
             Path start = fixedPrefix(denyGlobs.get(i));

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One blocked address as riposte keeps it.
@@ -11,7 +12,12 @@ import java.util.Objects;
  * @param domain the followed domain that resolved to the address, or "" for an address blocked as such
  * @param expires when the block ends, or null for a block without a time limit
  */
-public record Block(InetAddress address, String domain, Origin origin, Instant created, Instant expires) {
+public record Block(
+        InetAddress address,
+        String domain,
+        Origin origin,
+        Instant created,
+        @Nullable Instant expires) {
     public Block {
         Objects.requireNonNull(address);
         Objects.requireNonNull(domain);
@@ -20,7 +26,7 @@ public record Block(InetAddress address, String domain, Origin origin, Instant c
     }
 
     /** A block of an address asked for as such (no followed domain). */
-    public Block(InetAddress address, Origin origin, Instant created, Instant expires) {
+    public Block(InetAddress address, Origin origin, Instant created, @Nullable Instant expires) {
         this(address, "", origin, created, expires);
     }
 
@@ -34,7 +40,7 @@ public record Block(InetAddress address, String domain, Origin origin, Instant c
     }
 
     /** Time left at {@code now} (zero once expired); null for a permanent block. */
-    public Duration remaining(Instant now) {
+    public @Nullable Duration remaining(Instant now) {
         if (expires == null) {
             return null;
         }

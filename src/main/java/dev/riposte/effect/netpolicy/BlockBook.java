@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The blocks riposte keeps, in memory, in the order they were first made: what the bridge decides
@@ -19,7 +20,7 @@ final class BlockBook {
     private final Map<InetAddress, Block> blocks = new LinkedHashMap<>();
 
     /** The block of {@code address} in force at {@code now}, or null. */
-    synchronized Block active(InetAddress address, Instant now) {
+    synchronized @Nullable Block active(InetAddress address, Instant now) {
         Block b = blocks.get(address);
         return b != null && b.activeAt(now) ? b : null;
     }

@@ -4,6 +4,7 @@ import dev.riposte.base.EffectResult;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Refuses every change, saying why the feature is off. What an earlier run stored is still listed
@@ -22,7 +23,7 @@ public final class DisabledNetPolicy implements NetPolicy {
     }
 
     /** {@code stored} (may be null) is read here; a store that cannot be read lists nothing. */
-    public DisabledNetPolicy(String reason, BlockStore stored) {
+    public DisabledNetPolicy(String reason, @Nullable BlockStore stored) {
         this.reason = reason;
         List<Block> b = List.of();
         List<FollowedDomain> d = List.of();

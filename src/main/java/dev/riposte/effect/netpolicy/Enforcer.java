@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,13 +152,13 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         return blockUntil(address, clock.instant().plus(duration), origin);
     }
 
-    private EffectResult blockUntil(InetAddress address, Instant expires, Origin origin) {
+    private EffectResult blockUntil(InetAddress address, @Nullable Instant expires, Origin origin) {
         synchronized (changes) {
             return change(address, expires, "", origin);
         }
     }
 
-    private EffectResult change(InetAddress address, Instant expires, String domain, Origin origin) {
+    private EffectResult change(InetAddress address, @Nullable Instant expires, String domain, Origin origin) {
         String refusal = guard.refusal(address);
         if (refusal != null) {
             return EffectResult.failed(refusal);
@@ -319,7 +320,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
      * What a repair works from, on the writer's thread: the book without its expired blocks (with the
      * writer's queue, which it includes, emptied), or null after a flush with nothing blocked since.
      */
-    private List<Block> wanted() {
+    private @Nullable List<Block> wanted() {
         synchronized (changes) {
             dropExpired(clock.instant());
             writer.clear();

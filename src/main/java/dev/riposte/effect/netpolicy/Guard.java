@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The safety rails every block passes, whatever asked for it (a reaction, an event's addresses, a
@@ -53,7 +54,7 @@ public final class Guard {
     }
 
     /** Why {@code address} must not be blocked, or null when it may be. */
-    public String refusal(InetAddress address) {
+    public @Nullable String refusal(InetAddress address) {
         String text = IpLiteral.format(address);
         if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
             return "refused " + text + ": not a unicast address";

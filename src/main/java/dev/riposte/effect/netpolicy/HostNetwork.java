@@ -16,8 +16,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class HostNetwork {
     private static final Logger LOG = LoggerFactory.getLogger(HostNetwork.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final InetAddress LIMITED_BROADCAST = literal("255.255.255.255");
+    private static final InetAddress LIMITED_BROADCAST = Objects.requireNonNull(literal("255.255.255.255"));
 
     private HostNetwork() {}
 
@@ -160,7 +162,7 @@ final class HostNetwork {
                 LOG.warn("netpolicy: {} failed: {}", String.join(" ", argv), out.strip());
                 return JSON.createArrayNode();
             }
-            return JSON.readTree(out.isBlank() ? "[]" : out);
+            return Objects.requireNonNull(JSON.readTree(out.isBlank() ? "[]" : out));
         } catch (IOException e) {
             LOG.warn("netpolicy: cannot run {}: {}", String.join(" ", argv), e.getMessage());
             return JSON.createArrayNode();
@@ -171,7 +173,7 @@ final class HostNetwork {
     }
 
     /** A literal address, or null (never a name lookup). */
-    private static InetAddress literal(String text) {
+    private static @Nullable InetAddress literal(String text) {
         try {
             return text.isEmpty() ? null : IpLiteral.parse(text);
         } catch (IllegalArgumentException e) {

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The kernel side of blocking: riposte's table and its two sets. Implementations are thread-safe. */
 public interface Kernel {
@@ -12,7 +13,7 @@ public interface Kernel {
      *
      * @param timeout how long it stays, or null for no limit
      */
-    record Element(InetAddress address, Duration timeout) {}
+    record Element(InetAddress address, @Nullable Duration timeout) {}
 
     /** {@code nftables} or {@code dry-run}. */
     String name();

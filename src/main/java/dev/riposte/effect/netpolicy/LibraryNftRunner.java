@@ -3,9 +3,11 @@ package dev.riposte.effect.netpolicy;
 import dev.riposte.effect.os.ErrnoException;
 import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.os.LibNftables;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,12 +24,12 @@ public final class LibraryNftRunner implements NftRunner {
 
     private final LibNftables nftables;
     private final LibC libc;
-    private final String namespace;
+    private final @Nullable String namespace;
 
     /**
      * @param namespace the name under {@code /run/netns} to apply the rules in, or null for this process's
      */
-    public LibraryNftRunner(LibNftables nftables, LibC libc, String namespace) {
+    public LibraryNftRunner(LibNftables nftables, LibC libc, @Nullable String namespace) {
         this.nftables = nftables;
         this.libc = libc;
         this.namespace = namespace;
@@ -119,6 +121,6 @@ public final class LibraryNftRunner implements NftRunner {
         if (failed != null) {
             throw failed;
         }
-        return reply;
+        return Objects.requireNonNull(reply, "libnftables' reply");
     }
 }

@@ -2,11 +2,13 @@ package dev.riposte.effect.netpolicy;
 
 import dev.riposte.base.Cidr;
 import dev.riposte.base.Scheduler;
+import dev.riposte.base.Text;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.effect.os.LibC;
 import dev.riposte.effect.os.LibNftables;
 import java.time.Clock;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +56,9 @@ public final class NetPolicies {
 
     /** libnftables, loaded on first use, once per process; null when it cannot be (the reason is logged then). */
     private static final class Library {
-        static final LibNftables LOADED = load();
+        static final @Nullable LibNftables LOADED = load();
 
-        private static LibNftables load() {
+        private static @Nullable LibNftables load() {
             try {
                 return LibNftables.load();
             } catch (IllegalStateException e) {
@@ -145,7 +147,7 @@ public final class NetPolicies {
         } catch (Kernel.KernelException e) {
             if (config.backend() == RiposteConfig.Backend.NFTABLES) {
                 return new RetryingNetPolicy(
-                        e.getMessage(),
+                        Text.message(e),
                         () -> Enforcer.start(kernel, store, guard, resolver, settings, clock, scheduler),
                         store,
                         RETRY,
@@ -162,7 +164,7 @@ public final class NetPolicies {
      * Why network helpers would be disabled with this configuration, or null when they would work. Only
      * reads (nft list tables): never changes the firewall.
      */
-    public static String probe(RiposteConfig.NetPolicy config) {
+    public static @Nullable String probe(RiposteConfig.NetPolicy config) {
         return switch (config.backend()) {
             case DISABLED -> "netpolicy.backend is disabled in the configuration";
             case DRY_RUN -> null;

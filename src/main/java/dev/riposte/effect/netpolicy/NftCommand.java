@@ -1,6 +1,7 @@
 package dev.riposte.effect.netpolicy;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code netpolicy.nft_command} read for what it means: which network namespace it applies the rules in,
@@ -14,6 +15,7 @@ record NftCommand(List<String> argv) {
     }
 
     /** The namespace {@code ip netns exec NAME ...} enters, or null for riposte's own. */
+    @Nullable
     String namespace() {
         boolean ipNetnsExec = argv.size() >= 5
                 && (argv.get(0).equals("ip") || argv.get(0).endsWith("/ip"))

@@ -3,6 +3,7 @@ package dev.riposte.effect.netpolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.riposte.base.IpLiteral;
+import dev.riposte.base.Text;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -195,7 +196,7 @@ public final class NftKernel implements Kernel {
         try {
             return call.run();
         } catch (NftUnavailableException e) {
-            throw new KernelException(e.getMessage());
+            throw new KernelException(Text.message(e));
         }
     }
 

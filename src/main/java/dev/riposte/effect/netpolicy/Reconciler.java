@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ final class Reconciler {
     }
 
     /** Why the kernel refuses changes, or null while it accepts them. */
+    @Nullable
     String refusing() {
         return refusing.get();
     }
@@ -129,7 +131,7 @@ final class Reconciler {
         return out;
     }
 
-    private static boolean sameTimeout(Duration want, Duration left) {
+    private static boolean sameTimeout(@Nullable Duration want, @Nullable Duration left) {
         if (want == null || left == null) {
             return want == null && left == null;
         }

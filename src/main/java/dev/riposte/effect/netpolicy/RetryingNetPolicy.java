@@ -3,6 +3,7 @@ package dev.riposte.effect.netpolicy;
 import dev.riposte.base.Durations;
 import dev.riposte.base.EffectResult;
 import dev.riposte.base.Scheduler;
+import dev.riposte.base.Text;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -62,8 +63,8 @@ final class RetryingNetPolicy implements NetPolicy, AutoCloseable {
         try {
             started = attempt.start();
         } catch (Kernel.KernelException e) {
-            if (!e.getMessage().equals(failure)) {
-                failure = e.getMessage();
+            if (!Text.message(e).equals(failure)) {
+                failure = Text.message(e);
                 current = degraded(failure);
                 LOG.warn("netpolicy: nftables still cannot be used: {}", failure);
             }

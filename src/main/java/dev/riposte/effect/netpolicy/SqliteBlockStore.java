@@ -1,6 +1,7 @@
 package dev.riposte.effect.netpolicy;
 
 import dev.riposte.base.IpLiteral;
+import dev.riposte.base.Text;
 import dev.riposte.effect.state.StateStore;
 import dev.riposte.effect.state.StoreException;
 import java.net.InetAddress;
@@ -65,7 +66,7 @@ public final class SqliteBlockStore implements BlockStore {
 
     @Override
     public void saveAll(List<Block> blocks) throws BlockStoreException {
-        run(c -> {
+        update(c -> {
             try (PreparedStatement s =
                     c.prepareStatement("INSERT OR REPLACE INTO blocks (address, reaction, event_uuid,"
                             + " reason, created_ms, expires_ms, domain) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -85,7 +86,6 @@ public final class SqliteBlockStore implements BlockStore {
                 }
                 s.executeBatch();
             }
-            return null;
         });
     }
 
@@ -96,7 +96,7 @@ public final class SqliteBlockStore implements BlockStore {
 
     @Override
     public void deleteAll(List<InetAddress> addresses) throws BlockStoreException {
-        run(c -> {
+        update(c -> {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM blocks WHERE address = ?")) {
                 for (InetAddress a : addresses) {
                     s.setString(1, IpLiteral.format(a));
@@ -104,7 +104,6 @@ public final class SqliteBlockStore implements BlockStore {
                 }
                 s.executeBatch();
             }
-            return null;
         });
     }
 
@@ -128,7 +127,7 @@ public final class SqliteBlockStore implements BlockStore {
 
     @Override
     public void save(FollowedDomain d) throws BlockStoreException {
-        run(c -> {
+        update(c -> {
             try (PreparedStatement s =
                     c.prepareStatement("INSERT OR REPLACE INTO domains (domain, reaction, event_uuid,"
                             + " reason, created_ms) VALUES (?, ?, ?, ?, ?)")) {
@@ -139,37 +138,42 @@ public final class SqliteBlockStore implements BlockStore {
                 s.setLong(5, d.created().toEpochMilli());
                 s.executeUpdate();
             }
-            return null;
         });
     }
 
     @Override
     public void deleteDomain(String domain) throws BlockStoreException {
-        run(c -> {
+        update(c -> {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM domains WHERE domain = ?")) {
                 s.setString(1, domain);
                 s.executeUpdate();
             }
-            return null;
         });
     }
 
     @Override
     public void clear() throws BlockStoreException {
-        run(c -> {
+        update(c -> {
             try (var s = c.createStatement()) {
                 s.execute("DELETE FROM blocks");
                 s.execute("DELETE FROM domains");
             }
-            return null;
         });
+    }
+
+    private void update(StateStore.Update work) throws BlockStoreException {
+        try {
+            store.update(work);
+        } catch (StoreException e) {
+            throw new BlockStoreException(Text.message(e), e);
+        }
     }
 
     private <T> T run(StateStore.Work<T> work) throws BlockStoreException {
         try {
             return store.transaction(work);
         } catch (StoreException e) {
-            throw new BlockStoreException(e.getMessage(), e);
+            throw new BlockStoreException(Text.message(e), e);
         }
     }
 }

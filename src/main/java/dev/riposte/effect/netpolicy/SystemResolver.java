@@ -1,5 +1,6 @@
 package dev.riposte.effect.netpolicy;
 
+import dev.riposte.base.Text;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -43,7 +44,7 @@ final class SystemResolver implements Resolver {
                     + (cut ? " (what was left of the run's deadline)" : ""));
         } catch (ExecutionException e) {
             throw new ResolveException(
-                    domain + " does not resolve (" + e.getCause().getMessage() + ")");
+                    domain + " does not resolve (" + Text.message(e.getCause() != null ? e.getCause() : e) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ResolveException("interrupted while resolving " + domain);

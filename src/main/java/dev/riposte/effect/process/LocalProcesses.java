@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ public final class LocalProcesses implements Processes {
     }
 
     @Override
-    public EffectResult kill(long pid, Instant expectedStart) {
+    public EffectResult kill(long pid, @Nullable Instant expectedStart) {
         if (pid <= minPid) {
             return EffectResult.failed("refused pid " + pid + ": at or below kill.min_pid " + minPid);
         }
@@ -82,7 +83,7 @@ public final class LocalProcesses implements Processes {
     }
 
     /** The pidfd pins the process; reading /proc afterwards describes it or, if it died meanwhile, fails safe. */
-    private EffectResult checkAndKill(long pid, int pidfd, Instant expectedStart) {
+    private EffectResult checkAndKill(long pid, int pidfd, @Nullable Instant expectedStart) {
         Optional<ProcStat> stat;
         try {
             stat = ProcStat.read(proc, pid);

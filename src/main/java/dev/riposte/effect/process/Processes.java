@@ -2,6 +2,7 @@ package dev.riposte.effect.process;
 
 import dev.riposte.base.EffectResult;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** Kills processes. Implementations are thread-safe. */
 public interface Processes {
@@ -11,5 +12,5 @@ public interface Processes {
      * @param expectedStart when the process must have started (the event's word for it), or null when
      *     the event says nothing about this pid
      */
-    EffectResult kill(long pid, Instant expectedStart);
+    EffectResult kill(long pid, @Nullable Instant expectedStart);
 }

@@ -1,6 +1,7 @@
 package dev.riposte.effect.state;
 
 import dev.riposte.base.EffectResult;
+import dev.riposte.base.Text;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -49,7 +50,7 @@ public final class SqliteKeyValues implements KeyValues {
         try {
             return call.run();
         } catch (StoreException e) {
-            return EffectResult.failed(e.getMessage());
+            return EffectResult.failed(Text.message(e));
         }
     }
 
@@ -58,9 +59,8 @@ public final class SqliteKeyValues implements KeyValues {
         return answer(() -> {
             checkKey(key);
             checkValue(value);
-            store.transaction(c -> {
+            store.update(c -> {
                 write(c, namespace, key, value);
-                return null;
             });
             return EffectResult.done();
         });
@@ -89,13 +89,12 @@ public final class SqliteKeyValues implements KeyValues {
     public EffectResult push(String namespace, String key, String value) {
         return answer(() -> {
             checkKey(key);
-            store.transaction(c -> {
+            store.update(c -> {
                 List<String> list = StoredList.parse(key, read(c, namespace, key));
                 list.add(value);
                 String text = StoredList.json(list);
                 checkValue(text);
                 write(c, namespace, key, text);
-                return null;
             });
             return EffectResult.done();
         });

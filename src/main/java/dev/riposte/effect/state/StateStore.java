@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -206,6 +207,20 @@ public final class StateStore implements AutoCloseable {
         T run(Connection connection) throws SQLException, StoreException;
     }
 
+    /** A unit of work that returns nothing. */
+    @FunctionalInterface
+    public interface Update {
+        void run(Connection connection) throws SQLException, StoreException;
+    }
+
+    /** Runs {@code work} in one transaction, as {@link #transaction} does. */
+    public void update(Update work) throws StoreException {
+        transaction(c -> {
+            work.run(c);
+            return Boolean.TRUE;
+        });
+    }
+
     /** Transactions that failed on an SQLite error since the store was opened. */
     public long errors() {
         return errors.sum();
@@ -265,7 +280,7 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Connection c) {
+    private static void closeQuietly(@Nullable Connection c) {
         if (c != null) {
             try {
                 c.close();

@@ -9,8 +9,10 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Waits for a change to one followed file, seen through inotify on its directory: a change counts only
@@ -24,12 +26,12 @@ final class ChangeWatch implements AutoCloseable {
     private final Path dir;
     private final String name;
     private final LongSupplier nanoClock;
-    private volatile WatchService watch;
-    private WatchKey key;
+    private volatile @Nullable WatchService watch;
+    private @Nullable WatchKey key;
 
     ChangeWatch(Path path, LongSupplier nanoClock) {
         Path absolute = path.toAbsolutePath();
-        this.dir = absolute.getParent();
+        this.dir = Objects.requireNonNull(absolute.getParent(), "a file's directory");
         this.name = absolute.getFileName().toString();
         this.nanoClock = nanoClock;
     }
@@ -58,9 +60,10 @@ final class ChangeWatch implements AutoCloseable {
                         StandardWatchEventKinds.ENTRY_MODIFY,
                         StandardWatchEventKinds.ENTRY_DELETE);
             }
+            WatchService watching = Objects.requireNonNull(watch);
             long left;
             while ((left = deadline - nanoClock.getAsLong()) > 0) {
-                WatchKey ready = watch.poll(left, TimeUnit.NANOSECONDS);
+                WatchKey ready = watching.poll(left, TimeUnit.NANOSECONDS);
                 if (ready == null) {
                     return;
                 }

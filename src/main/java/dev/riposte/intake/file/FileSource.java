@@ -1,5 +1,6 @@
 package dev.riposte.intake.file;
 
+import dev.riposte.base.Text;
 import dev.riposte.config.RiposteConfig;
 import dev.riposte.intake.SourceStatus;
 import dev.riposte.intake.StreamIntake;
@@ -95,7 +96,7 @@ final class FileSource implements AutoCloseable {
         try {
             recoverOnce();
         } catch (IOException e) {
-            failed(e.getMessage());
+            failed(Text.message(e));
         }
         reader.start();
     }
@@ -115,7 +116,7 @@ final class FileSource implements AutoCloseable {
                     lastError = "";
                 } catch (IOException e) {
                     progressed = false;
-                    failed(e.getMessage());
+                    failed(Text.message(e));
                 }
                 if (!progressed) {
                     waitForChange();
@@ -148,7 +149,7 @@ final class FileSource implements AutoCloseable {
             try {
                 recoverOnce();
             } catch (IOException e) {
-                failed(e.getMessage());
+                failed(Text.message(e));
                 waitForChange();
             }
         }

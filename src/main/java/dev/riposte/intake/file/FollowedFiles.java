@@ -9,6 +9,7 @@ import dev.riposte.intake.StreamIntake;
 import dev.riposte.stats.Metrics;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ public final class FollowedFiles implements AutoCloseable {
     }
 
     /** The positions live in {@code store}, or in memory only when it is null (the store is unavailable). */
-    public static FollowedFiles create(RiposteConfig.Intake config, StateStore store) {
+    public static FollowedFiles create(RiposteConfig.Intake config, @Nullable StateStore store) {
         if (store == null && !config.files().isEmpty()) {
             LOG.warn("intake: the state store is unavailable: positions in the followed files are kept in memory only, "
                     + "so after a restart each file is read again as its start setting says");

@@ -11,6 +11,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -31,8 +32,8 @@ final class LocalLogFiles implements LogFiles {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        return Optional.of(new FileId(
-                (Long) a.get("dev"), (Long) a.get("ino"), (Long) a.get("size"), (FileTime) a.get("lastModifiedTime")));
+        return Optional.of(new FileId(number(a, "dev"), number(a, "ino"), number(a, "size"), (FileTime)
+                Objects.requireNonNull(a.get("lastModifiedTime"))));
     }
 
     @Override
@@ -124,5 +125,9 @@ final class LocalLogFiles implements LogFiles {
                 libc.close(fd);
             }
         }
+    }
+
+    private static long number(Map<String, Object> attributes, String name) {
+        return (Long) Objects.requireNonNull(attributes.get(name), name);
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What following a log file needs from the file system, one method per verb: name a path's file, open
@@ -14,7 +15,7 @@ import java.util.Optional;
 interface LogFiles {
     /** A file's identity and size at one moment. */
     record FileId(long device, long inode, long size, FileTime modified) {
-        boolean sameFile(FileId other) {
+        boolean sameFile(@Nullable FileId other) {
             return other != null && device == other.device && inode == other.inode;
         }
 

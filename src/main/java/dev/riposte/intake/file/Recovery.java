@@ -4,6 +4,7 @@ import dev.riposte.config.RiposteConfig;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -91,7 +92,7 @@ final class Recovery {
                         "intake: {}: the file it was reading ({}, {} bytes handled) is no longer beside it (compressed "
                                 + "or deleted while riposte was stopped): its events after that byte are not read",
                         source,
-                        new LogFiles.FileId(mark.device(), mark.inode(), 0, null),
+                        new LogFiles.FileId(mark.device(), mark.inode(), 0, FileTime.fromMillis(0)),
                         mark.offset());
                 continue;
             }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One file of a source being read: its descriptor, how far it has been read, and how far its events
@@ -79,7 +80,7 @@ final class Segment implements AutoCloseable {
     static Segment open(
             LogFiles files,
             Path path,
-            LogFiles.FileId expected,
+            LogFiles.@Nullable FileId expected,
             long offset,
             int maxEventBytes,
             StreamIntake intake,

@@ -3,6 +3,7 @@ package dev.riposte.intake.file;
 import dev.riposte.intake.StreamIntake;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens the files of one source as {@link Segment}s: what every segment of a source shares (where files
@@ -11,7 +12,7 @@ import java.nio.file.Path;
 record SegmentOpener(LogFiles files, int maxEventBytes, StreamIntake intake, Runnable moved) {
 
     /** {@link Segment#open}: {@code path} read from {@code offset}, still {@code expected} if that is given. */
-    Segment open(Path path, LogFiles.FileId expected, long offset, long now) throws IOException {
+    Segment open(Path path, LogFiles.@Nullable FileId expected, long offset, long now) throws IOException {
         return Segment.open(files, path, expected, offset, maxEventBytes, intake, moved, now);
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ final class Segments implements Iterable<Segment> {
     }
 
     /** The newest: the file at the path, or the last one that was; null when there is none. */
+    @Nullable
     Segment current() {
         return list.isEmpty() ? null : list.getLast();
     }
@@ -102,7 +104,8 @@ final class Segments implements Iterable<Segment> {
                 continue;
             }
             boolean deleted = s.links() == 0;
-            boolean quiet = s != newest && newest.readTo() > 0 && now - s.lastGrowth >= DRAIN_QUIET.toNanos();
+            boolean quiet =
+                    newest != null && s != newest && newest.readTo() > 0 && now - s.lastGrowth >= DRAIN_QUIET.toNanos();
             if (deleted || quiet) {
                 list.remove(s);
                 s.close();

@@ -69,7 +69,7 @@ final class SqlitePositions implements Positions {
     @Override
     public boolean save(String source, List<Mark> marks) {
         try {
-            store.transaction(c -> {
+            store.update(c -> {
                 try (PreparedStatement delete = c.prepareStatement("DELETE FROM intake_positions WHERE source = ?");
                         PreparedStatement insert = c.prepareStatement(
                                 "INSERT INTO intake_positions "
@@ -95,7 +95,6 @@ final class SqlitePositions implements Positions {
                         insert.executeUpdate();
                     }
                 }
-                return null;
             });
             return true;
         } catch (StoreException e) {
