@@ -28,7 +28,7 @@ public final class EventParser {
 
     /** Parses one event; an event of a format {@code accepted} does not include is refused. */
     public Event parse(String text, long receivedNanos, FormatChoice accepted) throws BadEventException {
-        TopLevel.Top top = TopLevel.read(text);
+        Scanned.Top top = TopLevel.read(text);
         Format format = top.format();
         if (!accepted.accepts(format)) {
             throw BadEventException.refused(format, accepted);
@@ -40,10 +40,10 @@ public final class EventParser {
         };
     }
 
-    private static Event jibril(TopLevel.Top top, String text, long receivedNanos) {
-        TopLevel.Fields data = top.data;
+    private static Event jibril(Scanned.Top top, String text, long receivedNanos) {
+        Scanned.Fields data = top.data;
         if (data != null && top.hasKind && top.jibril.uuid == null && !top.jibril.hasMetadata) {
-            TopLevel.Fields e = data; // Garnet's envelope: the event is its data
+            Scanned.Fields e = data; // Garnet's envelope: the event is its data
             return new Event(
                     Format.JIBRIL,
                     orEmpty(e.uuid),
@@ -70,7 +70,7 @@ public final class EventParser {
                     text,
                     receivedNanos);
         }
-        TopLevel.Fields e = top.jibril;
+        Scanned.Fields e = top.jibril;
         return new Event(
                 Format.JIBRIL,
                 orEmpty(e.uuid),
@@ -84,7 +84,7 @@ public final class EventParser {
                 receivedNanos);
     }
 
-    private static Event falco(TopLevel.Top top, String text, long receivedNanos) {
+    private static Event falco(Scanned.Top top, String text, long receivedNanos) {
         // Falco's own alerts carry no id; falcosidekick adds one. Otherwise one alert is one rule on one
         // event of one host at one nanosecond, so those name it (docs/events.md).
         String rule = Objects.requireNonNull(top.rule, "a Falco alert has its rule (Top.format)");
@@ -105,9 +105,9 @@ public final class EventParser {
                 receivedNanos);
     }
 
-    private static Event tetragon(TopLevel.Top top, String text, long receivedNanos) {
+    private static Event tetragon(Scanned.Top top, String text, long receivedNanos) {
         // Top.format: a Tetragon event has its node name and one event type, the body.
-        TopLevel.Body b = Objects.requireNonNull(top.body, "body");
+        Scanned.Body b = Objects.requireNonNull(top.body, "body");
         String type = Objects.requireNonNull(top.bodyKey, "body key");
         String name = b.policyName != null && !b.policyName.isEmpty() ? b.policyName : type;
         String uuid = derivedUuid(

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * The single streaming pass over one JSON value that {@link EventParser} maps: the whole value is checked
  * (exactly one JSON object, no duplicate keys, so that Java and the guest's {@code JSON.parse} can never
  * read different values for one key) and only the members that recognising the format and mapping it need
- * are kept, in {@link Top}. No tree is built. Thread-safe.
+ * are kept, in a {@link Scanned.Top}. No tree is built. Thread-safe.
  */
 final class TopLevel {
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -29,13 +29,13 @@ final class TopLevel {
     private TopLevel() {}
 
     /** Reads {@code text}, which must be exactly one JSON object. */
-    static Top read(String text) throws BadEventException {
+    static Scanned.Top read(String text) throws BadEventException {
         try (JsonParser p = JSON.createParser(text)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw new BadEventException("not a JSON object (found " + describe(first) + ")");
             }
-            Top top = readTop(p);
+            Scanned.Top top = readTop(p);
             if (p.nextToken() != null) {
                 throw new BadEventException("not JSON: more data after the object");
             }
@@ -47,115 +47,9 @@ final class TopLevel {
         }
     }
 
-    /** What the top level of one value holds, for every format. */
-    static final class Top {
-        final Fields jibril = new Fields();
-
-        @Nullable
-        Fields data;
-
-        int dataStart;
-        int dataEnd;
-        boolean hasKind;
-
-        @Nullable
-        String rule;
-
-        @Nullable
-        String priority;
-
-        @Nullable
-        String source;
-
-        @Nullable
-        String hostname;
-
-        @Nullable
-        String time;
-
-        boolean hasOutput;
-
-        @Nullable
-        String nodeName;
-        /** Object members that are not Tetragon's own keys: exactly one is a Tetragon event type. */
-        int objectMembers;
-
-        @Nullable
-        String bodyKey;
-
-        @Nullable
-        Body body;
-
-        List<String> tags = List.of();
-
-        Format format() {
-            if (rule != null && priority != null && hasOutput) {
-                return Format.FALCO;
-            }
-            if (nodeName != null
-                    && objectMembers == 1
-                    && bodyKey != null
-                    && jibril.uuid == null
-                    && !jibril.hasMetadata) {
-                return Format.TETRAGON;
-            }
-            return Format.JIBRIL;
-        }
-    }
-
-    /** The Jibril fields of one object level (the event, or an envelope's {@code data}). */
-    static final class Fields {
-        @Nullable
-        String uuid;
-
-        @Nullable
-        String name;
-
-        @Nullable
-        String kind;
-
-        @Nullable
-        String importance;
-
-        @Nullable
-        String tactic;
-
-        @Nullable
-        String technique;
-
-        boolean hasMetadata;
-        boolean hasHead;
-
-        @Nullable
-        String headName;
-
-        @Nullable
-        String headImportance;
-
-        @Nullable
-        String uniqueId;
-
-        @Nullable
-        String timestamp;
-    }
-
-    /** The few members of a Tetragon event body that riposte maps. */
-    static final class Body {
-        @Nullable
-        String policyName;
-
-        @Nullable
-        String functionName;
-
-        @Nullable
-        String execId;
-
-        List<String> tags = List.of();
-    }
-
     /** Reads the top-level object whose START_OBJECT was just read, up to and including its END_OBJECT. */
-    private static Top readTop(JsonParser p) throws IOException {
-        Top t = new Top();
+    private static Scanned.Top readTop(JsonParser p) throws IOException {
+        Scanned.Top t = new Scanned.Top();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonToken value = p.nextToken();
@@ -211,8 +105,8 @@ final class TopLevel {
     }
 
     /** An envelope's {@code data}: a Garnet event, or the older printer's {@code head} and {@code unique_id}. */
-    private static Fields readData(JsonParser p) throws IOException {
-        Fields f = new Fields();
+    private static Scanned.Fields readData(JsonParser p) throws IOException {
+        Scanned.Fields f = new Scanned.Fields();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonToken value = p.nextToken();
@@ -235,7 +129,7 @@ final class TopLevel {
         return f;
     }
 
-    private static void readMetadata(JsonParser p, JsonToken value, Fields f) throws IOException {
+    private static void readMetadata(JsonParser p, JsonToken value, Scanned.Fields f) throws IOException {
         f.hasMetadata = true;
         if (value != JsonToken.START_OBJECT) {
             p.skipChildren();
@@ -255,7 +149,7 @@ final class TopLevel {
         }
     }
 
-    private static void readHead(JsonParser p, Fields f) throws IOException {
+    private static void readHead(JsonParser p, Scanned.Fields f) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonToken v = p.nextToken();
@@ -267,8 +161,8 @@ final class TopLevel {
         }
     }
 
-    private static Body readBody(JsonParser p) throws IOException {
-        Body b = new Body();
+    private static Scanned.Body readBody(JsonParser p) throws IOException {
+        Scanned.Body b = new Scanned.Body();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonToken v = p.nextToken();
