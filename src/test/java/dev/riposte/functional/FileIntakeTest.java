@@ -78,13 +78,9 @@ class FileIntakeTest {
         long rejected = source(d).path("rejected").asLong();
         append(file, "the test's marker, not an event\n");
         Await.until("the marker read and nothing in flight", 500, 10, () -> {
-            try {
-                JsonNode stats = d.stats();
-                return stats.path("sources").get(0).path("rejected").asLong() > rejected
-                        && stats.path("events").path("queue_depth").asLong() == 0;
-            } catch (IOException e) {
-                return false;
-            }
+            JsonNode stats = d.stats();
+            return stats.path("sources").get(0).path("rejected").asLong() > rejected
+                    && stats.path("events").path("queue_depth").asLong() == 0;
         });
     }
 
@@ -261,11 +257,7 @@ class FileIntakeTest {
     private static void awaitSource(TestDaemon d, String what, java.util.function.Predicate<JsonNode> test)
             throws InterruptedException {
         Await.until(what, 500, 10, () -> {
-            try {
-                return test.test(source(d));
-            } catch (IOException e) {
-                return false;
-            }
+            return test.test(source(d));
         });
     }
 }

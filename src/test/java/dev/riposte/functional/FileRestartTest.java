@@ -83,16 +83,7 @@ class FileRestartTest {
         daemon = DaemonProcess.start(
                 config, dir.resolve("c.sock"), dir.resolve("daemon.log"), DaemonProcess.LAUNCHER_JVM);
         Await.until("following " + file(), 600, 50, () -> {
-            try {
-                return daemon.stats()
-                        .path("sources")
-                        .path(0)
-                        .path("state")
-                        .asText()
-                        .equals("following");
-            } catch (IOException e) {
-                return false;
-            }
+            return daemon.stats().path("sources").path(0).path("state").asText().equals("following");
         });
         return daemon;
     }
@@ -130,13 +121,9 @@ class FileRestartTest {
         append(file(), last);
         List<AuditRecord> all = new ArrayList<>();
         Await.until("the run of the last event, " + uuid, 600, 50, () -> {
-            try {
-                all.clear();
-                all.addAll(DaemonProcess.audit(db(), 1));
-                return all.stream().anyMatch(r -> r.eventUuid().equals(uuid));
-            } catch (Exception e) {
-                return false;
-            }
+            all.clear();
+            all.addAll(DaemonProcess.audit(db(), 1));
+            return all.stream().anyMatch(r -> r.eventUuid().equals(uuid));
         });
         return all.stream().filter(r -> !r.eventUuid().equals(uuid)).toList();
     }

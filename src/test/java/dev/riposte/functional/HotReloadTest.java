@@ -110,13 +110,9 @@ class HotReloadTest {
                         "kill", "-HUP", Long.toString(daemon.process().pid())
                     })
                     .waitFor();
-            within2s("SIGHUP reloads: " + daemon.log(), () -> {
-                try {
-                    return daemon.stats().path("reactions").path("loaded").size() == 2;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            within2s(
+                    "SIGHUP reloads: " + daemon.log(),
+                    () -> daemon.stats().path("reactions").path("loaded").size() == 2);
             assertTrue(daemon.process().isAlive(), "SIGHUP does not end the daemon");
             Files.writeString(reactions.resolve("bad.js"), "// @on *\nfunction process(data) {\n");
             CliResult reload = CliResult.of("reload", "--config", config.toString());

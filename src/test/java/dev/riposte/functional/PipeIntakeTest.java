@@ -138,16 +138,12 @@ class PipeIntakeTest {
 
             stdin.close(); // the end of input
             Await.until("standard input ended", 200, 50, () -> {
-                try {
-                    return daemon.stats()
-                            .path("sources")
-                            .path(0)
-                            .path("state")
-                            .asText()
-                            .equals("ended");
-                } catch (IOException e) {
-                    return false;
-                }
+                return daemon.stats()
+                        .path("sources")
+                        .path(0)
+                        .path("state")
+                        .asText()
+                        .equals("ended");
             });
             JsonNode source = daemon.stats().path("sources").path(0);
             assertEquals("stdin", source.path("source").asText());

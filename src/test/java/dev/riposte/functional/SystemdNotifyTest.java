@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.riposte.testing.Await;
 import dev.riposte.testing.DaemonProcess;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -125,11 +124,7 @@ class SystemdNotifyTest {
         try {
             // An abstract socket has no file to wait for; the kernel lists it in /proc/net/unix once bound.
             Await.until("socat bound @" + name, 250, 20, () -> {
-                try {
-                    return Files.readString(Path.of("/proc/net/unix")).contains(" @" + name + "\n");
-                } catch (IOException e) {
-                    return false;
-                }
+                return Files.readString(Path.of("/proc/net/unix")).contains(" @" + name + "\n");
             });
             Path reactions = Files.createDirectories(dir.resolve("reactions.d"));
             Path config = DaemonProcess.writeConfig(

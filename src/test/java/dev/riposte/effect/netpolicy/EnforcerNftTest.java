@@ -263,11 +263,7 @@ class EnforcerNftTest {
             pool.shutdown();
         }
         Await.until("all 5,000 in the kernel", 250, 20, () -> {
-            try {
-                return new NftKernel(nft).list().size() == 5000;
-            } catch (Kernel.KernelException ex) {
-                return false;
-            }
+            return new NftKernel(nft).list().size() == 5000;
         });
         // One batch per block would be 5,000. The writer takes whatever waits when its last batch ends, so
         // the count follows how fast the kernel answers against how fast decisions are stored: ~420 with
