@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * helper at once; the writer puts every change waiting at that moment into one batch, so that a burst of
  * blocks becomes few batches. Of an address changed twice before a batch, the latest change wins. Repairs
  * run on this thread too, between batches ({@link #repair}), so that none works from a picture of the
- * kernel a batch has changed meanwhile: a repair takes the bridge's blocks with the queue, which they
- * include, and empties it. A batch the kernel refuses is followed by a repair. Thread-safe.
+ * kernel a batch has changed meanwhile: a repair follows the batch taken with it, and takes the bridge's
+ * blocks together with what was queued since, which they include, emptying the queue. A batch the kernel
+ * refuses is followed by a repair. Thread-safe.
  */
 final class KernelWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KernelWriter.class);
@@ -128,12 +129,12 @@ final class KernelWriter implements AutoCloseable {
                 pendingAdd.clear();
                 pendingDelete.clear();
             }
+            if (!add.isEmpty() || !delete.isEmpty()) {
+                apply(add, delete);
+            }
             if (!asked.isEmpty()) {
-                // The repair's picture of the bridge includes what was just taken from the queue.
                 int fixed = repairNow();
                 asked.forEach(a -> a.complete(fixed));
-            } else if (!add.isEmpty() || !delete.isEmpty()) {
-                apply(add, delete);
             }
         }
     }
