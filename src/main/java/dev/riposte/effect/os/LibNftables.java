@@ -9,6 +9,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * libnftables, the library {@code nft} itself is a thin front end to, through the FFM API: the same
@@ -50,8 +51,16 @@ public final class LibNftables {
 
     private final LibC libc;
 
+    /**
+     * Why calls are refused without calling the library, or null: without CAP_NET_ADMIN libnftables prints
+     * its refusal on the process's stderr, past its buffer. riposte's threads never change their
+     * capabilities, so the loading thread's answer is every caller's, read once.
+     */
+    private final @Nullable String notPermitted;
+
     private LibNftables(SymbolLookup lib, LibC libc) {
         this.libc = libc;
+        this.notPermitted = notPermitted();
         ctxNew = handle(lib, "nft_ctx_new", FunctionDescriptor.of(PTR, INT));
         ctxFree = handle(lib, "nft_ctx_free", FunctionDescriptor.ofVoid(PTR));
         bufferOutput = handle(lib, "nft_ctx_buffer_output", FunctionDescriptor.of(INT, PTR));
@@ -103,15 +112,8 @@ public final class LibNftables {
                     "cannot open a netlink socket for nftables (" + e.getMessage()
                             + "); libnftables was not called, as it would end the process");
         }
-        // Without the capability libnftables prints its refusal on the process's stderr, past the buffer.
-        String capability;
-        try {
-            capability = Self.read().has(Self.CAP_NET_ADMIN) ? null : "this thread lacks CAP_NET_ADMIN";
-        } catch (IOException e) {
-            capability = "cannot read this thread's capabilities: " + e.getMessage();
-        }
-        if (capability != null) {
-            return new Reply(-1, "", "Operation not permitted: " + capability + "; libnftables was not called");
+        if (notPermitted != null) {
+            return new Reply(-1, "", notPermitted);
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ctx = (MemorySegment) ctxNew.invokeExact(NFT_CTX_DEFAULT);
@@ -135,6 +137,16 @@ public final class LibNftables {
         } catch (Throwable t) {
             throw new IllegalStateException(LIBRARY + " could not be called", t);
         }
+    }
+
+    private static @Nullable String notPermitted() {
+        String why;
+        try {
+            why = Self.read().has(Self.CAP_NET_ADMIN) ? null : "this thread lacks CAP_NET_ADMIN";
+        } catch (IOException e) {
+            why = "cannot read this thread's capabilities: " + e.getMessage();
+        }
+        return why == null ? null : "Operation not permitted: " + why + "; libnftables was not called";
     }
 
     private static String text(MemorySegment cString) {
