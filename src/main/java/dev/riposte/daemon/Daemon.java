@@ -68,7 +68,8 @@ public final class Daemon implements AutoCloseable {
     private StdinSource stdin;
     private Exposition exposition;
 
-    // The parts are made in order and the constructor throws if one cannot be: a Daemon that exists has them all.
+    // The parts are made by startAll, which start() runs before it hands the Daemon out (closing it if a part
+    // cannot be made): a Daemon anyone holds has them all.
     @SuppressWarnings("NullAway.Init")
     private Daemon(RiposteConfig config, @Nullable Path configFile) {
         this.config = config;

@@ -89,8 +89,9 @@ public record ShellIsolation(
      */
     static ShellIsolation of(RiposteConfig.Shell config, long capabilities, int selfUid, Users users)
             throws IOException {
-        boolean namespace = has(capabilities, CAP_SYS_ADMIN);
-        boolean bounding = has(capabilities, CAP_SETPCAP);
+        Self self = new Self(capabilities, selfUid);
+        boolean namespace = self.has(CAP_SYS_ADMIN);
+        boolean bounding = self.has(CAP_SETPCAP);
         String where = namespace
                 ? ", each in its own pid namespace"
                 : ", each in its own session, whose processes are killed at the end (one that leaves it outlives the run)";
@@ -126,10 +127,7 @@ public record ShellIsolation(
                             + "as riposte's own user, uid " + user[0] + " (shell.user " + config.user() + "), with no "
                             + "capabilities and no_new_privs" + where);
         }
-        if (!(has(capabilities, CAP_SETUID)
-                && has(capabilities, CAP_SETGID)
-                && has(capabilities, CAP_CHOWN)
-                && namespace)) {
+        if (!(self.has(CAP_SETUID) && self.has(CAP_SETGID) && self.has(CAP_CHOWN) && namespace)) {
             return refused("shell reactions run as shell.user " + config.user() + " with no capabilities in their own "
                     + "pid namespace, which needs riposte to hold CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_SYS_ADMIN "
                     + "(root has them), and this riposte does not. Run it as root, "
@@ -151,10 +149,6 @@ public record ShellIsolation(
                 "shell reactions run as uid "
                         + user[0] + " gid " + user[1] + " (shell.user " + config.user() + ") with no capabilities and "
                         + "no_new_privs" + where);
-    }
-
-    private static boolean has(long capabilities, int cap) {
-        return (capabilities & (1L << cap)) != 0;
     }
 
     /** The command that starts {@code shell} (the leader script and its arguments) under this isolation. */

@@ -122,13 +122,7 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
         }
         List<InetAddress> expired = book.restore(stored, now);
         domains.restore(followed);
-        if (!expired.isEmpty()) {
-            try {
-                store.deleteAll(expired);
-            } catch (BlockStore.BlockStoreException e) {
-                LOG.warn("netpolicy: cannot drop {} expired blocks from the store: {}", expired.size(), e.getMessage());
-            }
-        }
+        forget(expired);
         List<Block> restored = book.all();
         kernel.replace(Reconciler.elements(restored, now));
         LOG.info(
@@ -331,7 +325,11 @@ public final class Enforcer implements NetPolicy, AutoCloseable {
 
     /** Drops expired blocks from the book and the store; called with {@code changes} held. */
     private void dropExpired(Instant now) {
-        List<InetAddress> expired = book.dropExpired(now);
+        forget(book.dropExpired(now));
+    }
+
+    /** Removes the expired blocks of {@code expired} from the store (the book no longer holds them). */
+    private void forget(List<InetAddress> expired) {
         if (!expired.isEmpty()) {
             try {
                 store.deleteAll(expired);

@@ -59,9 +59,7 @@ public final class SqliteKeyValues implements KeyValues {
         return answer(() -> {
             checkKey(key);
             checkValue(value);
-            store.update(c -> {
-                write(c, namespace, key, value);
-            });
+            store.update(c -> write(c, namespace, key, value));
             return EffectResult.done();
         });
     }

@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -23,8 +24,8 @@ import org.sqlite.SQLiteConfig;
  * every unit of work is one transaction and no two ever interleave. The schema is versioned with
  * {@code PRAGMA user_version} and migrated forward when the store is opened; each table's steps
  * ({@link Migration}) are written beside the class that owns the table, and the composition root
- * gathers them. Commits survive the
- * process being killed (WAL, {@code synchronous=NORMAL}); a power cut may lose the last ones. Thread-safe.
+ * gathers them. Commits survive the process being killed (WAL, {@code synchronous=NORMAL}); a power cut may
+ * lose the last ones. Thread-safe.
  */
 public final class StateStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
@@ -176,18 +177,20 @@ public final class StateStore implements AutoCloseable {
         c.setAutoCommit(false);
         try {
             for (int v = version + 1; v <= top; v++) {
+                List<String> owners = new ArrayList<>();
                 try (Statement s = c.createStatement()) {
                     for (Migration m : schema) {
                         if (m.version() == v) {
                             for (String sql : m.statements()) {
                                 s.execute(sql);
                             }
+                            owners.add(m.owner());
                         }
                     }
                     s.execute("PRAGMA user_version = " + v);
                 }
                 c.commit();
-                LOG.info("state store {} migrated to schema version {}", file, v);
+                LOG.info("state store {} migrated to schema version {} ({})", file, v, String.join(", ", owners));
             }
         } catch (SQLException e) {
             c.rollback();
